@@ -1,0 +1,78 @@
+"""The improvement plan tracker: a council children's social care Service Improvement Plan, tracked."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from app.config import flask_config, load_settings
+from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(flask_config(load_settings(app.instance_path)))
+    if overrides:
+        app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            PackageLoader("app"),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+
+    from app import models  # noqa: F401 - register the mappers
+    from app.web import register_web
+
+    register_web(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    if app.config["APP_ENV"] == "production":
+        _refuse_demo_credentials(app)
+    return app
+
+
+def _refuse_demo_credentials(app: Flask) -> None:
+    """A production start with demo accounts that still take the published password must not happen."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from app.config import ConfigError
+    from app.services.demo import demo_accounts_with_demo_password
+
+    with app.app_context():
+        try:
+            exposed = demo_accounts_with_demo_password()
+        except (OperationalError, ProgrammingError):  # not migrated yet: `flask db upgrade` is about to run
+            db.session.rollback()
+            return
+        finally:
+            db.session.remove()
+            db.engine.dispose()  # no connection carried into forked workers
+    if exposed:
+        raise ConfigError(
+            "Refusing to start in production: these accounts still accept the published demo password: "
+            + ", ".join(exposed)
+            + ". Deactivate them or set new passwords with `flask users set-password EMAIL`."
+        )

@@ -1,0 +1,1 @@
+"""Pure rules of the improvement plan: no Flask, no database."""

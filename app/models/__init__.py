@@ -1,0 +1,16 @@
+"""Typed SQLAlchemy 2 models, one module per aggregate."""
+
+from app.models.audit import AuditEvent
+from app.models.plan import Action, PerformanceMeasure, Plan, WorkStream, work_stream_managers
+from app.models.users import User, UserSession
+
+__all__ = [
+    "Action",
+    "AuditEvent",
+    "PerformanceMeasure",
+    "Plan",
+    "User",
+    "UserSession",
+    "WorkStream",
+    "work_stream_managers",
+]

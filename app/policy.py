@@ -1,0 +1,147 @@
+"""Roles and permissions: the only place a role is named.
+
+Views, services and templates all ask `can()`; services call `require()` again so a view that forgot
+a check still cannot change anything. A service manager's rights to change the plan are scoped to the
+work streams they run.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Protocol
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    PROJECT_MANAGER = "project_manager"
+    SERVICE_MANAGER = "service_manager"
+    SENIOR_MANAGER = "senior_manager"
+    COMMITTEE_MEMBER = "committee_member"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADMINISTRATOR: "Administrator",
+    Role.PROJECT_MANAGER: "Project manager",
+    Role.SERVICE_MANAGER: "Service manager",
+    Role.SENIOR_MANAGER: "Senior manager",
+    Role.COMMITTEE_MEMBER: "Committee member",
+}
+
+ROLE_DESCRIPTIONS: dict[Role, str] = {
+    Role.ADMINISTRATOR: "Manages accounts, roles and work stream assignments. No say over plan content.",
+    Role.PROJECT_MANAGER: "Independent challenge: reviews, challenges, approves or rejects proposed changes and edits the plan.",
+    Role.SERVICE_MANAGER: "Runs work streams: proposes updates with evidence for the actions in them.",
+    Role.SENIOR_MANAGER: "Oversight (SMT, Assistant Director, Director): reads everything, watches the risk register.",
+    Role.COMMITTEE_MEMBER: "Elected councillor: reads the approved plan, charts and reports. Changes nothing.",
+}
+
+
+class Permission(StrEnum):
+    VIEW_PLAN = "view_plan"
+    VIEW_AUDIT = "view_audit"
+    VIEW_INTERNAL = "view_internal"
+    PROPOSE_CHANGE = "propose_change"
+    REVIEW_PROPOSAL = "review_proposal"
+    EDIT_PLAN = "edit_plan"
+    MANAGE_USERS = "manage_users"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMINISTRATOR: frozenset({Permission.VIEW_PLAN, Permission.VIEW_AUDIT, Permission.MANAGE_USERS}),
+    Role.PROJECT_MANAGER: frozenset(
+        {
+            Permission.VIEW_PLAN,
+            Permission.VIEW_AUDIT,
+            Permission.VIEW_INTERNAL,
+            Permission.REVIEW_PROPOSAL,
+            Permission.EDIT_PLAN,
+        }
+    ),
+    Role.SERVICE_MANAGER: frozenset(
+        {Permission.VIEW_PLAN, Permission.VIEW_AUDIT, Permission.VIEW_INTERNAL, Permission.PROPOSE_CHANGE}
+    ),
+    Role.SENIOR_MANAGER: frozenset({Permission.VIEW_PLAN, Permission.VIEW_AUDIT, Permission.VIEW_INTERNAL}),
+    Role.COMMITTEE_MEMBER: frozenset({Permission.VIEW_PLAN}),
+}
+
+SCOPED_TO_WORK_STREAM: frozenset[Permission] = frozenset({Permission.PROPOSE_CHANGE})
+
+
+class Actor(Protocol):
+    """What the policy needs to know about a person."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def managed_work_stream_ids(self) -> frozenset[int]: ...
+
+
+class PermissionDenied(Exception):
+    """The person may not do this. Views turn it into a 403 and the audit trail records it."""
+
+    def __init__(self, permission: Permission, message: str = "You do not have permission to do that") -> None:
+        super().__init__(message)
+        self.permission = permission
+        self.message = message
+
+
+def permissions_for(role: str | None) -> frozenset[Permission]:
+    try:
+        return ROLE_PERMISSIONS[Role(role)] if role else frozenset()
+    except ValueError:
+        return frozenset()
+
+
+def can(actor: Actor | None, permission: Permission, work_stream_id: int | None = None) -> bool:
+    """Whether the actor may do this, optionally on something in a given work stream."""
+    if actor is None or not getattr(actor, "is_authenticated", True) or not actor.is_active:
+        return False
+    if permission not in permissions_for(actor.role):
+        return False
+    if permission in SCOPED_TO_WORK_STREAM and work_stream_id is not None:
+        return work_stream_id in actor.managed_work_stream_ids
+    return True
+
+
+def require(actor: Actor | None, permission: Permission, work_stream_id: int | None = None) -> None:
+    if not can(actor, permission, work_stream_id):
+        raise PermissionDenied(permission)
+
+
+def may_run_work_streams(role: str) -> bool:
+    """Only service managers are assigned to run work streams."""
+    return role == Role.SERVICE_MANAGER
+
+
+class SystemActor:
+    """The operator at the command line (`flask users ...`, `flask demo seed`): trusted, and named in the audit."""
+
+    id = None
+    name = "System (command line)"
+    role = "system"
+    is_active = True
+    is_authenticated = True
+    managed_work_stream_ids: frozenset[int] = frozenset()
+
+
+SYSTEM = SystemActor()
+
+
+def can_as(actor: object, permission: Permission, work_stream_id: int | None = None) -> bool:
+    """Like can(), but the command-line operator may do anything an administrator or project manager may."""
+    if isinstance(actor, SystemActor):
+        return True
+    return can(actor, permission, work_stream_id)  # type: ignore[arg-type]
+
+
+def require_as(actor: object, permission: Permission, work_stream_id: int | None = None) -> None:
+    if not can_as(actor, permission, work_stream_id):
+        raise PermissionDenied(permission)

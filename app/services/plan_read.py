@@ -1,0 +1,197 @@
+"""Read models of the plan. A fixed number of queries however large the plan grows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.domain.filters import ActionFilter
+from app.domain.status import Status, StatusCounts
+from app.extensions import db
+from app.models import Action, AuditEvent, PerformanceMeasure, Plan, User, WorkStream
+from app.services.errors import NotFound
+
+
+def list_plans() -> list[Plan]:
+    return list(db.session.scalars(select(Plan).order_by(Plan.is_current.desc(), Plan.start_date.desc())))
+
+
+def get_plan(plan_id: int | None = None) -> Plan:
+    """The plan asked for, or the current one."""
+    if plan_id is not None:
+        plan = db.session.get(Plan, plan_id)
+    else:
+        plan = db.session.scalar(select(Plan).order_by(Plan.is_current.desc(), Plan.id.desc()).limit(1))
+    if plan is None:
+        raise NotFound("There is no plan yet. An administrator can load one with `flask demo seed`.")
+    return plan
+
+
+def get_work_stream(work_stream_id: int) -> WorkStream:
+    ws = db.session.scalar(
+        select(WorkStream).options(joinedload(WorkStream.plan), selectinload(WorkStream.managers))
+        .where(WorkStream.id == work_stream_id)
+    )
+    if ws is None:
+        raise NotFound("No such work stream")
+    return ws
+
+
+def get_action(action_id: int) -> Action:
+    action = db.session.scalar(
+        select(Action)
+        .options(joinedload(Action.owner), joinedload(Action.work_stream).joinedload(WorkStream.plan))
+        .where(Action.id == action_id)
+    )
+    if action is None:
+        raise NotFound("No such action")
+    return action
+
+
+@dataclass
+class WorkStreamSummary:
+    work_stream: WorkStream
+    actions: StatusCounts
+    measures: StatusCounts
+
+
+@dataclass
+class PlanSummary:
+    plan: Plan
+    checkpoint: int
+    work_streams: list[WorkStreamSummary] = field(default_factory=list)
+
+    @property
+    def actions(self) -> StatusCounts:
+        return sum((w.actions for w in self.work_streams), StatusCounts())
+
+    @property
+    def measures(self) -> StatusCounts:
+        return sum((w.measures for w in self.work_streams), StatusCounts())
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "plan": {"id": self.plan.id, "title": self.plan.title},
+            "checkpoint_months": self.checkpoint,
+            "actions": self.actions.as_dict(),
+            "measures": self.measures.as_dict(),
+            "work_streams": [
+                {
+                    "id": w.work_stream.id,
+                    "number": w.work_stream.number,
+                    "title": w.work_stream.title,
+                    "actions": w.actions.as_dict(),
+                    "measures": w.measures.as_dict(),
+                }
+                for w in self.work_streams
+            ],
+        }
+
+
+def _counts_by_work_stream(model: type[Action] | type[PerformanceMeasure], plan_id: int, *where: Any) -> dict[int, StatusCounts]:
+    rows = db.session.execute(
+        select(model.work_stream_id, model.status, func.count(model.id))
+        .join(WorkStream, WorkStream.id == model.work_stream_id)
+        .where(WorkStream.plan_id == plan_id, *where)
+        .group_by(model.work_stream_id, model.status)
+    ).all()
+    grouped: dict[int, list[tuple[str, int]]] = {}
+    for ws_id, status, n in rows:
+        grouped.setdefault(ws_id, []).append((status, n))
+    return {ws_id: StatusCounts.from_pairs(pairs) for ws_id, pairs in grouped.items()}
+
+
+def plan_summary(plan: Plan) -> PlanSummary:
+    """Counts per work stream. Retired actions count: they are completed actions of the plan."""
+    checkpoint = plan.reporting_checkpoint
+    action_counts = _counts_by_work_stream(Action, plan.id)
+    measure_counts = _counts_by_work_stream(
+        PerformanceMeasure, plan.id, PerformanceMeasure.checkpoint == checkpoint
+    )
+    work_streams = db.session.scalars(
+        select(WorkStream)
+        .options(selectinload(WorkStream.managers))
+        .where(WorkStream.plan_id == plan.id)
+        .order_by(WorkStream.number)
+    ).all()
+    return PlanSummary(
+        plan=plan,
+        checkpoint=checkpoint,
+        work_streams=[
+            WorkStreamSummary(ws, action_counts.get(ws.id, StatusCounts()), measure_counts.get(ws.id, StatusCounts()))
+            for ws in work_streams
+        ],
+    )
+
+
+def work_stream_counts(work_stream: WorkStream) -> tuple[StatusCounts, StatusCounts]:
+    plan = work_stream.plan
+    actions = _counts_by_work_stream(Action, plan.id, Action.work_stream_id == work_stream.id)
+    measures = _counts_by_work_stream(
+        PerformanceMeasure,
+        plan.id,
+        PerformanceMeasure.work_stream_id == work_stream.id,
+        PerformanceMeasure.checkpoint == plan.reporting_checkpoint,
+    )
+    return actions.get(work_stream.id, StatusCounts()), measures.get(work_stream.id, StatusCounts())
+
+
+def find_actions(plan_id: int, action_filter: ActionFilter, on: date, *, retired: bool = False) -> list[Action]:
+    query = (
+        select(Action)
+        .join(WorkStream, WorkStream.id == Action.work_stream_id)
+        .options(joinedload(Action.owner), joinedload(Action.work_stream))
+        .where(WorkStream.plan_id == plan_id)
+        .where(Action.retired_on.is_not(None) if retired else Action.retired_on.is_(None))
+        .order_by(WorkStream.number, Action.position, Action.id)
+    )
+    if action_filter.work_stream_id:
+        query = query.where(Action.work_stream_id == action_filter.work_stream_id)
+    if action_filter.status:
+        query = query.where(Action.status == action_filter.status.value)
+    if action_filter.owner_id:
+        query = query.where(Action.owner_id == action_filter.owner_id)
+    if action_filter.overdue:
+        query = query.where(
+            Action.status != Status.COMPLETED.value, Action.deadline.is_not(None), Action.deadline < on
+        )
+    return list(db.session.scalars(query))
+
+
+def action_owners(plan_id: int, work_stream_id: int | None = None) -> list[User]:
+    """People who own at least one action, for the owner filter."""
+    query = (
+        select(User)
+        .join(Action, Action.owner_id == User.id)
+        .join(WorkStream, WorkStream.id == Action.work_stream_id)
+        .where(WorkStream.plan_id == plan_id)
+        .distinct()
+        .order_by(User.name)
+    )
+    if work_stream_id:
+        query = query.where(Action.work_stream_id == work_stream_id)
+    return list(db.session.scalars(query))
+
+
+def measures_for(work_stream_id: int) -> list[PerformanceMeasure]:
+    return list(
+        db.session.scalars(
+            select(PerformanceMeasure)
+            .where(PerformanceMeasure.work_stream_id == work_stream_id)
+            .order_by(PerformanceMeasure.checkpoint, PerformanceMeasure.position, PerformanceMeasure.id)
+        )
+    )
+
+
+def action_history(action_id: int) -> list[AuditEvent]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action_id == action_id)
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        )
+    )

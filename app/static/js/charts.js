@@ -1,0 +1,86 @@
+// Draws the dashboard's stacked bar charts from the summary API. The tables beside them hold the same figures.
+const STATUSES = [
+  { key: "completed", label: "COMPLETED", colour: "#0f7a52" },
+  { key: "in_progress", label: "IN PROGRESS", colour: "#f47738" },
+  { key: "static", label: "STATIC", colour: "#ca3535" },
+];
+
+const charts = new Map();
+
+function roman(number) {
+  const numerals = [[10, "x"], [9, "ix"], [5, "v"], [4, "iv"], [1, "i"]];
+  let out = "";
+  for (const [value, numeral] of numerals) {
+    while (number >= value) {
+      out += numeral;
+      number -= value;
+    }
+  }
+  return out;
+}
+
+function draw(canvas, summary) {
+  const kind = canvas.dataset.chart;
+  const labels = summary.work_streams.map((ws) => `${roman(ws.number)}`);
+  const datasets = STATUSES.map((status) => ({
+    label: status.label,
+    data: summary.work_streams.map((ws) => ws[kind][status.key]),
+    backgroundColor: status.colour,
+    borderColor: "#0b0c0c",
+    borderWidth: 1,
+  }));
+  const existing = charts.get(canvas.id);
+  if (existing) {
+    existing.data.labels = labels;
+    existing.data.datasets.forEach((dataset, i) => {
+      dataset.data = datasets[i].data;
+    });
+    existing.update();
+    return;
+  }
+  const chart = new window.Chart(canvas, {
+    type: "bar",
+    data: { labels, datasets },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      scales: {
+        x: { stacked: true, title: { display: true, text: "Work stream" } },
+        y: { stacked: true, beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: kind === "actions" ? "Actions" : "Measures" } },
+      },
+      plugins: {
+        legend: { position: "bottom" },
+        tooltip: {
+          callbacks: {
+            title: (items) => {
+              const ws = summary.work_streams[items[0].dataIndex];
+              return `${roman(ws.number)}. ${ws.title}`;
+            },
+          },
+        },
+      },
+    },
+  });
+  charts.set(canvas.id, chart);
+  canvas.closest(".app-chart")?.classList.add("app-chart--drawn");
+}
+
+export async function drawCharts(scope) {
+  const canvases = scope.querySelectorAll ? scope.querySelectorAll("canvas[data-chart]") : [];
+  if (!canvases.length || !window.Chart) {
+    return;
+  }
+  const holder = document.querySelector("[data-summary-url]");
+  if (!holder) {
+    return;
+  }
+  const response = await fetch(holder.dataset.summaryUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+  if (!response.ok) {
+    return;
+  }
+  const summary = await response.json();
+  canvases.forEach((canvas) => draw(canvas, summary));
+  document.dispatchEvent(new CustomEvent("app:charts-drawn"));
+}
+
+document.addEventListener("app:plan-changed", () => drawCharts(document));

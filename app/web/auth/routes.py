@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from app.extensions import limiter
+from app.services import accounts
+from app.services.errors import ValidationFailed
+from app.web.auth import bp
+from app.web.auth.forms import ChangePasswordForm, LoginForm
+from app.web.rendering import apply_errors
+
+GENERIC_LOGIN_ERROR = "Enter a correct e-mail address and password"
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never another host, scheme or protocol-relative URL."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or url_for("plan.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            accounts.start_session(user)
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("plan.dashboard"))
+        form.email.errors = [GENERIC_LOGIN_ERROR]
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    accounts.end_session(current_user)  # type: ignore[arg-type]
+    logout_user()
+    flash("You have signed out", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.change_own_password(
+                current_user._get_current_object(),  # type: ignore[attr-defined]
+                form.current_password.data or "",
+                form.new_password.data or "",
+            )
+        except ValidationFailed as error:
+            apply_errors(form, error.errors)
+        else:
+            accounts.start_session(user)
+            login_user(user)
+            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            return redirect(url_for("plan.dashboard"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,102 @@
+"""Read views of the plan: what every signed-in role sees."""
+
+from __future__ import annotations
+
+from flask import request
+from werkzeug.wrappers import Response
+
+from app.clock import today
+from app.domain.filters import ActionFilter
+from app.domain.glossary import GLOSSARY
+from app.domain.status import actions_headline, measures_headline
+from app.models import Plan
+from app.policy import Permission
+from app.services import plan_read
+from app.web.decorators import permission_required
+from app.web.plan import bp
+from app.web.rendering import render
+
+
+def _plan() -> Plan:
+    raw = request.args.get("plan", "")
+    return plan_read.get_plan(int(raw) if raw.isdigit() else None)
+
+
+@bp.get("/")
+@permission_required(Permission.VIEW_PLAN)
+def dashboard() -> Response:
+    plan = _plan()
+    summary = plan_read.plan_summary(plan)
+    return render(
+        "plan/dashboard.html",
+        plan=plan,
+        plans=plan_read.list_plans(),
+        summary=summary,
+        actions_headline=actions_headline(summary.actions),
+        measures_headline=measures_headline(summary.measures, summary.checkpoint),
+    )
+
+
+@bp.get("/work-streams")
+@permission_required(Permission.VIEW_PLAN)
+def work_streams() -> Response:
+    plan = _plan()
+    return render("plan/work_streams.html", plan=plan, plans=plan_read.list_plans(), summary=plan_read.plan_summary(plan))
+
+
+@bp.get("/work-streams/<int:work_stream_id>")
+@permission_required(Permission.VIEW_PLAN)
+def work_stream(work_stream_id: int) -> Response:
+    ws = plan_read.get_work_stream(work_stream_id)
+    action_filter = ActionFilter.from_args(request.args)
+    action_filter = ActionFilter(action_filter.status, action_filter.owner_id, action_filter.overdue, ws.id)
+    on = today()
+    actions = plan_read.find_actions(ws.plan_id, action_filter, on)
+    action_counts, measure_counts = plan_read.work_stream_counts(ws)
+    return render(
+        "plan/work_stream.html",
+        "plan/_actions_table.html",
+        work_stream=ws,
+        plan=ws.plan,
+        actions=actions,
+        action_filter=action_filter,
+        owners=plan_read.action_owners(ws.plan_id, ws.id),
+        retired=plan_read.find_actions(ws.plan_id, ActionFilter(work_stream_id=ws.id), on, retired=True),
+        action_counts=action_counts,
+        measure_counts=measure_counts,
+        measures=plan_read.measures_for(ws.id),
+        filter_url=request.path,
+        show_work_stream=False,
+    )
+
+
+@bp.get("/actions")
+@permission_required(Permission.VIEW_PLAN)
+def actions() -> Response:
+    plan = _plan()
+    action_filter = ActionFilter.from_args(request.args)
+    return render(
+        "plan/actions.html",
+        "plan/_actions_table.html",
+        plan=plan,
+        plans=plan_read.list_plans(),
+        actions=plan_read.find_actions(plan.id, action_filter, today()),
+        action_filter=action_filter,
+        owners=plan_read.action_owners(plan.id),
+        work_streams=plan.work_streams,
+        filter_url=request.path,
+        show_work_stream=True,
+    )
+
+
+@bp.get("/actions/<int:action_id>")
+@permission_required(Permission.VIEW_PLAN)
+def action(action_id: int) -> Response:
+    item = plan_read.get_action(action_id)
+    return render("plan/action.html", action=item, history=plan_read.action_history(item.id))
+
+
+@bp.get("/glossary")
+@permission_required(Permission.VIEW_PLAN)
+def glossary() -> Response:
+    return render("plan/glossary.html", glossary=GLOSSARY)

@@ -1,0 +1,51 @@
+"""Account rules enforced in the service layer, whatever the view did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from app.extensions import db
+from app.models import User
+from app.policy import PermissionDenied
+from app.services import accounts
+from app.services.errors import ValidationFailed
+
+
+def test_only_administrators_may_create_accounts(app: Flask, demo: dict[str, Any]) -> None:
+    with app.app_context():
+        pm = db.session.get(User, demo["users"]["pm"])
+        with pytest.raises(PermissionDenied):
+            accounts.create_user(pm, email="new@example.org", name="New", role="administrator", password="window orange tractor maple")
+        assert accounts.find_by_email("new@example.org") is None
+
+
+def test_passwords_are_hashed_with_argon2id(app: Flask, demo: dict[str, Any]) -> None:
+    with app.app_context():
+        user = db.session.get(User, demo["users"]["pm"])
+        assert user.password_hash.startswith("$argon2id$")
+        assert "demo-password" not in user.password_hash
+
+
+def test_common_and_short_passwords_are_refused_but_no_composition_rules(app: Flask, demo: dict[str, Any]) -> None:
+    with app.app_context():
+        admin = db.session.get(User, demo["users"]["admin"])
+        for bad in ["qwertyuiop123", "password1234", "short"]:
+            with pytest.raises(ValidationFailed) as raised:
+                accounts.create_user(admin, email="a@example.org", name="A Person", role="committee_member", password=bad)
+            assert "password" in raised.value.errors
+        user = accounts.create_user(
+            admin, email="a@example.org", name="A Person", role="committee_member", password="all lower case words here"
+        )
+        assert user.id is not None
+
+
+def test_demo_password_only_accepted_in_demo_mode(app: Flask, demo: dict[str, Any]) -> None:
+    app.config["DEMO_MODE"] = False
+    with app.app_context():
+        admin = db.session.get(User, demo["users"]["admin"])
+        with pytest.raises(ValidationFailed) as raised:
+            accounts.set_password(admin, demo["users"]["sm1"], "demo-password-2015")
+        assert "published" in raised.value.errors["password"]

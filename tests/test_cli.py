@@ -1,0 +1,49 @@
+"""`flask ...` commands an operator runs."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.extensions import db
+from app.models import Action, User
+
+
+def test_demo_seed_is_idempotent(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "seed"])
+    second = runner.invoke(args=["demo", "seed"])
+    assert "Demo plan loaded" in first.output
+    assert "Nothing changed" in second.output
+    with app.app_context():
+        assert db.session.query(Action).count() == 52
+        assert db.session.query(User).count() == 7
+
+
+def test_create_first_administrator_from_the_command_line(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["users", "create", "--email", "Head.Of.IT@Council.gov.uk", "--name", "Head of IT", "--role", "administrator",
+              "--password", "granite meadow violin"],
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.query(User).filter_by(email="head.of.it@council.gov.uk", role="administrator").count() == 1
+
+
+def test_cli_refuses_a_weak_password_with_the_reason(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "--email", "a@b.org", "--name", "A B", "--role", "administrator", "--password", "password"]
+    )
+    assert result.exit_code == 1
+    assert "at least 12 characters" in result.output
+
+
+def test_cli_assigns_work_streams_and_deactivates(app: Flask, demo: dict) -> None:  # type: ignore[type-arg]
+    runner = app.test_cli_runner()
+    ws7 = demo["work_streams"][7]
+    assert runner.invoke(args=["users", "assign", "sm1@example.org", str(ws7)]).exit_code == 0
+    assert runner.invoke(args=["users", "deactivate", "sm1@example.org"]).exit_code == 0
+    with app.app_context():
+        user = db.session.get(User, demo["users"]["sm1"])
+        assert [ws.id for ws in user.work_streams] == [ws7]
+        assert user.active is False

@@ -1,0 +1,58 @@
+"""A production start must be safe or refuse, saying why."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import ConfigError, load_settings
+
+STRONG = "x" * 48
+
+
+def test_production_without_secret_key_refuses_to_start(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://tracker@db/tracker")
+    with pytest.raises(ConfigError, match="set SECRET_KEY"):
+        load_settings(str(tmp_path))
+
+
+def test_production_in_demo_mode_refuses_to_start(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.setenv("DEMO_MODE", "1")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://tracker@db/tracker")
+    with pytest.raises(ConfigError, match="DEMO_MODE"):
+        load_settings(str(tmp_path))
+
+
+def test_production_with_a_good_configuration_starts(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.delenv("DEMO_MODE", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://tracker@db/tracker")
+    settings = load_settings(str(tmp_path))
+    assert settings.demo_mode is False
+
+
+def test_development_defaults_to_demo_mode_on_sqlite(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for name in ("APP_ENV", "SECRET_KEY", "DEMO_MODE", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings(str(tmp_path))
+    assert settings.demo_mode is True
+    assert settings.database_url.startswith("sqlite:///")
+
+
+def test_production_start_with_demo_accounts_on_the_demo_password_refuses(migrated_database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app import create_app
+    from app.extensions import db
+    from tests.conftest import make_app, seed_demo_ids
+
+    demo_app = make_app(migrated_database, tmp_path)
+    seed_demo_ids(demo_app)
+    uri = demo_app.config["SQLALCHEMY_DATABASE_URI"]
+    with demo_app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    with pytest.raises(ConfigError, match="admin@example.org"):
+        create_app({"APP_ENV": "production", "DEMO_MODE": False, "SQLALCHEMY_DATABASE_URI": uri, "ARGON2_PROFILE": "fast"})

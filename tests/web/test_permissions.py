@@ -1,0 +1,99 @@
+"""The permission table tried in full: every route of the URL map, every role, anonymous included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from app.extensions import db
+from tests.conftest import Client, make_app, seed_demo_ids
+from tests.web.permission_table import FORBIDDEN, LOGIN, OK, PERMISSIONS, REDIRECT, ROLES
+
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+@pytest.fixture(scope="module")
+def seeded(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Flask, dict[str, Any]]:
+    app = make_app(migrated_database, tmp_path_factory.mktemp("permissions"))
+    ids = seed_demo_ids(app)
+    from app.policy import SYSTEM
+    from app.services import accounts
+
+    with app.app_context():
+        target = accounts.create_user(
+            SYSTEM, email="target@example.org", name="Target Person", role="committee_member",
+            password="a long enough password for tests",
+        )
+        ids["target_user"] = target.id
+    yield app, ids
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def url_values(endpoint: str, ids: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "static": {"filename": "css/app.css"},
+        "plan.work_stream": {"work_stream_id": ids["work_streams"][1]},
+        "plan.action": {"action_id": ids["actions"]["1.3"]},
+    }.get(endpoint, {})
+    if endpoint.startswith("admin.") and endpoint not in {"admin.users", "admin.new_user"}:
+        values = {"user_id": ids["target_user"]}
+    return values
+
+
+def classify(response: Any) -> str:
+    location = response.headers.get("Location", "")
+    if response.status_code == 401 or (response.status_code in (302, 303) and "/login?next=" in location):
+        return LOGIN
+    if response.headers.get("HX-Redirect", "").startswith("/login"):
+        return LOGIN
+    if response.status_code == 403:
+        return FORBIDDEN
+    if response.status_code in (301, 302, 303):
+        return REDIRECT
+    if 200 <= response.status_code < 300 or response.status_code == 400:
+        return OK
+    return f"unexpected {response.status_code}"
+
+
+def test_every_route_is_in_the_permission_table(seeded: tuple[Flask, dict[str, Any]]) -> None:
+    app, _ = seeded
+    in_map = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in (rule.methods or set()) - IGNORED_METHODS
+    }
+    missing = in_map - set(PERMISSIONS)
+    stale = set(PERMISSIONS) - in_map
+    assert not missing, f"routes with no permission entry: {sorted(missing)}"
+    assert not stale, f"permission entries with no route: {sorted(stale)}"
+    for key, table in PERMISSIONS.items():
+        assert set(table) == set(ROLES), f"{key} does not say what happens to every role"
+
+
+CASES = [(endpoint, method, role) for (endpoint, method) in PERMISSIONS for role in ROLES]
+
+
+@pytest.mark.parametrize(("endpoint", "method", "role"), CASES, ids=[f"{m} {e} as {r}" for e, m, r in CASES])
+def test_route_permission(seeded: tuple[Flask, dict[str, Any]], endpoint: str, method: str, role: str) -> None:
+    app, ids = seeded
+    client: Client = app.test_client()  # type: ignore[assignment]
+    if role != "anonymous":
+        assert client.login(f"{role}@example.org").status_code == 302
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for(endpoint, **url_values(endpoint, ids))
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.open(url, method=method, data={"csrf_token": client.csrf_token()})
+    outcome = classify(response)
+    response.close()
+    assert outcome == PERMISSIONS[(endpoint, method)][role], (
+        f"{method} {url} as {role}: got {response.status_code} {response.headers.get('Location', '')}"
+    )
