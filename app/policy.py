@@ -57,6 +57,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_PLAN,
             Permission.VIEW_AUDIT,
             Permission.VIEW_INTERNAL,
+            Permission.PROPOSE_CHANGE,
             Permission.REVIEW_PROPOSAL,
             Permission.EDIT_PLAN,
         }
@@ -69,6 +70,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 SCOPED_TO_WORK_STREAM: frozenset[Permission] = frozenset({Permission.PROPOSE_CHANGE})
+SCOPED_ROLES: frozenset[Role] = frozenset({Role.SERVICE_MANAGER})
 
 
 class Actor(Protocol):
@@ -106,7 +108,9 @@ def can(actor: Actor | None, permission: Permission, work_stream_id: int | None 
         return False
     if permission not in permissions_for(actor.role):
         return False
-    if permission in SCOPED_TO_WORK_STREAM and work_stream_id is not None:
+    if permission in SCOPED_TO_WORK_STREAM and actor.role in SCOPED_ROLES:
+        if work_stream_id is None:  # "in some work stream": they run at least one
+            return bool(actor.managed_work_stream_ids)
         return work_stream_id in actor.managed_work_stream_ids
     return True
 
@@ -114,6 +118,28 @@ def can(actor: Actor | None, permission: Permission, work_stream_id: int | None 
 def require(actor: Actor | None, permission: Permission, work_stream_id: int | None = None) -> None:
     if not can(actor, permission, work_stream_id):
         raise PermissionDenied(permission)
+
+
+def can_view_proposal(actor: Actor | None, *, work_stream_id: int, state: str, author_id: int) -> bool:
+    """Drafts stay with their author and the work stream's managers; nobody outside the service sees proposals.
+
+    Service managers see proposals (and their evidence) only in the work streams they run; the project
+    manager and senior managers see every proposal once submitted; committee members and administrators
+    see none (evidence may hold personal data): they see approved changes in an action's history.
+    """
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    if getattr(actor, "id", None) == author_id:
+        return True
+    if actor.role == Role.SERVICE_MANAGER:
+        return work_stream_id in actor.managed_work_stream_ids
+    if actor.role in (Role.PROJECT_MANAGER, Role.SENIOR_MANAGER):
+        return state != "draft"
+    return False
+
+
+def is_reviewer(actor: Actor | None) -> bool:
+    return can(actor, Permission.REVIEW_PROPOSAL)
 
 
 def may_run_work_streams(role: str) -> bool:

@@ -119,7 +119,10 @@ def seed_demo_ids(app: Flask) -> dict[str, Any]:
         users = {u.email.split("@")[0]: u.id for u in db.session.query(User)}
         work_streams = {ws.number: ws.id for ws in db.session.query(WorkStream).filter_by(plan_id=plan.id)}
         actions = {a.reference: a.id for a in db.session.query(Action)}
-        return {"plan_id": plan.id, "users": users, "work_streams": work_streams, "actions": actions}
+        from app.models import PerformanceMeasure
+
+        measure = db.session.query(PerformanceMeasure).filter_by(reference="1.M1", checkpoint=6).one().id
+        return {"plan_id": plan.id, "users": users, "work_streams": work_streams, "actions": actions, "measure": measure}
 
 
 CSRF_PATTERNS = [re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"'),

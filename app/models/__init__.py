@@ -2,11 +2,17 @@
 
 from app.models.audit import AuditEvent
 from app.models.plan import Action, PerformanceMeasure, Plan, WorkStream, work_stream_managers
+from app.models.proposals import Evidence, EvidenceBlob, Notification, Proposal, ProposalMessage
 from app.models.users import User, UserSession
 
 __all__ = [
     "Action",
     "AuditEvent",
+    "Evidence",
+    "EvidenceBlob",
+    "Notification",
+    "Proposal",
+    "ProposalMessage",
     "PerformanceMeasure",
     "Plan",
     "User",

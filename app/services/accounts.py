@@ -104,8 +104,12 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def load_session(token: str) -> User | None:
-    """The user of a live session, or None if it was revoked, has been idle too long, or the account is off."""
+def load_session(token: str, *, touch: bool = True) -> User | None:
+    """The user of a live session, or None if it was revoked, has been idle too long, or the account is off.
+
+    touch=False for requests the browser makes by itself (badge polling), which must not keep an idle
+    session alive.
+    """
     row = db.session.execute(
         select(UserSession, User)
         .join(User, User.id == UserSession.user_id)
@@ -123,7 +127,7 @@ def load_session(token: str) -> User | None:
         user_session.revoked_reason = "idle"
         db.session.commit()
         return None
-    if now - user_session.last_seen_at > SESSION_TOUCH_INTERVAL:
+    if touch and now - user_session.last_seen_at > SESSION_TOUCH_INTERVAL:
         user_session.last_seen_at = now
         db.session.commit()
     user.session_token = token

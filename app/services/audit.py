@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import has_request_context, request
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent
@@ -55,3 +63,100 @@ def record_and_commit(actor: Any, kind: str, summary: str, **kwargs: Any) -> Non
     """For events that change nothing else, such as a failed login or a refused request."""
     record(actor, kind, summary, **kwargs)
     db.session.commit()
+
+
+# --- reading the trail ------------------------------------------------------------------------------------
+
+KIND_GROUPS: dict[str, str] = {
+    "proposal": "Proposals (drafted, submitted, challenged, answered, decided)",
+    "action": "Changes to actions",
+    "measure": "Changes to performance measures",
+    "evidence": "Evidence added",
+    "work_stream": "Work streams",
+    "plan": "Plans",
+    "auth": "Sign-ins and sign-outs",
+    "user": "Accounts",
+    "access": "Refused access",
+}
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    work_stream_id: int | None = None
+    actor_id: int | None = None
+    kind: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> AuditFilter:
+        def _int(v: str | None) -> int | None:
+            return int(v) if v and v.isdigit() else None
+
+        def _date(v: str | None) -> date | None:
+            try:
+                return date.fromisoformat(v) if v else None
+            except ValueError:
+                return None
+
+        kind = args.get("kind") or None
+        return cls(_int(args.get("work_stream")), _int(args.get("person")), kind if kind in KIND_GROUPS else None,
+                   _date(args.get("from")), _date(args.get("to")))
+
+    def query_string(self) -> str:
+        pairs = {"work_stream": self.work_stream_id, "person": self.actor_id, "kind": self.kind,
+                 "from": self.date_from.isoformat() if self.date_from else None,
+                 "to": self.date_to.isoformat() if self.date_to else None}
+        return urlencode({k: v for k, v in pairs.items() if v})
+
+
+def _filtered(f: AuditFilter) -> Any:
+    query = select(AuditEvent)
+    if f.work_stream_id:
+        query = query.where(AuditEvent.work_stream_id == f.work_stream_id)
+    if f.actor_id:
+        query = query.where(AuditEvent.actor_id == f.actor_id)
+    if f.kind:
+        query = query.where(AuditEvent.kind.like(f"{f.kind}.%"))
+    if f.date_from:
+        query = query.where(AuditEvent.occurred_at >= datetime.combine(f.date_from, time.min))
+    if f.date_to:
+        query = query.where(AuditEvent.occurred_at < datetime.combine(f.date_to + timedelta(days=1), time.min))
+    return query
+
+
+def trail(f: AuditFilter, *, page: int = 1, per_page: int = 100) -> tuple[list[AuditEvent], bool]:
+    """A page of events, newest first, and whether there is another page."""
+    rows = list(
+        db.session.scalars(
+            _filtered(f).order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page + 1)
+        )
+    )
+    return rows[:per_page], len(rows) > per_page
+
+
+def csv_text(f: AuditFilter) -> Iterator[str]:
+    """The filtered trail as CSV, streamed; cells that a spreadsheet would run as formulas are quoted out."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(values: list[Any]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([_cell(v) for v in values])
+        return buffer.getvalue()
+
+    yield line(["id", "when (UTC)", "who", "role", "kind", "summary", "work stream id", "action id", "before", "after", "why", "ip address"])
+    for event in db.session.scalars(_filtered(f).order_by(AuditEvent.id).execution_options(yield_per=500)):
+        yield line([
+            event.id, event.occurred_at.isoformat(timespec="seconds"), event.actor_name, event.actor_role, event.kind,
+            event.summary, event.work_stream_id or "", event.action_id or "",
+            json.dumps(event.before, sort_keys=True) if event.before else "",
+            json.dumps(event.after, sort_keys=True) if event.after else "", event.reason, event.ip_address,
+        ])
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

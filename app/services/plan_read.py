@@ -187,11 +187,41 @@ def measures_for(work_stream_id: int) -> list[PerformanceMeasure]:
     )
 
 
-def action_history(action_id: int) -> list[AuditEvent]:
-    return list(
-        db.session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.action_id == action_id)
-            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        )
+PUBLIC_HISTORY_KINDS = ("action.changed", "action.created", "action.edited", "action.retired", "action.unretired")
+
+
+def action_history(action_id: int, *, approved_only: bool = False) -> list[AuditEvent]:
+    """The action's audit trail; approved_only keeps what committee members may see (no drafts or challenges)."""
+    query = select(AuditEvent).where(AuditEvent.action_id == action_id)
+    if approved_only:
+        query = query.where(AuditEvent.kind.in_(PUBLIC_HISTORY_KINDS))
+    return list(db.session.scalars(query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())))
+
+
+def actions_needing_update(user: User, plan_id: int, days: int = 30) -> list[tuple[Action, Any]]:
+    """The monthly rhythm: live, unfinished actions in the person's work streams with no approved update lately."""
+    from datetime import timedelta
+
+    from app.clock import utcnow
+
+    last_update = (
+        select(AuditEvent.action_id, func.max(AuditEvent.occurred_at).label("at"))
+        .where(AuditEvent.kind == "action.changed")
+        .group_by(AuditEvent.action_id)
+        .subquery()
     )
+    ws_ids = [ws.id for ws in user.work_streams]
+    rows = db.session.execute(
+        select(Action, last_update.c.at)
+        .join(WorkStream, WorkStream.id == Action.work_stream_id)
+        .outerjoin(last_update, last_update.c.action_id == Action.id)
+        .where(
+            WorkStream.plan_id == plan_id,
+            Action.work_stream_id.in_(ws_ids),
+            Action.retired_on.is_(None),
+            Action.status != Status.COMPLETED.value,
+            (last_update.c.at.is_(None)) | (last_update.c.at < utcnow() - timedelta(days=days)),
+        )
+        .order_by(WorkStream.number, Action.position)
+    ).all()
+    return [(a, at) for a, at in rows]

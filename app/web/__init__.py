@@ -34,6 +34,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+PASSIVE_ENDPOINTS = frozenset({"proposals.queue_count"})
+
+
 def register_web(app: Flask) -> None:
     WTFormsHelpers(app)
     _register_login(app)
@@ -43,13 +46,19 @@ def register_web(app: Flask) -> None:
 
     from app.web.admin import bp as admin_bp
     from app.web.api import bp as api_bp
+    from app.web.audit_trail import bp as audit_bp
     from app.web.auth import bp as auth_bp
+    from app.web.editor import bp as editor_bp
     from app.web.plan import bp as plan_bp
+    from app.web.proposals import bp as proposals_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(plan_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(proposals_bp)
+    app.register_blueprint(editor_bp, url_prefix="/editor")
+    app.register_blueprint(audit_bp)
 
     @app.get("/healthz")
     def healthz() -> tuple[dict[str, str], int]:
@@ -66,7 +75,7 @@ def _register_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(token: str) -> Any:
-        return accounts.load_session(token)
+        return accounts.load_session(token, touch=request.endpoint not in PASSIVE_ENDPOINTS)
 
     @login_manager.unauthorized_handler
     def unauthorized() -> Response:
@@ -95,6 +104,14 @@ def format_date(value: Any) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def format_iso_date(value: Any) -> str:
+    from datetime import date
+
+    if not value:
+        return ""
+    return format_date(date.fromisoformat(value) if isinstance(value, str) else value)
+
+
 def format_datetime(value: Any) -> str:
     if value is None:
         return ""
@@ -105,7 +122,13 @@ def format_datetime(value: Any) -> str:
 
 def form_error_list(form: Any) -> list[dict[str, str]]:
     """The error summary's list: one entry per field in page order, linking to it, then form-wide errors."""
-    items = [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors]
+    from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+
+    items = [
+        {"text": field.errors[0], "href": f"#{field.id}-day" if isinstance(field.widget, GovDateInput) else f"#{field.id}"}
+        for field in form
+        if field.errors
+    ]
     items += [{"text": message} for message in form.form_errors]
     return items
 
@@ -122,6 +145,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(format_date, "govuk_date")
     app.add_template_filter(format_datetime, "govuk_datetime")
+    app.add_template_filter(format_iso_date, "iso_date")
 
     app.jinja_env.globals.update(
         Permission=Permission,
@@ -137,7 +161,21 @@ def _register_template_helpers(app: Flask) -> None:
         return {
             "can": lambda permission, work_stream_id=None: can(current_user, permission, work_stream_id),
             "today": today(),
+            "nav_counts": _nav_counts,
         }
+
+
+def _nav_counts() -> dict[str, int]:
+    """Badges in the navigation: the review queue for reviewers, unread notifications for everyone."""
+    from app.policy import is_reviewer
+    from app.services import notifications, proposals
+
+    if not current_user.is_authenticated:
+        return {}
+    return {
+        "queue": proposals.queue_count() if is_reviewer(current_user) else 0,
+        "notifications": notifications.unread_count(current_user.id),
+    }
 
 
 def _wants_json() -> bool:

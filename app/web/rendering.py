@@ -12,9 +12,9 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
 
 
-def render(page: str, partial: str | None = None, status: int = 200, **context: Any) -> Response:
+def render(page_template: str, partial_template: str | None = None, status: int = 200, **context: Any) -> Response:
     """The page for a normal request, the partial it includes for an htmx one; caches told they differ."""
-    template = partial if partial and is_htmx() else page
+    template = partial_template if partial_template and is_htmx() else page_template
     response = make_response(render_template(template, **context), status)
     response.headers.add("Vary", "HX-Request")
     return response

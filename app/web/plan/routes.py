@@ -25,11 +25,14 @@ def _plan() -> Plan:
 @bp.get("/")
 @permission_required(Permission.VIEW_PLAN)
 def dashboard() -> Response:
+    from flask_login import current_user
+
     plan = _plan()
     summary = plan_read.plan_summary(plan)
     return render(
         "plan/dashboard.html",
         plan=plan,
+        needing_update=plan_read.actions_needing_update(current_user, plan.id) if current_user.work_streams else [],
         plans=plan_read.list_plans(),
         summary=summary,
         actions_headline=actions_headline(summary.actions),
@@ -92,8 +95,21 @@ def actions() -> Response:
 @bp.get("/actions/<int:action_id>")
 @permission_required(Permission.VIEW_PLAN)
 def action(action_id: int) -> Response:
+    from flask_login import current_user
+
+    from app.policy import can
+    from app.services import proposals
+
     item = plan_read.get_action(action_id)
-    return render("plan/action.html", action=item, history=plan_read.action_history(item.id))
+    internal = can(current_user, Permission.VIEW_INTERNAL)  # type: ignore[arg-type]
+    return render(
+        "plan/action.html",
+        action=item,
+        history=plan_read.action_history(item.id, approved_only=not internal),
+        open_proposal=proposals.open_proposal_for("action", item.id),
+        proposals=proposals.visible_for_target(current_user, "action", item.id),
+        approved_evidence=proposals.approved_evidence_for_action(item.id),
+    )
 
 
 @bp.get("/glossary")

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import utcnow
+from app.domain.proposals import State
+from app.extensions import db
+from app.models.plan import Action, PerformanceMeasure, WorkStream
+from app.models.users import User
+
+OPEN = "state IN ('draft', 'submitted', 'challenged')"
+
+
+class Proposal(db.Model):
+    """A proposed change to one action or performance measure, with its evidence and conversation."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('draft', 'submitted', 'challenged', 'approved', 'rejected', 'withdrawn')", name="state_valid"
+        ),
+        CheckConstraint("(action_id IS NULL) <> (measure_id IS NULL)", name="one_target"),
+        # One open proposal per action or measure, enforced by the database even under races.
+        Index("uq_proposals_open_action", "action_id", unique=True, sqlite_where=text(OPEN), postgresql_where=text(OPEN)),
+        Index("uq_proposals_open_measure", "measure_id", unique=True, sqlite_where=text(OPEN), postgresql_where=text(OPEN)),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_type: Mapped[str] = mapped_column(String(10))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), nullable=True)
+    measure_id: Mapped[int | None] = mapped_column(ForeignKey("performance_measures.id"), nullable=True)
+    work_stream_id: Mapped[int] = mapped_column(ForeignKey("work_streams.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    state: Mapped[str] = mapped_column(String(12), default=State.DRAFT.value, index=True)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    base: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    base_version: Mapped[int] = mapped_column(Integer)
+    evidence_required: Mapped[bool] = mapped_column(default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    action: Mapped[Action | None] = relationship()
+    measure: Mapped[PerformanceMeasure | None] = relationship()
+    work_stream: Mapped[WorkStream] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    evidence: Mapped[list[Evidence]] = relationship(back_populates="proposal", order_by="Evidence.id")
+    messages: Mapped[list[ProposalMessage]] = relationship(back_populates="proposal", order_by="ProposalMessage.id")
+
+    @property
+    def state_enum(self) -> State:
+        return State(self.state)
+
+    @property
+    def target(self) -> Action | PerformanceMeasure:
+        target = self.action if self.target_type == "action" else self.measure
+        assert target is not None
+        return target
+
+    @property
+    def target_label(self) -> str:
+        if self.target_type == "action":
+            return f"action {self.action.reference}" if self.action else "action"
+        measure = self.measure
+        return f"performance measure {measure.reference} ({measure.checkpoint} months)" if measure else "measure"
+
+
+class ProposalMessage(db.Model):
+    """The conversation: challenges, responses, rejections, approvals."""
+
+    __tablename__ = "proposal_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="messages")
+    author: Mapped[User] = relationship()
+
+
+class Evidence(db.Model):
+    """A file or a link, with a note saying what it shows. Never deleted or replaced once submitted."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # "file" or "link"
+    title: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    storage_key: Mapped[str | None] = mapped_column(String(80), nullable=True, unique=True)
+    content_type: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="evidence")
+    uploaded_by: Mapped[User] = relationship()
+
+
+class EvidenceBlob(db.Model):
+    """Evidence bytes, when EVIDENCE_STORAGE=database: every app server sees the same files."""
+
+    __tablename__ = "evidence_blobs"
+
+    storage_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    message: Mapped[str] = mapped_column(String(500))
+    link: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

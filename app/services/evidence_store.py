@@ -1,0 +1,74 @@
+"""Where evidence bytes live: outside static/, under generated names, behind one small interface.
+
+The filesystem store suits one server (or a shared volume); the database store lets any number of app
+servers serve the same files with nothing but PostgreSQL. Choose with EVIDENCE_STORAGE.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Protocol
+
+from flask import current_app
+
+from app.extensions import db
+from app.models import EvidenceBlob
+
+
+class EvidenceStore(Protocol):
+    def save(self, data: bytes) -> str: ...
+
+    def load(self, key: str) -> bytes: ...
+
+
+def new_key() -> str:
+    return secrets.token_hex(24)
+
+
+class FileSystemStore:
+    def __init__(self, root: str) -> None:
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        if not key.isalnum():
+            raise ValueError("bad storage key")
+        return self.root / key[:2] / key
+
+    def save(self, data: bytes) -> str:
+        key = new_key()
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".part")
+        with open(temporary, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+        os.chmod(path, 0o440)
+        return key
+
+    def load(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+
+class DatabaseStore:
+    """Bytes saved in the caller's transaction: they exist exactly when the evidence row does."""
+
+    def save(self, data: bytes) -> str:
+        key = new_key()
+        db.session.add(EvidenceBlob(storage_key=key, data=data))
+        return key
+
+    def load(self, key: str) -> bytes:
+        blob = db.session.get(EvidenceBlob, key)
+        if blob is None:
+            raise FileNotFoundError(key)
+        return blob.data
+
+
+def store() -> EvidenceStore:
+    if current_app.config.get("EVIDENCE_STORAGE", "filesystem") == "database":
+        return DatabaseStore()
+    return FileSystemStore(current_app.config["EVIDENCE_DIR"])

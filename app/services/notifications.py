@@ -1,0 +1,51 @@
+"""In-app notifications. Added to the caller's transaction; an e-mail sender can subscribe later."""
+
+from __future__ import annotations
+
+from flask import has_request_context, url_for
+from sqlalchemy import func, select, update
+
+from app.clock import utcnow
+from app.extensions import db
+from app.models import Notification, User
+from app.policy import Role
+
+
+def _link(proposal_id: int) -> str:
+    if has_request_context():
+        return url_for("proposals.show", proposal_id=proposal_id)
+    return f"/proposals/{proposal_id}"
+
+
+def notify(user_id: int, message: str, proposal_id: int) -> None:
+    db.session.add(Notification(user_id=user_id, message=message[:500], link=_link(proposal_id)))
+
+
+def notify_reviewers(message: str, proposal_id: int, *, exclude: int | None = None) -> None:
+    reviewers = db.session.scalars(
+        select(User.id).where(User.role == Role.PROJECT_MANAGER.value, User.active.is_(True))
+    ).all()
+    for user_id in reviewers:
+        if user_id != exclude:
+            notify(user_id, message, proposal_id)
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def for_user(user_id: int, limit: int = 50) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            select(Notification).where(Notification.user_id == user_id).order_by(Notification.id.desc()).limit(limit)
+        )
+    )
+
+
+def mark_all_read(user_id: int) -> None:
+    db.session.execute(
+        update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None)).values(read_at=utcnow())
+    )
+    db.session.commit()
