@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from app import create_app
 from app.extensions import db
@@ -48,21 +48,30 @@ def _migrate(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Build the schema once, from empty, with the migrations."""
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build the schema once, from empty, with the migrations.
+
+    On PostgreSQL each test run gets a database of its own on the TEST_DATABASE_URL server, so two runs
+    (a developer's and a helper's, say) never truncate each other's tables.
+    """
     tmp = tmp_path_factory.mktemp("db")
     if ON_POSTGRES:
-        url = TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+        server = make_url(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+        name = f"tracker_test_{os.getpid()}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = server.set(database=name).render_as_string(hide_password=False)
         _migrate(create_app(_config(url, tmp)))
-        return url
+        yield url
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+        return
     template = tmp / "template.db"
     _migrate(create_app(_config(f"sqlite:///{template}", tmp)))
-    return str(template)
+    yield str(template)
 
 
 def _empty_postgres(url: str) -> None:

@@ -199,9 +199,9 @@ def set_retired(actor: Any, action_id: int, expected_version: int, retired: bool
         errors: dict[str, str] = {}
         reason = _reason(reason, errors)
         if retired and action.status != Status.COMPLETED.value:
-            errors["reason"] = "Only a COMPLETED action can be retired"
+            errors["retire"] = "Only a COMPLETED action can be retired"
         if retired == action.is_retired:
-            errors["reason"] = "This action is already retired" if retired else "This action is not retired"
+            errors["retire"] = "This action is already retired" if retired else "This action is not retired"
         if errors:
             raise ValidationFailed(errors)
         before = _action_state(action)
