@@ -133,6 +133,16 @@ def form_error_list(form: Any) -> list[dict[str, str]]:
     return items
 
 
+def filesize(size: int | None) -> str:
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 def role_label(value: str) -> str:
     try:
         return Role(value).label
@@ -143,6 +153,7 @@ def role_label(value: str) -> str:
 def _register_template_helpers(app: Flask) -> None:
     app.add_template_global(form_error_list)
     app.add_template_filter(role_label, "role_label")
+    app.add_template_filter(filesize, "filesize")
     app.add_template_filter(format_date, "govuk_date")
     app.add_template_filter(format_datetime, "govuk_datetime")
     app.add_template_filter(format_iso_date, "iso_date")
@@ -221,7 +232,7 @@ def _register_errors(app: Flask) -> None:
     def server_error(error: Exception) -> Any:
         app.logger.exception("Unhandled error", exc_info=error)
         db.session.rollback()
-        return page(500, "errors/500.html", message="Sorry, there is a problem with the service")
+        return page(500, "errors/500.html", message="Sorry, there is a problem with the service", bare=True)
 
 
 def _security_headers(response: Response) -> Response:

@@ -48,8 +48,10 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     # The change workflow. The fixture has a draft and a submitted proposal by sm1 in work stream i.
     # POSTs carry no version, so a permitted person reaches the use case and gets its answer (a 4xx
     # message, nothing changed): OK here means "not refused for who they are".
-    ("proposals.propose", "GET"): only({"pm": OK, "sm1": OK}),
-    ("proposals.propose", "POST"): only({"pm": OK, "sm1": OK}),
+    ("proposals.propose_action", "GET"): only({"pm": OK, "sm1": OK}),
+    ("proposals.propose_action", "POST"): only({"pm": OK, "sm1": OK}),
+    ("proposals.propose_measure", "GET"): only({"pm": OK, "sm1": OK}),
+    ("proposals.propose_measure", "POST"): only({"pm": OK, "sm1": OK}),
     ("proposals.show", "GET"): only({"pm": OK, "smt": OK, "sm1": OK}),
     ("proposals.edit", "GET"): only({"sm1": OK}),
     ("proposals.edit", "POST"): only({"sm1": OK}),

@@ -22,7 +22,11 @@ def form_version(html: str, form_id: str | None = None) -> str:
 
 
 def propose(client: Any, action_id: int, *, submit: bool = True, **overrides: Any) -> Any:
-    page = client.get(f"/actions/{action_id}/propose").get_data(as_text=True)
+    """Follow the action page's "Propose an update" button, then fill in the form."""
+    action_page = client.get(f"/actions/{action_id}").get_data(as_text=True)
+    link = re.search(r'href="([^"]+)"[^>]*>Propose an update<', action_page).group(1)
+    assert link == f"/actions/{action_id}/propose"
+    page = client.get(link).get_data(as_text=True)
     target_version = re.search(r'name="target_version" type="hidden" value="(\d+)"', page).group(1)
     data = {
         "csrf_token": client.csrf_token(),
@@ -113,6 +117,25 @@ def test_withdraw_path(app: Flask, login: Any, demo: dict[str, Any]) -> None:
     with app.app_context():
         assert db.session.get(Proposal, pid).state == "withdrawn"
         assert db.session.get(Action, action_id).version == 1, "the action is untouched"
+
+
+def test_measure_proposal_from_the_work_stream_page(app: Flask, login: Any, demo: dict[str, Any]) -> None:
+    from app.models import PerformanceMeasure
+
+    sm2, pm = login("sm2"), login("pm")
+    page = sm2.get(f"/work-streams/{demo['work_streams'][3]}").get_data(as_text=True)
+    link = re.search(r'href="(/measures/(\d+)/propose)"', page)
+    assert link, "each measure offers Propose an update to the person who runs the work stream"
+    form = sm2.get(link.group(1)).get_data(as_text=True)
+    target_version = re.search(r'name="target_version" type="hidden" value="(\d+)"', form).group(1)
+    response = sm2.post(link.group(1), content_type="multipart/form-data", data={
+        "csrf_token": sm2.csrf_token(), "target_version": target_version, "status": "COMPLETED",
+        "narrative": "Measured in the quarterly audit: target met.", "submit_proposal": "1",
+        "evidence_url": "https://intranet.example.org/audit-q3", "evidence_note": "Quarterly audit results"})
+    assert response.status_code == 303
+    assert act(pm, proposal_id(response), "approve", "approve").status_code == 303
+    with app.app_context():
+        assert db.session.get(PerformanceMeasure, int(link.group(2))).status == "COMPLETED"
 
 
 def test_missing_evidence_keeps_what_was_typed(login: Any, demo: dict[str, Any]) -> None:

@@ -80,10 +80,19 @@ def _form_class(target_type: str) -> type:
     return ActionProposalForm if target_type == "action" else MeasureProposalForm
 
 
-@bp.route("/actions/<int:target_id>/propose", methods=["GET", "POST"], defaults={"target_type": "action"})
-@bp.route("/measures/<int:target_id>/propose", methods=["GET", "POST"], defaults={"target_type": "measure"})
+@bp.route("/actions/<int:target_id>/propose", methods=["GET", "POST"])
 @login_required
-def propose(target_type: str, target_id: int) -> Response:
+def propose_action(target_id: int) -> Response:
+    return _propose("action", target_id)
+
+
+@bp.route("/measures/<int:target_id>/propose", methods=["GET", "POST"])
+@login_required
+def propose_measure(target_id: int) -> Response:
+    return _propose("measure", target_id)
+
+
+def _propose(target_type: str, target_id: int) -> Response:
     me = _me()
     target = proposals.get_target(target_type, target_id)
     if not can(me, Permission.PROPOSE_CHANGE, target.work_stream_id):

@@ -1,0 +1,1013 @@
+"""A plan in and out of Excel, the way councils keep these plans today.
+
+The workbook has a "Plan" sheet (title, start date, reporting checkpoint and the list of work streams),
+one sheet per work stream with the committee report's columns, and a "Measures" sheet. Export writes
+exactly what import reads, so a plan survives the round trip with nothing lost.
+
+Import is two steps, because a workbook comes from outside and may be wrong or hostile:
+`preview_import` reads it without saving anything and lists every problem, row by row;
+`apply_import` then creates the plan, all or nothing, with one audit record.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+import zipfile
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from io import BytesIO
+from typing import Any
+
+from defusedxml import ElementTree as SafeElementTree
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.domain.status import STATUS_ORDER, Status, StatusCounts
+from app.extensions import db
+from app.models import Action, PerformanceMeasure, Plan, User, WorkStream
+from app.policy import Permission, require_as
+from app.services import audit
+from app.services.errors import ValidationFailed
+from app.services.plan_editor import OWNER_ROLES
+from app.services.plan_read import get_plan
+from app.services.tx import write_transaction
+
+log = logging.getLogger(__name__)
+
+PLAN_SHEET = "Plan"
+MEASURES_SHEET = "Measures"
+ACTION_COLUMNS: tuple[str, ...] = (
+    "Reference",
+    "Title",
+    "Performance measures and milestones",
+    "Key targets",
+    "Progress - actions",
+    "Status",
+    "Owner",
+    "Deadline",
+    "Retired on",
+)
+MEASURE_COLUMNS: tuple[str, ...] = (
+    "Work stream number",
+    "Reference",
+    "Checkpoint",
+    "Description",
+    "Target",
+    "Status",
+    "Narrative",
+)
+PLAN_TITLE_LABEL = "Plan title"
+START_DATE_LABEL = "Start date"
+CHECKPOINT_LABEL = "Reporting checkpoint (months)"
+WORK_STREAM_COLUMNS: tuple[str, ...] = ("Work stream number", "Title")
+
+# Limits on what we agree to read. A plan of the report's size is 7 sheets of about 10 rows.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_ZIP_ENTRIES = 1_000
+MAX_SHEETS = 50
+MAX_ROWS = 2_000
+MAX_COLUMNS = 26  # columns A to Z are read; a plan sheet uses at most nine
+MAX_PROBLEMS = 200
+MAX_REFERENCE = 20
+MAX_TITLE = 200
+
+DATE_FORMAT = "dd/mm/yyyy"
+XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# Spreadsheet programs run a cell typed with one of these first characters as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+WORK_STREAM_SHEET = re.compile(r"^\s*WS\s*(\d{1,3})(?:\s|$)", re.IGNORECASE)
+
+# GOV.UK colours; the font colour on each gives a contrast ratio of at least 4.5:1.
+RAG_STYLE: dict[str, tuple[str, str]] = {
+    "green": ("00703C", "FFFFFF"),
+    "amber": ("FFBF47", "0B0C0C"),
+    "red": ("D4351C", "FFFFFF"),
+}
+ACTION_WIDTHS = (11, 36, 48, 40, 60, 14, 30, 12, 12)
+MEASURE_WIDTHS = (12, 11, 11, 48, 36, 14, 60)
+
+NOT_A_WORKBOOK = (
+    "This file is not an Excel workbook (.xlsx). If it is a CSV file or an older .xls file, open it in "
+    "Excel and save it as an Excel Workbook (.xlsx)."
+)
+
+
+# --- what a preview holds -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One reason the workbook cannot be imported, located as precisely as we can."""
+
+    sheet: str
+    row: int | None
+    column: str | None  # a column letter, such as "F"
+    message: str
+
+    def __str__(self) -> str:
+        where = [f"sheet “{self.sheet}”"] if self.sheet else []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+@dataclass
+class ImportedAction:
+    reference: str
+    title: str
+    measures_and_milestones: str
+    key_targets: str
+    progress: str
+    status: Status
+    owner_email: str | None
+    deadline: date | None
+    retired_on: date | None
+    row: int = 0
+
+
+@dataclass
+class ImportedMeasure:
+    reference: str
+    checkpoint: int
+    description: str
+    target: str
+    status: Status
+    narrative: str
+    row: int = 0
+
+
+@dataclass
+class ImportedWorkStream:
+    number: int
+    title: str
+    sheet: str = ""
+    actions: list[ImportedAction] = field(default_factory=list)
+    measures: list[ImportedMeasure] = field(default_factory=list)
+    row: int = 0  # its row on the Plan sheet
+
+
+@dataclass
+class ImportPreview:
+    """What an import would create, and every reason it cannot. Nothing here is saved."""
+
+    plan_title: str = ""
+    start_date: date | None = None
+    reporting_checkpoint: int = 6
+    work_streams: list[ImportedWorkStream] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def counts(self) -> dict[str, int]:
+        actions = [a for ws in self.work_streams for a in ws.actions]
+        return {
+            "work_streams": len(self.work_streams),
+            "actions": len(actions),
+            "retired_actions": sum(1 for a in actions if a.retired_on is not None),
+            "measures": sum(len(ws.measures) for ws in self.work_streams),
+        }
+
+    @property
+    def action_counts(self) -> StatusCounts:
+        return StatusCounts.from_pairs((a.status, 1) for ws in self.work_streams for a in ws.actions)
+
+
+# --- export ---------------------------------------------------------------------------------------------
+
+def export_plan(plan_id: int) -> bytes:
+    """The plan as an .xlsx workbook that `preview_import` reads back unchanged.
+
+    Callers check who may export; the Owner column holds e-mail addresses because import needs them.
+    """
+    plan = get_plan(plan_id)
+    work_streams = list(
+        db.session.scalars(select(WorkStream).where(WorkStream.plan_id == plan.id).order_by(WorkStream.number))
+    )
+    actions = db.session.scalars(
+        select(Action)
+        .join(WorkStream, WorkStream.id == Action.work_stream_id)
+        .options(joinedload(Action.owner))
+        .where(WorkStream.plan_id == plan.id)
+        .order_by(WorkStream.number, Action.position, Action.id)
+    ).all()
+    measures = db.session.scalars(
+        select(PerformanceMeasure)
+        .join(WorkStream, WorkStream.id == PerformanceMeasure.work_stream_id)
+        .where(WorkStream.plan_id == plan.id)
+        .order_by(WorkStream.number, PerformanceMeasure.checkpoint, PerformanceMeasure.position, PerformanceMeasure.id)
+    ).all()
+    actions_by_ws: dict[int, list[Action]] = {}
+    for action in actions:
+        actions_by_ws.setdefault(action.work_stream_id, []).append(action)
+    number_of = {ws.id: ws.number for ws in work_streams}
+
+    wb = Workbook()
+    wb.properties.title = _clean(plan.title)
+    wb.properties.creator = "Improvement plan tracker"
+    _write_plan_sheet(wb.active, plan, work_streams)
+    for ws in work_streams:
+        sheet = wb.create_sheet(work_stream_sheet_name(ws.number, ws.title))
+        _write_header(sheet, ACTION_COLUMNS, ACTION_WIDTHS)
+        for row, action in enumerate(actions_by_ws.get(ws.id, []), start=2):
+            _put_text(sheet.cell(row, 1), action.reference)
+            _put_text(sheet.cell(row, 2), action.title)
+            _put_text(sheet.cell(row, 3), action.measures_and_milestones)
+            _put_text(sheet.cell(row, 4), action.key_targets)
+            _put_text(sheet.cell(row, 5), action.progress)
+            _put_status(sheet.cell(row, 6), action.status_enum)
+            _put_text(sheet.cell(row, 7), action.owner.email if action.owner else "")
+            _put_date(sheet.cell(row, 8), action.deadline)
+            _put_date(sheet.cell(row, 9), action.retired_on)
+        _finish_table(sheet, status_column=6)
+
+    sheet = wb.create_sheet(MEASURES_SHEET)
+    _write_header(sheet, MEASURE_COLUMNS, MEASURE_WIDTHS)
+    for row, measure in enumerate(measures, start=2):
+        sheet.cell(row, 1, number_of[measure.work_stream_id])
+        _put_text(sheet.cell(row, 2), measure.reference)
+        sheet.cell(row, 3, measure.checkpoint)
+        _put_text(sheet.cell(row, 4), measure.description)
+        _put_text(sheet.cell(row, 5), measure.target)
+        _put_status(sheet.cell(row, 6), measure.status_enum)
+        _put_text(sheet.cell(row, 7), measure.narrative)
+    _finish_table(sheet, status_column=6)
+
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def work_stream_sheet_name(number: int, title: str) -> str:
+    """ "WS1 Workforce Development": Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
+    name = SHEET_NAME_FORBIDDEN.sub(" ", f"WS{number} {title}")
+    name = re.sub(r"\s+", " ", name)[:31].strip().strip("'").strip()
+    return name or f"WS{number}"
+
+
+def _write_plan_sheet(sheet: Worksheet, plan: Plan, work_streams: Sequence[WorkStream]) -> None:
+    sheet.title = PLAN_SHEET
+    bold = Font(bold=True)
+    for row, (label, value) in enumerate(
+        [(PLAN_TITLE_LABEL, plan.title), (START_DATE_LABEL, plan.start_date), (CHECKPOINT_LABEL, plan.reporting_checkpoint)],
+        start=1,
+    ):
+        _put_text(sheet.cell(row, 1), label).font = bold
+        if isinstance(value, str):
+            _put_text(sheet.cell(row, 2), value)
+        elif isinstance(value, date):
+            _put_date(sheet.cell(row, 2), value)
+        else:
+            sheet.cell(row, 2, value).alignment = Alignment(horizontal="left")
+    header_row = 5
+    for col, heading in enumerate(WORK_STREAM_COLUMNS, start=1):
+        cell = _put_text(sheet.cell(header_row, col), heading)
+        cell.font = bold
+        cell.fill = HEADER_FILL
+        cell.border = HEADER_BORDER
+    for row, ws in enumerate(work_streams, start=header_row + 1):
+        sheet.cell(row, 1, ws.number).alignment = Alignment(horizontal="left")
+        _put_text(sheet.cell(row, 2), ws.title)
+    sheet.column_dimensions["A"].width = 32
+    sheet.column_dimensions["B"].width = 70
+
+
+HEADER_FILL = PatternFill("solid", fgColor="DEE0E2")
+HEADER_BORDER = Border(bottom=Side(style="medium", color="0B0C0C"))
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _write_header(sheet: Worksheet, columns: Sequence[str], widths: Sequence[int]) -> None:
+    for col, (heading, width) in enumerate(zip(columns, widths, strict=True), start=1):
+        cell = _put_text(sheet.cell(1, col), heading)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = HEADER_BORDER
+        cell.alignment = WRAP
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _finish_table(sheet: Worksheet, *, status_column: int) -> None:
+    """Filters on the header, a drop-down of statuses, and colours that follow edits made in Excel."""
+    last_row = max(sheet.max_row, 2)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{last_row}"
+    letter = get_column_letter(status_column)
+    status_range = f"{letter}2:{letter}{max(last_row, 200)}"
+    words = ",".join(s.label for s in STATUS_ORDER)
+    validation = DataValidation(
+        type="list",
+        formula1=f'"{words}"',
+        allow_blank=False,
+        showErrorMessage=True,
+        errorTitle="Status",
+        error=f"Choose {_or_list(s.label for s in STATUS_ORDER)}",
+    )
+    validation.add(status_range)
+    sheet.add_data_validation(validation)
+    for status in STATUS_ORDER:
+        fill, font = RAG_STYLE[status.rag]
+        sheet.conditional_formatting.add(
+            status_range,
+            CellIsRule(
+                operator="equal",
+                formula=[f'"{status.label}"'],
+                fill=PatternFill("solid", fgColor=fill, bgColor=fill),
+                font=Font(bold=True, color=font),
+            ),
+        )
+
+
+def _clean(value: str) -> str:
+    """XML cannot hold most control characters; they carry no meaning in a plan, so they are dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def _put_text(cell: Any, value: str | None) -> Any:
+    """Text stays text: a value that a spreadsheet would run as a formula is stored as a quoted string."""
+    text = _clean(value or "")
+    cell.value = text or None
+    if text.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"  # openpyxl types "=..." as a formula; the stored value is the text itself
+        cell.quotePrefix = True  # Excel's leading apostrophe: shown and edited as text, never evaluated
+    cell.alignment = WRAP
+    return cell
+
+
+def _put_date(cell: Any, value: date | None) -> None:
+    cell.value = value
+    cell.number_format = DATE_FORMAT
+    cell.alignment = Alignment(vertical="top", horizontal="left")
+
+
+def _put_status(cell: Any, status: Status) -> None:
+    fill, font = RAG_STYLE[status.rag]
+    cell.value = status.label
+    cell.fill = PatternFill("solid", fgColor=fill)
+    cell.font = Font(bold=True, color=font)
+    cell.alignment = Alignment(vertical="top", horizontal="center", wrap_text=True)
+
+
+def _or_list(words: Iterable[str]) -> str:
+    items = list(words)
+    return ", ".join(items[:-1]) + " or " + items[-1] if len(items) > 1 else "".join(items)
+
+
+# --- preview --------------------------------------------------------------------------------------------
+
+class _TooManyProblems(Exception):
+    pass
+
+
+class _Problems:
+    """Collects problems; stops reading once there are more than anyone would read."""
+
+    def __init__(self) -> None:
+        self.items: list[ImportProblem] = []
+
+    def add(self, sheet: str, row: int | None, column: int | str | None, message: str) -> None:
+        letter = get_column_letter(column) if isinstance(column, int) else column
+        self.items.append(ImportProblem(sheet, row, letter, message))
+        if len(self.items) >= MAX_PROBLEMS:
+            self.items.append(
+                ImportProblem("", None, None, f"Reading stopped after {MAX_PROBLEMS} problems. Fix these and try again.")
+            )
+            raise _TooManyProblems
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+KnownEmails = Collection[str] | Callable[[str], bool]
+
+
+def preview_import(data: bytes, *, known_emails: KnownEmails | None = None) -> ImportPreview:
+    """Read a workbook in the export's shape and say what it would create. Saves nothing, never raises.
+
+    `known_emails` says which owner e-mail addresses belong to someone who may own an action: a set of
+    addresses or a function. Without it, the database is asked (one query): active service managers,
+    project managers and senior managers, as in the plan editor.
+    """
+    preview = ImportPreview()
+    problems = _Problems()
+    try:
+        _check_package(data, problems)
+        if not problems:
+            _read_workbook(data, preview, problems, _email_checker(known_emails))
+    except _TooManyProblems:
+        pass
+    except Exception:  # a damaged or hostile file must become a message, never a 500
+        log.warning("Workbook could not be read", exc_info=True)
+        problems.items.append(
+            ImportProblem("", None, None, "The workbook could not be read: it may be damaged. Save it again in Excel and retry.")
+        )
+    preview.problems = problems.items
+    return preview
+
+
+def _email_checker(known: KnownEmails | None) -> Callable[[str], bool]:
+    if callable(known):
+        return known
+    if known is None:
+        known = {u.email for u in db.session.scalars(_possible_owners())}
+    lowered = {e.strip().lower() for e in known}
+    return lambda email: email in lowered
+
+
+_NO_OWNER = "No active service manager, project manager or senior manager has the e-mail address"
+
+
+def _possible_owners() -> Any:
+    """Who may own an action: the same people the plan editor offers."""
+    return select(User).where(User.active.is_(True), User.role.in_(OWNER_ROLES))
+
+
+def _check_package(data: bytes, problems: _Problems) -> None:
+    """Refuse before openpyxl sees the file: not a zip, a zip bomb, not a spreadsheet, macros, too many sheets."""
+    if not data:
+        problems.add("", None, None, "The file is empty.")
+        return
+    if len(data) > MAX_FILE_BYTES:
+        problems.add("", None, None, f"The file is {len(data) / 1_048_576:.0f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB.")
+        return
+    if data.startswith(OLE_MAGIC):
+        problems.add(
+            "", None, None,
+            "This is an older Excel file (.xls) or a password-protected workbook. Save it as an Excel Workbook "
+            "(.xlsx) without a password and try again.",
+        )
+        return
+    if not zipfile.is_zipfile(BytesIO(data)):
+        problems.add("", None, None, NOT_A_WORKBOOK)
+        return
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        problems.add("", None, None, NOT_A_WORKBOOK)
+        return
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ZIP_ENTRIES:
+            problems.add("", None, None, f"The file holds {len(entries):,} parts; a workbook this import accepts has far fewer.")
+            return
+        unpacked = sum(e.file_size for e in entries)
+        if unpacked > MAX_UNCOMPRESSED_BYTES:
+            problems.add(
+                "", None, None,
+                f"Unpacked, the workbook would take {unpacked / 1_048_576:,.0f} MB; the limit is "
+                f"{MAX_UNCOMPRESSED_BYTES // 1_048_576} MB.",
+            )
+            return
+        if any(e.flag_bits & 0x1 for e in entries):
+            problems.add("", None, None, "The workbook is encrypted. Save it without a password and try again.")
+            return
+        names = {e.filename for e in entries}
+        if "[Content_Types].xml" not in names:
+            problems.add("", None, None, NOT_A_WORKBOOK)
+            return
+        try:
+            types = SafeElementTree.fromstring(archive.read("[Content_Types].xml"))
+        except Exception:
+            problems.add("", None, None, "The workbook is damaged: its list of contents cannot be read.")
+            return
+    content_types = [el.get("ContentType", "") for el in types]
+    if any("macroenabled" in t.lower() or "vbaproject" in t.lower() for t in content_types) or any(
+        n.lower().endswith("vbaproject.bin") for n in names
+    ):
+        problems.add(
+            "", None, None,
+            "This workbook contains macros (.xlsm). Save it as an Excel Workbook (.xlsx), without macros, and try again.",
+        )
+        return
+    if XLSX_MAIN not in content_types:
+        problems.add("", None, None, NOT_A_WORKBOOK)
+        return
+    sheets = sum(1 for t in content_types if t == WORKSHEET_TYPE)
+    if sheets > MAX_SHEETS:
+        problems.add("", None, None, f"The workbook has {sheets} sheets; the limit is {MAX_SHEETS}.")
+
+
+def _read_workbook(data: bytes, preview: ImportPreview, problems: _Problems, email_known: Callable[[str], bool]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about features it drops; they do not matter here
+        wb = load_workbook(BytesIO(data), read_only=True, data_only=False)
+    try:
+        names = list(wb.sheetnames)
+        if len(names) > MAX_SHEETS:
+            problems.add("", None, None, f"The workbook has {len(names)} sheets; the limit is {MAX_SHEETS}.")
+            return
+        plan_name = _find_sheet(names, PLAN_SHEET)
+        measures_name = _find_sheet(names, MEASURES_SHEET)
+        ws_sheets: dict[int, str] = {}
+        for name in names:
+            if name in (plan_name, measures_name):
+                continue
+            match = WORK_STREAM_SHEET.match(name)
+            if match is None:
+                problems.add(
+                    name, None, None,
+                    f"“{name}” is not a sheet this import knows. A plan workbook has a “{PLAN_SHEET}” sheet, one "
+                    f"sheet per work stream named like “WS1 Workforce Development”, and a “{MEASURES_SHEET}” sheet.",
+                )
+                continue
+            number = int(match.group(1))
+            if number in ws_sheets:
+                problems.add(name, None, None, f"Work stream {number} already has the sheet “{ws_sheets[number]}”.")
+                continue
+            ws_sheets[number] = name
+        if plan_name is None:
+            problems.add("", None, None, f"The workbook has no “{PLAN_SHEET}” sheet with the plan's title, start date and work streams.")
+        else:
+            _read_plan_sheet(wb[plan_name], plan_name, preview, problems)
+        by_number = {w.number: w for w in preview.work_streams}
+        for w in preview.work_streams:
+            if w.number not in ws_sheets and plan_name is not None:
+                problems.add(plan_name, w.row, "A", f"Work stream {w.number} has no sheet; add one named like “WS{w.number} {w.title}”.")
+        for number, name in sorted(ws_sheets.items()):
+            target = by_number.get(number)
+            if target is None and plan_name is not None:
+                problems.add(name, None, None, f"Work stream {number} is not in the list on the “{plan_name}” sheet.")
+            actions = _read_action_sheet(wb[name], name, problems, email_known)
+            if target is not None:
+                target.sheet = name
+                target.actions = actions
+        if measures_name is None:
+            problems.add("", None, None, f"The workbook has no “{MEASURES_SHEET}” sheet.")
+        else:
+            _read_measures_sheet(wb[measures_name], measures_name, by_number, problems)
+    finally:
+        wb.close()
+
+
+def _find_sheet(names: Sequence[str], wanted: str) -> str | None:
+    for name in names:
+        if name.strip().casefold() == wanted.casefold():
+            return name
+    return None
+
+
+# --- reading cells --------------------------------------------------------------------------------------
+
+@dataclass
+class _Row:
+    number: int
+    cells: tuple[Any, ...]
+
+    def cell(self, column: int) -> Any:
+        return self.cells[column - 1] if column <= len(self.cells) else None
+
+
+def _value(cell: Any) -> Any:
+    return getattr(cell, "value", None)
+
+
+def _has_value(cell: Any) -> bool:
+    value = _value(cell)
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _rows(sheet: Any, name: str, problems: _Problems) -> list[_Row] | None:
+    """The sheet's non-empty rows, after refusing formulas and error values anywhere. None if it is too big."""
+    sheet.reset_dimensions()  # a sheet's declared size may be wrong; read what is really there
+    rows: list[_Row] = []
+    for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+        filled = any(_has_value(c) for c in cells)
+        if number > MAX_ROWS and (filled or number > 5 * MAX_ROWS):
+            problems.add(name, None, None, f"The sheet has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,} rows a sheet.")
+            return None
+        if not filled:
+            continue
+        for column, cell in enumerate(cells, start=1):
+            value = _value(cell)
+            if getattr(cell, "data_type", None) == "f" or isinstance(value, ArrayFormula | DataTableFormula):
+                shown = value if isinstance(value, str) else "a formula"
+                problems.add(
+                    name, number, column,
+                    f"The cell holds a formula ({_short(shown)}). Formulas are not imported: type the value itself.",
+                )
+            elif getattr(cell, "data_type", None) == "e":
+                problems.add(name, number, column, f"The cell holds an error value ({_short(str(value))}). Type the value itself.")
+        rows.append(_Row(number, tuple(cells)))
+    return rows
+
+
+def _short(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _normal(heading: Any) -> str:
+    text = str(heading or "").replace("\u2013", "-").replace("\u2014", "-")
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _headings(row: _Row | None, expected: Sequence[str], sheet: str, problems: _Problems) -> dict[str, int] | None:
+    """Map each expected heading to its column. Columns may be in any order; none may be missing or unknown."""
+    if row is None:
+        problems.add(sheet, 1, None, f"The sheet is empty: it needs a heading row with {_quoted(expected)}.")
+        return None
+    wanted = {_normal(h): h for h in expected}
+    found: dict[str, int] = {}
+    ok = True
+    for column, cell in enumerate(row.cells, start=1):
+        if not _has_value(cell):
+            continue
+        key = _normal(_value(cell))
+        if key not in wanted:
+            problems.add(
+                sheet, row.number, column,
+                f"“{_short(str(_value(cell)))}” is not a column this import knows. The columns are {_quoted(expected)}.",
+            )
+            ok = False
+        elif wanted[key] in found:
+            problems.add(sheet, row.number, column, f"The column “{wanted[key]}” appears twice.")
+            ok = False
+        else:
+            found[wanted[key]] = column
+    missing = [h for h in expected if h not in found]
+    for heading in missing:
+        problems.add(sheet, row.number, None, f"The column “{heading}” is missing from the heading row.")
+    return found if ok and not missing else None
+
+
+def _quoted(headings: Iterable[str]) -> str:
+    return ", ".join(f"“{h}”" for h in headings)
+
+
+def _text(cell: Any) -> str:
+    """A cell as text, exactly as typed: numbers and dates typed into a text column become their words."""
+    value = _value(cell)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return f"{value:%d/%m/%Y}" if value.time() == time() else f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+class _Cells:
+    """Reads one data row by heading name, adding a problem for each bad value."""
+
+    def __init__(self, sheet: str, row: _Row, columns: dict[str, int], problems: _Problems) -> None:
+        self.sheet, self.row, self.columns, self.problems = sheet, row, columns, problems
+        self.ok = True
+
+    def problem(self, heading: str, message: str) -> None:
+        self.ok = False
+        self.problems.add(self.sheet, self.row.number, self.columns[heading], message)
+
+    def _cell(self, heading: str) -> Any:
+        return self.row.cell(self.columns[heading])
+
+    def text(self, heading: str, *, required: bool = False, limit: int | None = None, strip: bool = False) -> str:
+        value = _text(self._cell(heading))
+        if strip or required:
+            value = value.strip()
+        if required and not value:
+            self.problem(heading, f"{heading} is empty; every row needs one.")
+        if limit is not None and len(value) > limit:
+            self.problem(heading, f"{heading} is {len(value)} characters long; the limit is {limit}.")
+        return value
+
+    def reference(self, heading: str = "Reference") -> str:
+        value = _value(self._cell(heading))
+        if isinstance(value, float) and not value.is_integer():
+            self.problem(
+                heading,
+                f"Reference {value} is stored as a number, so 1.10 and 1.1 would look the same. "
+                "Format the column as text and type the references again.",
+            )
+            return str(value)
+        return self.text(heading, required=True, limit=MAX_REFERENCE)
+
+    def status(self, heading: str = "Status") -> Status:
+        raw = _text(self._cell(heading)).strip()
+        allowed = _or_list(s.label for s in STATUS_ORDER)
+        if not raw:
+            self.problem(heading, f"Status is empty. Use {allowed}.")
+            return Status.IN_PROGRESS
+        status = Status.parse(raw)
+        if status is None:
+            self.problem(heading, f"“{_short(raw)}” is not a status. Use {allowed}.")
+            return Status.IN_PROGRESS
+        return status
+
+    def date(self, heading: str) -> date | None:
+        value = _value(self._cell(heading))
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, datetime):
+            if value.time() != time():
+                self.problem(heading, f"{heading} has a time of day; enter a date only, such as 31/03/2016.")
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            parsed = _parse_date(value.strip())
+            if parsed is not None:
+                return parsed
+            self.problem(heading, f"“{_short(value.strip())}” in {heading} is not a date. Enter a date such as 31/03/2016.")
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            self.problem(heading, f"{heading} holds the number {value}, not a date. Format the cell as a date, such as 31/03/2016.")
+            return None
+        self.problem(heading, f"{heading} is not a date. Enter a date such as 31/03/2016.")
+        return None
+
+    def whole_number(self, heading: str, *, allowed: Collection[int] | None = None) -> int | None:
+        value = _value(self._cell(heading))
+        number: int | None = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str) and value.strip().isdigit():
+            number = int(value.strip())
+        if number is None or number < 1:
+            shown = "empty" if value is None else f"“{_short(_text(self._cell(heading)))}”"
+            self.problem(heading, f"{heading} is {shown}; it must be a whole number.")
+            return None
+        if allowed is not None and number not in allowed:
+            self.problem(heading, f"{heading} is {number}; it must be {_or_list(str(a) for a in sorted(allowed))}.")
+            return None
+        return number
+
+
+def _parse_date(text: str) -> date | None:
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+# --- the sheets -----------------------------------------------------------------------------------------
+
+def _read_plan_sheet(sheet: Any, name: str, preview: ImportPreview, problems: _Problems) -> None:
+    rows = _rows(sheet, name, problems)
+    if rows is None:
+        return
+    labels = {_normal(PLAN_TITLE_LABEL): PLAN_TITLE_LABEL, _normal(START_DATE_LABEL): START_DATE_LABEL,
+              _normal(CHECKPOINT_LABEL): CHECKPOINT_LABEL}
+    seen: set[str] = set()
+    header: _Row | None = None
+    index = 0
+    for index, row in enumerate(rows):
+        label = _normal(_value(row.cell(1)))
+        if label == _normal(WORK_STREAM_COLUMNS[0]):
+            header = row
+            break
+        if label not in labels:
+            problems.add(
+                name, row.number, "A",
+                f"“{_short(_text(row.cell(1)))}” is not something this import knows. Above the list of work streams "
+                f"the sheet has {_quoted(labels.values())}, one to a row.",
+            )
+            continue
+        known = labels[label]
+        seen.add(known)
+        cells = _Cells(name, row, {known: 2}, problems)
+        if known == PLAN_TITLE_LABEL:
+            preview.plan_title = cells.text(known, required=True, limit=MAX_TITLE)
+        elif known == START_DATE_LABEL:
+            if not _has_value(row.cell(2)):
+                cells.problem(known, "The start date is empty.")
+            preview.start_date = cells.date(known)
+        else:
+            preview.reporting_checkpoint = cells.whole_number(known, allowed=(6, 12)) or 6
+    for required in (PLAN_TITLE_LABEL, START_DATE_LABEL):
+        if required not in seen:
+            problems.add(name, None, "A", f"The “{required}” row is missing.")
+    if header is None:
+        problems.add(name, None, "A", f"The list of work streams is missing: a heading row with {_quoted(WORK_STREAM_COLUMNS)}.")
+        return
+    columns = _headings(header, WORK_STREAM_COLUMNS, name, problems)
+    if columns is None:
+        return
+    rows_of: dict[int, int] = {}
+    for row in rows[index + 1:]:
+        cells = _Cells(name, row, columns, problems)
+        number = cells.whole_number("Work stream number")
+        title = cells.text("Title", required=True, limit=MAX_TITLE)
+        if number is None:
+            continue
+        if number in rows_of:
+            cells.problem("Work stream number", f"Work stream {number} is listed twice (rows {rows_of[number]} and {row.number}).")
+            continue
+        rows_of[number] = row.number
+        preview.work_streams.append(ImportedWorkStream(number=number, title=title, row=row.number))
+    if not preview.work_streams:
+        problems.add(name, header.number, None, "No work streams are listed under the heading row.")
+
+
+def _read_action_sheet(
+    sheet: Any, name: str, problems: _Problems, email_known: Callable[[str], bool]
+) -> list[ImportedAction]:
+    rows = _rows(sheet, name, problems)
+    if rows is None:
+        return []
+    columns = _headings(rows[0] if rows else None, ACTION_COLUMNS, name, problems)
+    if columns is None:
+        return []
+    _refuse_unheaded(rows[1:], columns, name, problems)
+    actions: list[ImportedAction] = []
+    first_row: dict[str, int] = {}
+    for row in rows[1:]:
+        cells = _Cells(name, row, columns, problems)
+        reference = cells.reference()
+        action = ImportedAction(
+            reference=reference,
+            title=cells.text("Title", required=True, limit=MAX_TITLE),
+            measures_and_milestones=cells.text("Performance measures and milestones"),
+            key_targets=cells.text("Key targets"),
+            progress=cells.text("Progress - actions"),
+            status=cells.status(),
+            owner_email=cells.text("Owner", strip=True).lower() or None,
+            deadline=cells.date("Deadline"),
+            retired_on=cells.date("Retired on"),
+            row=row.number,
+        )
+        if action.owner_email and not email_known(action.owner_email):
+            cells.problem(
+                "Owner",
+                f"{_NO_OWNER} “{_short(action.owner_email)}”. Create the account first, or leave the owner empty.",
+            )
+        status_given = Status.parse(_text(row.cell(columns["Status"]))) is not None
+        if action.retired_on is not None and status_given and action.status is not Status.COMPLETED:
+            cells.problem("Retired on", "Only COMPLETED actions can be retired: clear “Retired on” or change the status.")
+        if reference:
+            key = reference.casefold()
+            if key in first_row:
+                cells.problem("Reference", f"Reference {reference} is used twice in this work stream (rows {first_row[key]} and {row.number}).")
+            else:
+                first_row[key] = row.number
+        actions.append(action)
+    return actions
+
+
+def _read_measures_sheet(
+    sheet: Any, name: str, work_streams: dict[int, ImportedWorkStream], problems: _Problems
+) -> None:
+    rows = _rows(sheet, name, problems)
+    if rows is None:
+        return
+    columns = _headings(rows[0] if rows else None, MEASURE_COLUMNS, name, problems)
+    if columns is None:
+        return
+    _refuse_unheaded(rows[1:], columns, name, problems)
+    first_row: dict[tuple[int, str, int], int] = {}
+    for row in rows[1:]:
+        cells = _Cells(name, row, columns, problems)
+        number = cells.whole_number("Work stream number")
+        reference = cells.reference()
+        checkpoint = cells.whole_number("Checkpoint", allowed=(6, 12))
+        measure = ImportedMeasure(
+            reference=reference,
+            checkpoint=checkpoint or 6,
+            description=cells.text("Description"),
+            target=cells.text("Target"),
+            status=cells.status(),
+            narrative=cells.text("Narrative"),
+            row=row.number,
+        )
+        if not measure.description.strip():
+            cells.problem("Description", "Description is empty; every measure needs one.")
+        if number is None:
+            continue
+        target = work_streams.get(number)
+        if target is None:
+            cells.problem("Work stream number", f"Work stream {number} is not in the list on the “{PLAN_SHEET}” sheet.")
+            continue
+        if reference and checkpoint:
+            key = (number, reference.casefold(), checkpoint)
+            if key in first_row:
+                cells.problem(
+                    "Reference",
+                    f"Measure {reference} at {checkpoint} months is listed twice for work stream {number} "
+                    f"(rows {first_row[key]} and {row.number}).",
+                )
+                continue
+            first_row[key] = row.number
+        target.measures.append(measure)
+
+
+def _refuse_unheaded(rows: Iterable[_Row], columns: dict[str, int], sheet: str, problems: _Problems) -> None:
+    """A value in a column without a heading would be silently lost; say so instead."""
+    headed = set(columns.values())
+    for row in rows:
+        for column, cell in enumerate(row.cells, start=1):
+            if column not in headed and _has_value(cell):
+                problems.add(sheet, row.number, column, "This cell has a value but its column has no heading, so it would be lost.")
+
+
+# --- apply ----------------------------------------------------------------------------------------------
+
+def apply_import(actor: Any, preview: ImportPreview, *, title_override: str | None = None) -> Plan:
+    """Create the previewed plan, all or nothing, with one audit record. The new plan is not current.
+
+    Work streams are created without service managers: an administrator assigns them afterwards,
+    because who runs a work stream is an account decision, not part of a workbook.
+    """
+    require_as(actor, Permission.EDIT_PLAN)
+    if not preview.ok:
+        n = len(preview.problems)
+        raise ValidationFailed({"workbook": f"The workbook has {n} problem{'s' if n != 1 else ''}. Fix them and upload it again."})
+    if preview.start_date is None or not preview.work_streams:
+        raise ValidationFailed({"workbook": "The workbook has no start date or no work streams."})
+    title = (title_override if title_override is not None else preview.plan_title).strip()
+    if not title:
+        raise ValidationFailed({"title": "Enter a title for the plan"})
+    if len(title) > MAX_TITLE:
+        raise ValidationFailed({"title": f"The title must be {MAX_TITLE} characters or fewer"})
+    emails = {a.owner_email for ws in preview.work_streams for a in ws.actions if a.owner_email}
+
+    with write_transaction():  # commits at the end; on any error rolls back, so nothing is saved
+        if db.session.scalar(select(Plan.id).where(func.lower(Plan.title) == title.lower()).limit(1)) is not None:
+            raise ValidationFailed({"title": f"A plan called “{title}” already exists. Give the imported plan another title"})
+        owners = {u.email: u for u in db.session.scalars(_possible_owners().where(User.email.in_(emails)))} if emails else {}
+        missing = sorted(emails - owners.keys())
+        if missing:
+            raise ValidationFailed({"workbook": f"{_NO_OWNER} {', '.join(missing)}. Create the accounts and try again."})
+        plan = Plan(
+            title=title,
+            start_date=preview.start_date,
+            is_current=False,
+            reporting_checkpoint=preview.reporting_checkpoint,
+        )
+        db.session.add(plan)
+        for source in preview.work_streams:
+            ws = WorkStream(plan=plan, number=source.number, title=source.title)
+            db.session.add(ws)
+            for position, a in enumerate(source.actions, start=1):
+                db.session.add(
+                    Action(
+                        work_stream=ws,
+                        reference=a.reference,
+                        position=position,
+                        title=a.title,
+                        measures_and_milestones=a.measures_and_milestones,
+                        key_targets=a.key_targets,
+                        progress=a.progress,
+                        owner=owners[a.owner_email] if a.owner_email else None,
+                        deadline=a.deadline,
+                        status=a.status.value,
+                        retired_on=a.retired_on,
+                    )
+                )
+            positions: dict[int, int] = {}
+            for m in source.measures:
+                positions[m.checkpoint] = positions.get(m.checkpoint, 0) + 1
+                db.session.add(
+                    PerformanceMeasure(
+                        work_stream=ws,
+                        reference=m.reference,
+                        position=positions[m.checkpoint],
+                        description=m.description,
+                        checkpoint=m.checkpoint,
+                        target=m.target,
+                        status=m.status.value,
+                        narrative=m.narrative,
+                    )
+                )
+        db.session.flush()
+        counts = preview.counts
+        audit.record(
+            actor,
+            "plan.imported",
+            f"Plan “{title}” imported from a workbook: {counts['work_streams']} work streams, "
+            f"{counts['actions']} actions and {counts['measures']} performance measures",
+            object_type="plan",
+            object_id=plan.id,
+            plan_id=plan.id,
+            after={**counts, "title": title, "start_date": preview.start_date.isoformat(), "source": "excel"},
+        )
+    return plan
