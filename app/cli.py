@@ -12,11 +12,26 @@ from app.services.errors import NotFound, ValidationFailed
 
 demo_cli = AppGroup("demo", help="The demonstration plan and accounts.")
 users_cli = AppGroup("users", help="Manage accounts from the command line.")
+risks_cli = AppGroup("risks", help="The risk register.")
 
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(risks_cli)
+
+
+@risks_cli.command("refresh")
+@click.option("--plan", "plan_id", type=int, default=None, help="Only this plan (default: every plan).")
+def risks_refresh(plan_id: int | None) -> None:
+    """Re-evaluate every action against the register's rules. Run it daily (see the README)."""
+    from app.services import risks
+
+    result = risks.refresh(plan_id)
+    click.echo(
+        f"Risk register refreshed: {result.opened} opened, {result.updated} updated, {result.closed} closed, "
+        f"{result.unchanged} unchanged."
+    )
 
 
 @demo_cli.command("seed")

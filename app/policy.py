@@ -48,6 +48,8 @@ class Permission(StrEnum):
     REVIEW_PROPOSAL = "review_proposal"
     EDIT_PLAN = "edit_plan"
     MANAGE_USERS = "manage_users"
+    EDIT_RISK = "edit_risk"
+    ESCALATE_RISK = "escalate_risk"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -60,16 +62,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PROPOSE_CHANGE,
             Permission.REVIEW_PROPOSAL,
             Permission.EDIT_PLAN,
+            Permission.EDIT_RISK,
         }
     ),
     Role.SERVICE_MANAGER: frozenset(
-        {Permission.VIEW_PLAN, Permission.VIEW_AUDIT, Permission.VIEW_INTERNAL, Permission.PROPOSE_CHANGE}
+        {Permission.VIEW_PLAN, Permission.VIEW_AUDIT, Permission.VIEW_INTERNAL, Permission.PROPOSE_CHANGE,
+         Permission.EDIT_RISK}
     ),
-    Role.SENIOR_MANAGER: frozenset({Permission.VIEW_PLAN, Permission.VIEW_AUDIT, Permission.VIEW_INTERNAL}),
+    Role.SENIOR_MANAGER: frozenset(
+        {Permission.VIEW_PLAN, Permission.VIEW_AUDIT, Permission.VIEW_INTERNAL, Permission.ESCALATE_RISK}
+    ),
     Role.COMMITTEE_MEMBER: frozenset({Permission.VIEW_PLAN}),
 }
 
-SCOPED_TO_WORK_STREAM: frozenset[Permission] = frozenset({Permission.PROPOSE_CHANGE})
+SCOPED_TO_WORK_STREAM: frozenset[Permission] = frozenset({Permission.PROPOSE_CHANGE, Permission.EDIT_RISK})
 SCOPED_ROLES: frozenset[Role] = frozenset({Role.SERVICE_MANAGER})
 
 

@@ -159,6 +159,7 @@ def _past(event: Event) -> str:
 # What a proposal may change, per kind of target, and whether a change needs its own justification.
 ACTION_FIELDS: dict[str, str] = {
     "status": "Status",
+    "at_risk": "In danger of missing its deadline",
     "progress": "Progress - actions",
     "deadline": "Deadline",
     "key_targets": "Key targets",
@@ -170,7 +171,10 @@ MEASURE_FIELDS: dict[str, str] = {
     "target": "Target",
     "description": "Projected outcome",
 }
-NEEDS_JUSTIFICATION: frozenset[str] = frozenset({"deadline", "key_targets", "measures_and_milestones", "target", "description"})
+NEEDS_JUSTIFICATION: frozenset[str] = frozenset(
+    {"deadline", "key_targets", "measures_and_milestones", "target", "description", "at_risk"}
+)
+NEEDS_EVIDENCE: frozenset[str] = frozenset({"status", "at_risk"})
 
 
 def field_labels(target_type: str) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from app.models.audit import AuditEvent
 from app.models.plan import Action, PerformanceMeasure, Plan, WorkStream, work_stream_managers
 from app.models.proposals import Evidence, EvidenceBlob, Notification, Proposal, ProposalMessage
+from app.models.risks import RiskComment, RiskEntry
 from app.models.users import User, UserSession
 
 __all__ = [
@@ -13,6 +14,8 @@ __all__ = [
     "Notification",
     "Proposal",
     "ProposalMessage",
+    "RiskComment",
+    "RiskEntry",
     "PerformanceMeasure",
     "Plan",
     "User",

@@ -92,6 +92,7 @@ class Action(db.Model):
     deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default=Status.IN_PROGRESS.value)
     retired_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    at_risk: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -72,6 +72,9 @@ def seed_demo(seed_day: date | None = None) -> tuple[Plan, bool]:
         plan_id=plan.id,
     )
     db.session.commit()
+    from app.services import risks
+
+    risks.refresh(plan.id, on=day)
     return plan, True
 
 

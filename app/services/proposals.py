@@ -24,6 +24,7 @@ from app.clock import today, utcnow
 from app.domain import evidence as evidence_rules
 from app.domain.proposals import (
     FINAL_STATES,
+    NEEDS_EVIDENCE,
     NEEDS_JUSTIFICATION,
     OPEN_STATES,
     Event,
@@ -283,8 +284,9 @@ def _check_submittable(proposal: Proposal) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not proposal.changes:
         errors["status"] = "Propose at least one change: a new status, an updated narrative or another field"
-    if "status" in proposal.changes and not proposal.evidence:
-        errors["evidence_file"] = "Add evidence for the status change: choose a file or give a link, and say what it shows"
+    if NEEDS_EVIDENCE & set(proposal.changes) and not proposal.evidence:
+        what = "status change" if "status" in proposal.changes else "flag"
+        errors["evidence_file"] = f"Add evidence for the {what}: choose a file or give a link, and say what it shows"
     deadline = proposal.changes.get("deadline", {}).get("to")
     if deadline and date.fromisoformat(deadline) < today():
         errors["deadline"] = "The new deadline must be today or in the future"
@@ -608,6 +610,9 @@ def approval_summary(proposal: Proposal, approver: Any) -> str:
             parts.append(f"Status changed from {Status(change['from']).label} to {Status(change['to']).label}")
         elif name == "deadline":
             parts.append(f"Deadline moved from {_date_words(change['from'])} to {_date_words(change['to'])}")
+        elif name == "at_risk":
+            parts.append("Flagged as in danger of missing its deadline" if change["to"]
+                         else "No longer flagged as in danger of missing its deadline")
         else:
             parts.append(f"{labels[name]} updated")
     from app.web import format_date  # noqa: PLC0415 - the GOV.UK date style lives with the templates

@@ -51,6 +51,7 @@ def register_web(app: Flask) -> None:
     from app.web.editor import bp as editor_bp
     from app.web.plan import bp as plan_bp
     from app.web.proposals import bp as proposals_bp
+    from app.web.risks import bp as risks_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(plan_bp)
@@ -59,6 +60,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(proposals_bp)
     app.register_blueprint(editor_bp, url_prefix="/editor")
     app.register_blueprint(audit_bp)
+    app.register_blueprint(risks_bp)
 
     @app.get("/healthz")
     def healthz() -> tuple[dict[str, str], int]:

@@ -81,4 +81,14 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("editor.new_measure", "POST"): only({"pm": OK}),
     ("editor.edit_measure", "GET"): only({"pm": OK}),
     ("editor.edit_measure", "POST"): only({"pm": OK}),
+    # The risk register: the fixture's open entry is in work stream i, which sm1 runs.
+    ("risks.register", "GET"): everyone_signed_in(),
+    ("risks.history", "GET"): everyone_signed_in(),
+    ("risks.entry", "GET"): everyone_signed_in(),
+    ("risks.export_csv", "GET"): everyone_signed_in(),
+    ("risks.export_xlsx", "GET"): everyone_signed_in(),
+    ("risks.edit", "POST"): only({"pm": OK, "sm1": OK}),
+    ("risks.escalate", "POST"): only({"smt": OK}),
+    ("risks.comment", "POST"): only({"pm": OK, "sm1": OK, "smt": OK}),
+    ("risks.window", "POST"): only({"pm": OK}),
 }

@@ -49,7 +49,15 @@ def make_proposals(ids: dict[str, Any]) -> dict[str, Any]:
                       evidence=EvidenceInput(filename="tracker.csv", data=b"post,filled\nTM1,yes\n", note="Posts filled")),
         submit=True,
     )
-    return {"draft": draft.id, "submitted": submitted.id, "evidence": submitted.evidence[0].id}
+    from app.models import Action
+    from app.services import risks
+
+    flagged = db.session.get(Action, ids["actions"]["1.7"])
+    flagged.at_risk = True
+    risks.reevaluate(flagged)
+    db.session.commit()
+    entry = risks.entry_for_action(flagged.id)
+    return {"draft": draft.id, "submitted": submitted.id, "evidence": submitted.evidence[0].id, "risk": entry.id}
 
 
 def url_values(endpoint: str, ids: dict[str, Any]) -> dict[str, Any]:
@@ -73,6 +81,10 @@ def url_values(endpoint: str, ids: dict[str, Any]) -> dict[str, Any]:
         "editor.edit_action": {"action_id": ids["actions"]["1.3"]},
         "editor.retirement": {"action_id": ids["actions"]["1.3"]},
         "editor.edit_measure": {"measure_id": ids["measure"]},
+        "risks.entry": {"entry_id": ids["risk"]},
+        "risks.edit": {"entry_id": ids["risk"]},
+        "risks.escalate": {"entry_id": ids["risk"]},
+        "risks.comment": {"entry_id": ids["risk"]},
     }.get(endpoint, {})
     if endpoint.startswith("admin.") and endpoint not in {"admin.users", "admin.new_user"}:
         values = {"user_id": ids["target_user"]}

@@ -27,11 +27,15 @@ def _plan() -> Plan:
 def dashboard() -> Response:
     from flask_login import current_user
 
+    from app.services import risks
+
     plan = _plan()
     summary = plan_read.plan_summary(plan)
     return render(
         "plan/dashboard.html",
         plan=plan,
+        open_risks=risks.open_counts(plan.id).get(None, 0),
+        reviews_due=risks.reviews_due(current_user.id),
         needing_update=plan_read.actions_needing_update(current_user, plan.id) if current_user.work_streams else [],
         plans=plan_read.list_plans(),
         summary=summary,
@@ -56,6 +60,8 @@ def work_stream(work_stream_id: int) -> Response:
     on = today()
     actions = plan_read.find_actions(ws.plan_id, action_filter, on)
     action_counts, measure_counts = plan_read.work_stream_counts(ws)
+    from app.services import risks
+
     return render(
         "plan/work_stream.html",
         "plan/_actions_table.html",
@@ -68,6 +74,7 @@ def work_stream(work_stream_id: int) -> Response:
         action_counts=action_counts,
         measure_counts=measure_counts,
         measures=plan_read.measures_for(ws.id),
+        open_risks=risks.open_counts(ws.plan_id).get(ws.id, 0),
         filter_url=request.path,
         show_work_stream=False,
     )
@@ -98,7 +105,7 @@ def action(action_id: int) -> Response:
     from flask_login import current_user
 
     from app.policy import can
-    from app.services import proposals
+    from app.services import proposals, risks
 
     item = plan_read.get_action(action_id)
     internal = can(current_user, Permission.VIEW_INTERNAL)  # type: ignore[arg-type]
@@ -109,6 +116,7 @@ def action(action_id: int) -> Response:
         open_proposal=proposals.open_proposal_for("action", item.id),
         proposals=proposals.visible_for_target(current_user, "action", item.id),
         approved_evidence=proposals.approved_evidence_for_action(item.id),
+        risk=risks.entry_for_action(item.id),
     )
 
 

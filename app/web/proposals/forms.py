@@ -45,6 +45,10 @@ class ActionProposalForm(FlaskForm, EvidenceFields):
                                             validators=[Length(max=5000)])
     measures_and_milestones_reason = TextAreaField("Why should the wording change?", widget=GovTextArea(),
                                                    validators=[Length(max=2000)])
+    at_risk = BooleanField("In danger of missing its deadline", widget=GovCheckboxInput(),
+                           description="The action goes into the risk register once this is approved.")
+    at_risk_reason = TextAreaField("Why is it in danger, or why not any more?", widget=GovTextArea(),
+                                   validators=[Length(max=2000)])
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
     submit_proposal = SubmitField("Submit for approval", widget=GovSubmitInput())
 

@@ -1,0 +1,408 @@
+"""The risk register: kept complete automatically, and edited by the people answerable for each entry.
+
+`reevaluate` runs inside the transaction of every approved change and plan edit (registered as hooks in
+`register_hooks`), and `refresh` runs daily from cron for deadlines that pass with time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.clock import today, utcnow
+from app.domain.risk import SCORE_MAX, SCORE_MIN, ActionState, Reason, band, exit_explanation, ordered, reasons_for
+from app.extensions import db
+from app.models import Action, Plan, RiskComment, RiskEntry, User, WorkStream
+from app.policy import SYSTEM, Permission, PermissionDenied, can_as, require_as
+from app.services import audit
+from app.services.errors import Conflict, NotFound, ValidationFailed
+from app.services.tx import write_transaction
+
+
+def register_hooks(app: Flask) -> None:
+    app.extensions.setdefault("approval_hooks", []).append(
+        lambda proposal: reevaluate(proposal.action) if proposal.action is not None else None
+    )
+    app.extensions.setdefault("plan_edit_hooks", []).append(lambda action: reevaluate(action) if action else None)
+
+
+def action_state(action: Action) -> ActionState:
+    return ActionState(status=action.status, deadline=action.deadline, retired=action.is_retired, flagged=action.at_risk)
+
+
+def _reason_words(reasons: Iterable[Reason | str]) -> str:
+    return ", ".join(r.label for r in ordered(list(reasons))) or "none"
+
+
+def _open_entry(action_id: int) -> RiskEntry | None:
+    return db.session.scalar(select(RiskEntry).where(RiskEntry.action_id == action_id, RiskEntry.closed_on.is_(None)))
+
+
+def _default_owner(action: Action) -> int | None:
+    if action.owner_id:
+        return action.owner_id
+    managers = action.work_stream.managers
+    return managers[0].id if managers else None
+
+
+def reevaluate(action: Action, *, on: date | None = None, actor: Any = SYSTEM) -> str:
+    """Open, update or close the action's entry so it matches the rules. Runs in the caller's transaction.
+
+    Returns what happened: "opened", "updated", "closed" or "unchanged".
+    """
+    on = on or today()
+    plan = db.session.get(Plan, action.work_stream.plan_id)
+    reasons = reasons_for(action_state(action), on, plan.risk_warning_days if plan else 30)
+    entry = _open_entry(action.id)
+    common = {"object_type": "risk", "plan_id": action.work_stream.plan_id, "work_stream_id": action.work_stream_id,
+              "action_id": action.id}
+    if reasons and entry is None:
+        entry = RiskEntry(
+            action_id=action.id, work_stream_id=action.work_stream_id, plan_id=action.work_stream.plan_id,
+            reasons=[r.value for r in ordered(reasons)], opened_on=on, owner_id=_default_owner(action),
+        )
+        db.session.add(entry)
+        db.session.flush()
+        audit.record(actor, "risk.opened",
+                     f"Action {action.reference} entered the risk register: {_reason_words(reasons)}",
+                     object_id=entry.id, after={"reasons": entry.reasons}, **common)
+        return "opened"
+    if reasons and entry is not None and set(entry.reasons) != {r.value for r in reasons}:
+        before = list(entry.reasons)
+        entry.reasons = [r.value for r in ordered(reasons)]
+        entry.updated_at = utcnow()
+        audit.record(actor, "risk.reasons_changed",
+                     f"Risk register entry for action {action.reference}: now {_reason_words(reasons)}",
+                     object_id=entry.id, before={"reasons": before}, after={"reasons": entry.reasons}, **common)
+        return "updated"
+    if not reasons and entry is not None:
+        entry.closed_on = on
+        entry.closed_reason = exit_explanation(action_state(action))
+        entry.updated_at = utcnow()
+        audit.record(actor, "risk.closed",
+                     f"Action {action.reference} left the risk register: {entry.closed_reason.lower()}",
+                     object_id=entry.id, before={"reasons": entry.reasons}, after={"closed_on": on.isoformat()},
+                     reason=entry.closed_reason, **common)
+        return "closed"
+    return "unchanged"
+
+
+@dataclass
+class RefreshResult:
+    opened: int = 0
+    updated: int = 0
+    closed: int = 0
+    unchanged: int = 0
+
+
+def refresh(plan_id: int | None = None, *, on: date | None = None) -> RefreshResult:
+    """Re-evaluate every action (of one plan, or of all): for deadlines that pass with time. Idempotent."""
+    result = RefreshResult()
+    with write_transaction():
+        query = (
+            select(Action).join(WorkStream, WorkStream.id == Action.work_stream_id)
+            .options(joinedload(Action.work_stream).selectinload(WorkStream.managers))
+        )
+        if plan_id is not None:
+            query = query.where(WorkStream.plan_id == plan_id)
+        for action in db.session.scalars(query.order_by(Action.id)).unique():
+            outcome = reevaluate(action, on=on)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+    return result
+
+
+# --- editing -------------------------------------------------------------------------------------------
+
+@dataclass
+class EntryInput:
+    likelihood: int | None
+    impact: int | None
+    mitigations: str
+    remedial_actions: str
+    next_review_on: date | None
+    owner_id: int | None
+    reason: str
+
+
+def get_entry(entry_id: int) -> RiskEntry:
+    entry = db.session.scalar(
+        select(RiskEntry).options(joinedload(RiskEntry.action), joinedload(RiskEntry.owner),
+                                  selectinload(RiskEntry.comments)).where(RiskEntry.id == entry_id)
+    )
+    if entry is None:
+        raise NotFound("No such risk register entry")
+    return entry
+
+
+def may_edit(actor: Any, entry: RiskEntry) -> bool:
+    return entry.is_open and can_as(actor, Permission.EDIT_RISK, entry.work_stream_id)
+
+
+def may_escalate(actor: Any, entry: RiskEntry) -> bool:
+    return entry.is_open and can_as(actor, Permission.ESCALATE_RISK)
+
+
+def _snapshot(entry: RiskEntry) -> dict[str, Any]:
+    return {
+        "likelihood": entry.likelihood, "impact": entry.impact, "mitigations": entry.mitigations,
+        "remedial_actions": entry.remedial_actions,
+        "next_review_on": entry.next_review_on.isoformat() if entry.next_review_on else None,
+        "owner": entry.owner.name if entry.owner else None, "escalated": entry.escalated,
+    }
+
+
+def edit(actor: Any, entry_id: int, expected_version: int, data: EntryInput) -> RiskEntry:
+    with write_transaction():
+        entry = get_entry(entry_id)
+        if not can_as(actor, Permission.EDIT_RISK, entry.work_stream_id):
+            raise PermissionDenied(Permission.EDIT_RISK, "You can only edit risks for the work streams you run")
+        if not entry.is_open:
+            raise ValidationFailed({"reason": "This entry is closed: it is kept as history and cannot be edited"})
+        if entry.version != expected_version:
+            raise Conflict("Someone else changed this entry while you were editing. Nothing was saved. "
+                           "The current values are shown: make your change again.")
+        errors: dict[str, str] = {}
+        for name, value in (("likelihood", data.likelihood), ("impact", data.impact)):
+            if value is None or not SCORE_MIN <= value <= SCORE_MAX:
+                errors[name] = f"{name.capitalize()} must be a whole number from 1 to 5"
+        if data.next_review_on is not None and data.next_review_on < today():
+            errors["next_review_on"] = "The next review date must be today or in the future"
+        if entry.escalated and not data.mitigations.strip():
+            errors["mitigations"] = "An entry escalated to SMT must say what is being done to mitigate the risk"
+        if data.owner_id is not None:
+            owner = db.session.get(User, data.owner_id)
+            if owner is None or not owner.active:
+                errors["owner_id"] = "Select an owner from the list"
+        if not data.reason.strip():
+            errors["reason"] = "Explain what has changed and why"
+        if errors:
+            raise ValidationFailed(errors)
+        before = _snapshot(entry)
+        entry.likelihood, entry.impact = data.likelihood, data.impact  # type: ignore[assignment]
+        entry.mitigations, entry.remedial_actions = data.mitigations.strip(), data.remedial_actions.strip()
+        entry.next_review_on = data.next_review_on
+        entry.owner_id = data.owner_id
+        entry.updated_at = utcnow()
+        try:
+            db.session.flush()
+        except StaleDataError as race:
+            raise Conflict("Someone changed this entry at the same moment. Nothing was saved; reload and try again.") from race
+        db.session.refresh(entry, ["owner"])
+        after = _snapshot(entry)
+        changed = [k for k in before if before[k] != after[k]]
+        if not changed:
+            raise ValidationFailed({"likelihood": "Nothing has changed. Change a field, or cancel."})
+        audit.record(actor, "risk.edited",
+                     f"Risk register entry for action {entry.action.reference} updated: "
+                     + ", ".join(k.replace("_", " ") for k in changed),
+                     object_type="risk", object_id=entry.id, plan_id=entry.plan_id,
+                     work_stream_id=entry.work_stream_id, action_id=entry.action_id,
+                     before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+                     reason=data.reason.strip())
+    return entry
+
+
+def set_escalated(actor: Any, entry_id: int, expected_version: int, escalated: bool, comment: str) -> RiskEntry:
+    with write_transaction():
+        require_as(actor, Permission.ESCALATE_RISK)
+        entry = get_entry(entry_id)
+        if not entry.is_open:
+            raise ValidationFailed({"comment": "This entry is closed and cannot be escalated"})
+        if entry.version != expected_version:
+            raise Conflict("Someone else changed this entry meanwhile. Nothing was saved; reload the page.")
+        if not comment.strip():
+            raise ValidationFailed({"comment": "Say why" + (" it is being escalated to SMT" if escalated else " it no longer needs SMT")})
+        if entry.escalated == escalated:
+            raise ValidationFailed({"comment": "It is already escalated" if escalated else "It is not escalated"})
+        entry.escalated = escalated
+        entry.escalated_at = utcnow() if escalated else None
+        entry.updated_at = utcnow()
+        db.session.add(RiskComment(entry_id=entry.id, author_id=actor.id, body=comment.strip()))
+        db.session.flush()
+        audit.record(actor, "risk.escalated" if escalated else "risk.deescalated",
+                     f"Risk register entry for action {entry.action.reference} "
+                     + ("escalated to SMT" if escalated else "no longer escalated"),
+                     object_type="risk", object_id=entry.id, plan_id=entry.plan_id, work_stream_id=entry.work_stream_id,
+                     action_id=entry.action_id, before={"escalated": not escalated}, after={"escalated": escalated},
+                     reason=comment.strip())
+    return entry
+
+
+def add_comment(actor: Any, entry_id: int, body: str) -> RiskEntry:
+    with write_transaction():
+        entry = get_entry(entry_id)
+        if not (can_as(actor, Permission.ESCALATE_RISK) or can_as(actor, Permission.EDIT_RISK, entry.work_stream_id)):
+            raise PermissionDenied(Permission.ESCALATE_RISK, "You cannot comment on this entry")
+        if not body.strip():
+            raise ValidationFailed({"body": "Enter a comment"})
+        db.session.add(RiskComment(entry_id=entry.id, author_id=actor.id, body=body.strip()))
+        audit.record(actor, "risk.commented", f"Comment on the risk register entry for action {entry.action.reference}",
+                     object_type="risk", object_id=entry.id, plan_id=entry.plan_id, work_stream_id=entry.work_stream_id,
+                     action_id=entry.action_id, reason=body.strip())
+    return entry
+
+
+def set_warning_window(actor: Any, plan_id: int, days: int | None, reason: str) -> RefreshResult:
+    """Change how close a deadline must be to pull an action in, then re-evaluate the plan."""
+    with write_transaction():
+        require_as(actor, Permission.EDIT_PLAN)
+        plan = db.session.get(Plan, plan_id)
+        if plan is None:
+            raise NotFound("No such plan")
+        errors: dict[str, str] = {}
+        if days is None or not 1 <= days <= 365:
+            errors["days"] = "Enter a number of days from 1 to 365"
+        if not reason.strip():
+            errors["reason"] = "Explain why the warning window is changing"
+        if errors:
+            raise ValidationFailed(errors)
+        before = plan.risk_warning_days
+        plan.risk_warning_days = days  # type: ignore[assignment]
+        audit.record(actor, "plan.risk_window_changed", f"Risk warning window changed from {before} to {days} days",
+                     object_type="plan", object_id=plan.id, plan_id=plan.id, before={"days": before},
+                     after={"days": days}, reason=reason.strip())
+    return refresh(plan_id)
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    work_stream_id: int | None = None
+    reason: Reason | None = None
+    owner_id: int | None = None
+    escalated: bool | None = None
+
+    @classmethod
+    def from_args(cls, args: Any) -> RegisterFilter:
+        def _int(v: str | None) -> int | None:
+            return int(v) if v and v.isdigit() else None
+
+        try:
+            reason = Reason(args.get("reason")) if args.get("reason") else None
+        except ValueError:
+            reason = None
+        escalated = {"yes": True, "no": False}.get(args.get("escalated", ""))
+        return cls(_int(args.get("work_stream")), reason, _int(args.get("owner")), escalated)
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.work_stream_id, self.reason, self.owner_id, self.escalated))
+
+
+def entries(plan_id: int, f: RegisterFilter = RegisterFilter(), *, closed: bool = False) -> list[RiskEntry]:
+    """Open entries by score (highest first) then review date; or the closed history, newest first."""
+    query = (
+        select(RiskEntry)
+        .options(joinedload(RiskEntry.action), joinedload(RiskEntry.owner), joinedload(RiskEntry.work_stream))
+        .where(RiskEntry.plan_id == plan_id)
+        .where(RiskEntry.closed_on.is_not(None) if closed else RiskEntry.closed_on.is_(None))
+    )
+    if f.work_stream_id:
+        query = query.where(RiskEntry.work_stream_id == f.work_stream_id)
+    if f.owner_id:
+        query = query.where(RiskEntry.owner_id == f.owner_id)
+    if f.escalated is not None:
+        query = query.where(RiskEntry.escalated.is_(f.escalated))
+    rows = list(db.session.scalars(query))
+    if f.reason:
+        rows = [e for e in rows if f.reason.value in e.reasons]
+    if closed:
+        return sorted(rows, key=lambda e: (e.closed_on, e.id), reverse=True)
+    return sorted(rows, key=lambda e: (-e.score, e.next_review_on or date.max, e.id))
+
+
+def heat_map(rows: list[RiskEntry]) -> list[list[int]]:
+    """counts[likelihood-1][impact-1]."""
+    grid = [[0] * 5 for _ in range(5)]
+    for e in rows:
+        grid[e.likelihood - 1][e.impact - 1] += 1
+    return grid
+
+
+def open_counts(plan_id: int) -> dict[int | None, int]:
+    """Open entries per work stream id, and the plan's total under None."""
+    rows = db.session.execute(
+        select(RiskEntry.work_stream_id, func.count(RiskEntry.id))
+        .where(RiskEntry.plan_id == plan_id, RiskEntry.closed_on.is_(None))
+        .group_by(RiskEntry.work_stream_id)
+    ).all()
+    counts: dict[int | None, int] = {ws: n for ws, n in rows}
+    counts[None] = sum(n for _, n in rows)
+    return counts
+
+
+def entry_for_action(action_id: int) -> RiskEntry | None:
+    return db.session.scalar(
+        select(RiskEntry).where(RiskEntry.action_id == action_id).order_by(RiskEntry.closed_on.is_(None).desc(),
+                                                                           RiskEntry.id.desc()).limit(1)
+    )
+
+
+def reviews_due(user_id: int) -> list[RiskEntry]:
+    return list(
+        db.session.scalars(
+            select(RiskEntry).options(joinedload(RiskEntry.action))
+            .where(RiskEntry.owner_id == user_id, RiskEntry.closed_on.is_(None), RiskEntry.next_review_on < today())
+            .order_by(RiskEntry.next_review_on)
+        )
+    )
+
+
+EXPORT_COLUMNS = ["Work stream", "Action", "Title", "Reasons", "Opened", "Owner", "Likelihood", "Impact", "Score",
+                  "Rating", "Mitigating actions", "Remedial actions", "Next review", "Escalated to SMT", "Closed", "Why closed"]
+
+
+def export_rows(rows: list[RiskEntry]) -> list[list[Any]]:
+    return [
+        [e.work_stream.number, e.action.reference, e.action.title, "; ".join(r.label for r in e.reason_list),
+         e.opened_on.isoformat(), e.owner.name if e.owner else "", e.likelihood, e.impact, e.score, band(e.score).label,
+         e.mitigations, e.remedial_actions, e.next_review_on.isoformat() if e.next_review_on else "",
+         "Yes" if e.escalated else "No", e.closed_on.isoformat() if e.closed_on else "", e.closed_reason]
+        for e in rows
+    ]
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: list[RiskEntry]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in export_rows(rows):
+        writer.writerow([_safe(v) for v in row])
+    return buffer.getvalue()
+
+
+def to_xlsx(rows: list[RiskEntry]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Risk register"
+    sheet.append(EXPORT_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    fills = {"HIGH": "F6D7D2", "MEDIUM": "FCD6C3", "LOW": "CCE2D8"}
+    for row in export_rows(rows):
+        sheet.append([_safe(v) for v in row])
+        rating = sheet.cell(row=sheet.max_row, column=10)
+        rating.fill = PatternFill("solid", fgColor=fills[str(rating.value)])
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
