@@ -33,6 +33,7 @@ class Settings:
     idle_timeout_minutes: int
     evidence_dir: str
     ratelimit_storage_uri: str
+    evidence_storage: str
 
 
 def load_settings(instance_path: str) -> Settings:
@@ -46,6 +47,7 @@ def load_settings(instance_path: str) -> Settings:
         idle_timeout_minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")),
         evidence_dir=os.environ.get("EVIDENCE_DIR", str(Path(instance_path) / "evidence")),
         ratelimit_storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        evidence_storage=os.environ.get("EVIDENCE_STORAGE", "filesystem"),
     )
     check_production(settings)
     return settings
@@ -84,12 +86,13 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "DEMO_MODE": settings.demo_mode,
         "SESSION_IDLE_MINUTES": settings.idle_timeout_minutes,
         "EVIDENCE_DIR": settings.evidence_dir,
+        "EVIDENCE_STORAGE": settings.evidence_storage,
         "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": settings.env == "production",
         "REMEMBER_COOKIE_DURATION": 0,
         "WTF_CSRF_TIME_LIMIT": None,
-        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,  # above the 20 MB evidence limit, so that gets a form error
         "ARGON2_PROFILE": "default",
     }
