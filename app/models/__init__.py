@@ -1,6 +1,7 @@
 """Typed SQLAlchemy 2 models, one module per aggregate."""
 
 from app.models.audit import AuditEvent
+from app.models.meetings import Baseline, CommitteeMeeting
 from app.models.plan import Action, PerformanceMeasure, Plan, WorkStream, work_stream_managers
 from app.models.proposals import Evidence, EvidenceBlob, Notification, Proposal, ProposalMessage
 from app.models.risks import RiskComment, RiskEntry
@@ -9,6 +10,8 @@ from app.models.users import User, UserSession
 __all__ = [
     "Action",
     "AuditEvent",
+    "Baseline",
+    "CommitteeMeeting",
     "Evidence",
     "EvidenceBlob",
     "Notification",

@@ -48,6 +48,7 @@ def register_web(app: Flask) -> None:
     from app.web.api import bp as api_bp
     from app.web.audit_trail import bp as audit_bp
     from app.web.auth import bp as auth_bp
+    from app.web.committee import bp as committee_bp
     from app.web.editor import bp as editor_bp
     from app.web.plan import bp as plan_bp
     from app.web.proposals import bp as proposals_bp
@@ -61,6 +62,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(editor_bp, url_prefix="/editor")
     app.register_blueprint(audit_bp)
     app.register_blueprint(risks_bp)
+    app.register_blueprint(committee_bp)
 
     @app.get("/healthz")
     def healthz() -> tuple[dict[str, str], int]:

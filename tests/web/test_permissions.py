@@ -57,7 +57,15 @@ def make_proposals(ids: dict[str, Any]) -> dict[str, Any]:
     risks.reevaluate(flagged)
     db.session.commit()
     entry = risks.entry_for_action(flagged.id)
-    return {"draft": draft.id, "submitted": submitted.id, "evidence": submitted.evidence[0].id, "risk": entry.id}
+    from datetime import date
+
+    from app.services import meetings
+
+    pm = db.session.get(User, ids["users"]["pm"])
+    presented = meetings.create_meeting(pm, ids["plan_id"], meetings.DEFAULT_COMMITTEE, date(2026, 1, 14))
+    meetings.present(pm, presented.id)
+    upcoming = meetings.create_meeting(pm, ids["plan_id"], meetings.DEFAULT_COMMITTEE, date(2026, 4, 8))
+    return {"presented": presented.id, "upcoming": upcoming.id, "draft": draft.id, "submitted": submitted.id, "evidence": submitted.evidence[0].id, "risk": entry.id}
 
 
 def url_values(endpoint: str, ids: dict[str, Any]) -> dict[str, Any]:
@@ -85,6 +93,13 @@ def url_values(endpoint: str, ids: dict[str, Any]) -> dict[str, Any]:
         "risks.edit": {"entry_id": ids["risk"]},
         "risks.escalate": {"entry_id": ids["risk"]},
         "risks.comment": {"entry_id": ids["risk"]},
+        "committee.meeting": {"meeting_id": ids["presented"]},
+        "committee.present": {"meeting_id": ids["upcoming"]},
+        "committee.narrative": {"meeting_id": ids["upcoming"]},
+        "committee.report": {"meeting_id": ids["presented"]},
+        "committee.report_pdf": {"meeting_id": ids["presented"]},
+        "committee.report_docx": {"meeting_id": ids["presented"]},
+        "committee.export_plan": {"plan_id": ids["plan_id"]},
     }.get(endpoint, {})
     if endpoint.startswith("admin.") and endpoint not in {"admin.users", "admin.new_user"}:
         values = {"user_id": ids["target_user"]}

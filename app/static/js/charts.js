@@ -66,6 +66,7 @@ function draw(canvas, summary) {
 }
 
 export async function drawCharts(scope) {
+  drawTrend(scope);
   const canvases = scope.querySelectorAll ? scope.querySelectorAll("canvas[data-chart]") : [];
   if (!canvases.length || !window.Chart) {
     return;
@@ -84,3 +85,45 @@ export async function drawCharts(scope) {
 }
 
 document.addEventListener("app:plan-changed", () => drawCharts(document));
+
+async function drawTrend(scope) {
+  const canvas = scope.querySelector ? scope.querySelector("canvas[data-trend-url]") : null;
+  if (!canvas || !window.Chart) {
+    return;
+  }
+  const response = await fetch(canvas.dataset.trendUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+  if (!response.ok) {
+    return;
+  }
+  const trend = await response.json();
+  const labels = trend.monthly.map((point) => point.label);
+  const datasets = STATUSES.map((status) => ({
+    label: status.label,
+    data: trend.monthly.map((point) => point[status.key]),
+    borderColor: status.colour,
+    backgroundColor: status.colour,
+    pointStyle: { completed: "circle", in_progress: "triangle", static: "rect" }[status.key],
+    pointRadius: 5,
+  }));
+  const existing = charts.get(canvas.id);
+  if (existing) {
+    existing.data.labels = labels;
+    existing.data.datasets.forEach((dataset, i) => {
+      dataset.data = datasets[i].data;
+    });
+    existing.update();
+    return;
+  }
+  charts.set(canvas.id, new window.Chart(canvas, {
+    type: "line",
+    data: { labels, datasets },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "Actions" } } },
+      plugins: { legend: { position: "bottom", labels: { usePointStyle: true } } },
+    },
+  }));
+  canvas.closest(".app-chart")?.classList.add("app-chart--drawn");
+}
+

@@ -27,13 +27,14 @@ def _plan() -> Plan:
 def dashboard() -> Response:
     from flask_login import current_user
 
-    from app.services import risks
+    from app.services import meetings, risks
 
     plan = _plan()
     summary = plan_read.plan_summary(plan)
     return render(
         "plan/dashboard.html",
         plan=plan,
+        trend=meetings.trend(plan)[0],
         open_risks=risks.open_counts(plan.id).get(None, 0),
         reviews_due=risks.reviews_due(current_user.id),
         needing_update=plan_read.actions_needing_update(current_user, plan.id) if current_user.work_streams else [],
@@ -60,7 +61,7 @@ def work_stream(work_stream_id: int) -> Response:
     on = today()
     actions = plan_read.find_actions(ws.plan_id, action_filter, on)
     action_counts, measure_counts = plan_read.work_stream_counts(ws)
-    from app.services import risks
+    from app.services import meetings, risks
 
     return render(
         "plan/work_stream.html",
@@ -75,6 +76,7 @@ def work_stream(work_stream_id: int) -> Response:
         measure_counts=measure_counts,
         measures=plan_read.measures_for(ws.id),
         open_risks=risks.open_counts(ws.plan_id).get(ws.id, 0),
+        changes_since=meetings.changes_column(ws.plan_id),
         filter_url=request.path,
         show_work_stream=False,
     )
@@ -83,11 +85,14 @@ def work_stream(work_stream_id: int) -> Response:
 @bp.get("/actions")
 @permission_required(Permission.VIEW_PLAN)
 def actions() -> Response:
+    from app.services import meetings
+
     plan = _plan()
     action_filter = ActionFilter.from_args(request.args)
     return render(
         "plan/actions.html",
         "plan/_actions_table.html",
+        changes_since=meetings.changes_column(plan.id),
         plan=plan,
         plans=plan_read.list_plans(),
         actions=plan_read.find_actions(plan.id, action_filter, today()),

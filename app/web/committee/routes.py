@@ -1,0 +1,287 @@
+"""Committee meetings, baselines, changes since the last meeting, the report, Excel in and out."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Any
+
+from flask import Response, flash, make_response, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as WResponse
+
+from app.clock import today
+from app.domain.changes import APPROVED_CHANGE_KINDS
+from app.domain.filters import ActionFilter
+from app.policy import Permission
+from app.services import meetings, plan_read, risks
+from app.services.errors import NotFound, ServiceError, ValidationFailed
+from app.web.committee import bp
+from app.web.committee.forms import ConfirmImportForm, ImportForm, MeetingForm, NarrativeForm
+from app.web.decorators import permission_required
+from app.web.rendering import apply_errors, render
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+def _me() -> Any:
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def _plan() -> Any:
+    raw = request.args.get("plan", "")
+    return plan_read.get_plan(int(raw) if raw.isdigit() else None)
+
+
+@bp.get("/meetings")
+@permission_required(Permission.VIEW_PLAN)
+def meetings_page(form: MeetingForm | None = None, status: int = 200) -> WResponse:
+    plan = _plan()
+    if form is None:
+        form = MeetingForm(formdata=None, committee_name=meetings.DEFAULT_COMMITTEE)
+    return render("committee/meetings.html", plan=plan, meetings=meetings.list_meetings(plan.id), form=form,
+                  baselines=meetings.baselines(plan.id), status=status)
+
+
+@bp.post("/meetings")
+@permission_required(Permission.EDIT_PLAN)
+def create_meeting() -> WResponse:
+    plan = _plan()
+    form = MeetingForm()
+    if form.validate_on_submit():
+        try:
+            meeting = meetings.create_meeting(_me(), plan.id, form.committee_name.data or "", form.meeting_date.data,
+                                              form.contact_officer.data or "")
+        except ValidationFailed as error:
+            apply_errors(form, error.errors)
+        else:
+            flash("Meeting recorded. Mark the plan presented when it goes to the committee.", "success")
+            return redirect(url_for("committee.meeting", meeting_id=meeting.id), 303)
+    return meetings_page(form=form, status=400)
+
+
+def _meeting_page(meeting: Any, status: int = 200, **forms: Any) -> WResponse:
+    from app.services.report_render import NARRATIVE_FIELDS, default_narrative
+
+    narrative_form = forms.get("narrative_form")
+    if narrative_form is None:
+        plan = plan_read.get_plan(meeting.plan_id)
+        text = default_narrative(plan.title, plan.start_date, meeting.meeting_date, plan.reporting_checkpoint)
+        if meeting.baseline is not None:
+            text = meetings.report_data(meeting).narrative
+        text.update(meeting.narrative or {})
+        narrative_form = NarrativeForm(formdata=None, **{k: text.get(k, "") for k in NARRATIVE_FIELDS})
+    return render("committee/meeting.html", meeting=meeting, narrative_form=narrative_form,
+                  form=forms.get("error_form"), status=status)
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@permission_required(Permission.VIEW_PLAN)
+def meeting(meeting_id: int) -> WResponse:
+    return _meeting_page(meetings.get_meeting(meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/present")
+@permission_required(Permission.EDIT_PLAN)
+def present(meeting_id: int) -> WResponse:
+    from flask_wtf import FlaskForm
+
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            meetings.present(_me(), meeting_id)
+        except ValidationFailed as error:
+            form.form_errors.extend(error.errors.values())
+        except ServiceError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash("The plan is marked presented: its baseline is fixed and kept for good.", "success")
+            return redirect(url_for("committee.meeting", meeting_id=meeting_id), 303)
+    return _meeting_page(meetings.get_meeting(meeting_id), 409, error_form=form)
+
+
+@bp.post("/meetings/<int:meeting_id>/narrative")
+@permission_required(Permission.EDIT_PLAN)
+def narrative(meeting_id: int) -> WResponse:
+    form = NarrativeForm()
+    if form.validate_on_submit():
+        meetings.save_narrative(_me(), meeting_id, {k: (getattr(form, k).data or "") for k in form.data if k not in ("submit", "csrf_token")})
+        flash("Narrative saved. The figures stay computed.", "success")
+        return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="narrative"), 303)
+    return _meeting_page(meetings.get_meeting(meeting_id), 400, narrative_form=form, error_form=form)
+
+
+def _report(meeting_id: int) -> tuple[Any, Any]:
+    meeting = meetings.get_meeting(meeting_id)
+    try:
+        return meeting, meetings.report_data(meeting)
+    except ServiceError as error:
+        raise NotFound(error.message) from error
+
+
+def _filename(meeting: Any, ext: str) -> str:
+    return f"sip-progress-report-{meeting.meeting_date.isoformat()}.{ext}"
+
+
+@bp.get("/meetings/<int:meeting_id>/report")
+@permission_required(Permission.VIEW_PLAN)
+def report(meeting_id: int) -> WResponse:
+    """The report as a web page with print styles: the same HTML the PDF is made from, its CSS linked."""
+    from app.services.report_render import render_html
+
+    meeting, data = _report(meeting_id)
+    page = render_html(data)
+    page = re.sub(r"<style>.*?</style>", f'<link rel="stylesheet" href="{url_for("committee.report_css")}">', page, flags=re.S)
+    links = (
+        f'<nav class="report-links" aria-label="Other formats"><p><a href="{url_for("committee.meeting", meeting_id=meeting.id)}">'
+        f'Back to the meeting</a> · <a href="{url_for("committee.report_pdf", meeting_id=meeting.id)}">Download PDF</a> · '
+        f'<a href="{url_for("committee.report_docx", meeting_id=meeting.id)}">Download Word</a></p></nav>'
+    )
+    page = page.replace("<body>", "<body>" + links, 1)
+    response = make_response(page)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    return response
+
+
+@bp.get("/meetings/report.css")
+def report_css() -> Response:
+    from app.services.report_render import CSS
+
+    response = make_response(CSS % {"footer": "Committee report"} + "\n.report-links { font-size: 10pt; }\n"
+                             "@media print { .report-links { display: none; } }\n")
+    response.headers["Content-Type"] = "text/css; charset=utf-8"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("/meetings/<int:meeting_id>/report.pdf")
+@permission_required(Permission.VIEW_PLAN)
+def report_pdf(meeting_id: int) -> Response:
+    from app.services.report_render import render_pdf
+
+    meeting, data = _report(meeting_id)
+    response = make_response(render_pdf(data))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{_filename(meeting, "pdf")}"'
+    return response
+
+
+@bp.get("/meetings/<int:meeting_id>/report.docx")
+@permission_required(Permission.VIEW_PLAN)
+def report_docx(meeting_id: int) -> Response:
+    from app.services.report_render import render_docx
+
+    meeting, data = _report(meeting_id)
+    response = make_response(render_docx(data))
+    response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    response.headers["Content-Disposition"] = f'attachment; filename="{_filename(meeting, "docx")}"'
+    return response
+
+
+@bp.get("/changes")
+@permission_required(Permission.VIEW_PLAN)
+def changes() -> WResponse:
+    plan = _plan()
+    ws_raw, kind = request.args.get("work_stream", ""), request.args.get("kind", "")
+    ws_id = int(ws_raw) if ws_raw.isdigit() else None
+    kind = kind if kind in APPROVED_CHANGE_KINDS else ""
+    baseline, lines = meetings.changes_since_last_meeting(plan.id, work_stream_id=ws_id, kind=kind or None)
+    actions = {a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today())}
+    actions.update({a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today(), retired=True)})
+    return render("committee/changes.html", "committee/_changes.html", plan=plan, baseline=baseline, lines=lines,
+                  actions=actions, ws_id=ws_id, kind=kind, kinds=APPROVED_CHANGE_KINDS)
+
+
+@bp.get("/baselines/compare")
+@permission_required(Permission.VIEW_PLAN)
+def compare() -> WResponse:
+    plan = _plan()
+    all_baselines = meetings.baselines(plan.id)
+    by_id = {b.id: b for b in all_baselines}
+    a_raw, b_raw = request.args.get("a", ""), request.args.get("b", "")
+    a = by_id.get(int(a_raw)) if a_raw.isdigit() else None
+    b = by_id.get(int(b_raw)) if b_raw.isdigit() else None
+    differences = meetings.compare(a, b) if a and b else None
+    return render("committee/compare.html", plan=plan, baselines=all_baselines, a=a, b=b, differences=differences)
+
+
+@bp.get("/committee")
+@permission_required(Permission.VIEW_PLAN)
+def landing() -> WResponse:
+    plan = _plan()
+    presented = [m for m in meetings.list_meetings(plan.id) if m.baseline is not None]
+    baseline, lines = meetings.changes_since_last_meeting(plan.id)
+    open_rows = risks.entries(plan.id)
+    return render("committee/landing.html", plan=plan, latest=presented[0] if presented else None, baseline=baseline,
+                  lines=lines, open_rows=open_rows, summary=plan_read.plan_summary(plan))
+
+
+@bp.get("/plans/<int:plan_id>/export.xlsx")
+@permission_required(Permission.VIEW_PLAN)
+def export_plan(plan_id: int) -> Response:
+    from app.services.excel_io import export_plan as export
+
+    plan = plan_read.get_plan(plan_id)
+    response = make_response(export(plan.id))
+    response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response.headers["Content-Disposition"] = f'attachment; filename="action-plans-{today().isoformat()}.xlsx"'
+    return response
+
+
+@bp.route("/plans/import", methods=["GET", "POST"])
+@permission_required(Permission.EDIT_PLAN)
+def import_plan() -> WResponse:
+    from app.services.excel_io import preview_import
+
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.workbook.data
+        data = upload.read(MAX_IMPORT_BYTES + 1) if upload is not None and getattr(upload, "filename", "") else b""
+        if not data:
+            form.workbook.errors = ["Choose an Excel workbook to import"]
+        elif len(data) > MAX_IMPORT_BYTES:
+            form.workbook.errors = ["The workbook must be smaller than 10 MB"]
+        else:
+            preview = preview_import(data)
+            confirm = ConfirmImportForm(formdata=None, payload=base64.b64encode(data).decode(), title=preview.plan_title)
+            return render("committee/import_preview.html", preview=preview, confirm_form=confirm,
+                          status=200 if not preview.problems else 400)
+    return render("committee/import.html", form=form, status=400 if form.errors else 200)
+
+
+@bp.post("/plans/import/confirm")
+@permission_required(Permission.EDIT_PLAN)
+def confirm_import() -> WResponse:
+    from app.services.excel_io import apply_import, preview_import
+
+    form = ConfirmImportForm()
+    try:
+        data = base64.b64decode(form.payload.data or "", validate=True)
+    except (binascii.Error, ValueError):
+        data = b""
+    if not form.validate_on_submit() or not data:
+        flash("The import could not be read. Upload the workbook again.", "info")
+        return redirect(url_for("committee.import_plan"), 303)
+    preview = preview_import(data)
+    try:
+        plan = apply_import(_me(), preview, title_override=(form.title.data or "").strip() or None)
+    except ValidationFailed:
+        return render("committee/import_preview.html", preview=preview, confirm_form=form, status=400)
+    flash(f"Plan “{plan.title}” created from the workbook.", "success")
+    return redirect(url_for("plan.dashboard", plan=plan.id), 303)
+
+
+@bp.get("/api/v1/trend")
+@permission_required(Permission.VIEW_PLAN)
+def trend_json() -> Response:
+    from flask import jsonify
+
+    plan = _plan()
+    monthly, at_baselines = meetings.trend(plan)
+
+    def point(p: Any) -> dict[str, Any]:
+        return {"label": p.label, **p.counts.as_dict()}
+
+    return jsonify({"plan": {"id": plan.id, "title": plan.title}, "monthly": [point(p) for p in monthly],
+                    "baselines": [point(p) for p in at_baselines]})
