@@ -104,7 +104,7 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("committee.changes", "GET"): everyone_signed_in(),
     ("committee.compare", "GET"): everyone_signed_in(),
     ("committee.landing", "GET"): everyone_signed_in(),
-    ("committee.export_plan", "GET"): everyone_signed_in(),
+    ("committee.export_plan", "GET"): only({"pm": OK, "sm1": OK, "smt": OK}),
     ("committee.import_plan", "GET"): only({"pm": OK}),
     ("committee.import_plan", "POST"): only({"pm": OK}),
     ("committee.confirm_import", "POST"): only({"pm": REDIRECT}),

@@ -149,3 +149,9 @@ def test_demo_password_refused_outside_demo_mode(migrated_database: str, tmp_pat
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_committee_members_land_on_their_own_page(client: Client, demo: dict[str, Any]) -> None:
+    response = client.login("committee@example.org")
+    assert response.headers["Location"] == "/committee"
+    assert "For committee members" in client.get("/committee").get_data(as_text=True)

@@ -37,9 +37,16 @@ def login() -> str | Response:
         if user is not None:
             accounts.start_session(user)
             login_user(user)
-            return redirect(safe_next(request.args.get("next")) or url_for("plan.dashboard"))
+            return redirect(safe_next(request.args.get("next")) or _home(user))
         form.email.errors = [GENERIC_LOGIN_ERROR]
     return render_template("auth/login.html", form=form)
+
+
+def _home(user: object) -> str:
+    """Committee members land on the page written for them; everyone else on the dashboard."""
+    from app.policy import Role
+
+    return url_for("committee.landing") if getattr(user, "role", "") == Role.COMMITTEE_MEMBER else url_for("plan.dashboard")
 
 
 @bp.post("/logout")

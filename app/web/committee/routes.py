@@ -218,7 +218,7 @@ def landing() -> WResponse:
 
 
 @bp.get("/plans/<int:plan_id>/export.xlsx")
-@permission_required(Permission.VIEW_PLAN)
+@permission_required(Permission.VIEW_INTERNAL)  # the workbook names owners by e-mail address
 def export_plan(plan_id: int) -> Response:
     from app.services.excel_io import export_plan as export
 
