@@ -34,6 +34,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# Requests the page makes by itself (badges, ?poll=1 refreshes) must not keep an idle session alive.
 PASSIVE_ENDPOINTS = frozenset({"proposals.queue_count"})
 
 
@@ -79,7 +80,8 @@ def _register_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(token: str) -> Any:
-        return accounts.load_session(token, touch=request.endpoint not in PASSIVE_ENDPOINTS)
+        passive = request.endpoint in PASSIVE_ENDPOINTS or request.args.get("poll") == "1"
+        return accounts.load_session(token, touch=not passive)
 
     @login_manager.unauthorized_handler
     def unauthorized() -> Response:
@@ -154,8 +156,19 @@ def role_label(value: str) -> str:
         return "Command line" if value == "system" else value
 
 
+def poll_url(**extra: str) -> str:
+    """This page's URL with poll=1: a refresh the page asks for by itself (see PASSIVE_ENDPOINTS)."""
+    from urllib.parse import urlencode
+
+    args = request.args.to_dict(flat=False)
+    args.update({k: [v] for k, v in extra.items()})
+    args["poll"] = ["1"]
+    return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
 def _register_template_helpers(app: Flask) -> None:
     app.add_template_global(form_error_list)
+    app.add_template_global(poll_url)
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(filesize, "filesize")
     app.add_template_filter(format_date, "govuk_date")

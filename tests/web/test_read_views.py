@@ -194,3 +194,26 @@ def test_query_count_does_not_grow_with_the_plan(
     if page == "dashboard":
         assert "all 1040 actions" in text_of(response.get_data(as_text=True))
     assert large.count == small.count, f"{small.count} queries with the demo, {large.count} with 20 times as many actions"
+
+
+def test_open_dashboard_refreshes_its_figures_by_itself(app: Flask, login: Any) -> None:
+    client = login("committee")
+    page = client.get("/").get_data(as_text=True)
+    poll = re.search(r'id="plan-summary"[^>]*hx-get="([^"]+)"[^>]*hx-trigger="every 20s"', page)
+    assert poll, "the summary region polls"
+    with app.app_context():
+        action = db.session.query(Action).filter_by(status="IN_PROGRESS").first()
+        action.status = "STATIC"
+        db.session.commit()
+    fragment = client.get(poll.group(1).replace("&amp;", "&"), headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in fragment and fragment.lstrip().startswith(("{#", "<div id=\"plan-summary\""))
+    assert "with 25 COMPLETED, 26 IN PROGRESS and 1 STATIC" in text_of(fragment)
+
+
+def test_polling_does_not_keep_an_idle_session_alive(login: Any, clock: Any) -> None:
+    client = login("committee")
+    for _ in range(4):
+        clock.advance(minutes=20)
+        client.get("/?poll=1", headers={"HX-Request": "true"})
+    response = client.get("/glossary")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -30,7 +30,7 @@ function draw(canvas, summary) {
     borderWidth: 1,
   }));
   const existing = charts.get(canvas.id);
-  if (existing) {
+  if (existing && existing.canvas === canvas) {
     existing.data.labels = labels;
     existing.data.datasets.forEach((dataset, i) => {
       dataset.data = datasets[i].data;
@@ -38,6 +38,7 @@ function draw(canvas, summary) {
     existing.update();
     return;
   }
+  existing?.destroy(); // its canvas was swapped out by htmx
   const chart = new window.Chart(canvas, {
     type: "bar",
     data: { labels, datasets },
@@ -106,7 +107,7 @@ async function drawTrend(scope) {
     pointRadius: 5,
   }));
   const existing = charts.get(canvas.id);
-  if (existing) {
+  if (existing && existing.canvas === canvas) {
     existing.data.labels = labels;
     existing.data.datasets.forEach((dataset, i) => {
       dataset.data = datasets[i].data;
@@ -114,6 +115,7 @@ async function drawTrend(scope) {
     existing.update();
     return;
   }
+  existing?.destroy();
   charts.set(canvas.id, new window.Chart(canvas, {
     type: "line",
     data: { labels, datasets },

@@ -14,7 +14,7 @@ from app.policy import Permission
 from app.services import plan_read
 from app.web.decorators import permission_required
 from app.web.plan import bp
-from app.web.rendering import render
+from app.web.rendering import is_htmx, render
 
 
 def _plan() -> Plan:
@@ -33,6 +33,7 @@ def dashboard() -> Response:
     summary = plan_read.plan_summary(plan)
     return render(
         "plan/dashboard.html",
+        "plan/_summary.html",
         plan=plan,
         trend=meetings.trend(plan)[0],
         open_risks=risks.open_counts(plan.id).get(None, 0),
@@ -61,6 +62,8 @@ def work_stream(work_stream_id: int) -> Response:
     on = today()
     actions = plan_read.find_actions(ws.plan_id, action_filter, on)
     action_counts, measure_counts = plan_read.work_stream_counts(ws)
+    if is_htmx() and request.args.get("part") == "summary":
+        return render("plan/_ws_summary.html", work_stream=ws, action_counts=action_counts)
     from app.services import meetings, risks
 
     return render(
