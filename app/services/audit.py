@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from flask import has_request_context, request
 from sqlalchemy import select
 
+from app.domain.spreadsheet import neutralised
 from app.extensions import db
 from app.models import AuditEvent
 from app.policy import SystemActor
@@ -143,7 +144,7 @@ def csv_text(f: AuditFilter) -> Iterator[str]:
     def line(values: list[Any]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([_cell(v) for v in values])
+        writer.writerow([neutralised(v) for v in values])
         return buffer.getvalue()
 
     yield line(["id", "when (UTC)", "who", "role", "kind", "summary", "work stream id", "action id", "before", "after", "why", "ip address"])
@@ -154,9 +155,3 @@ def csv_text(f: AuditFilter) -> Iterator[str]:
             json.dumps(event.before, sort_keys=True) if event.before else "",
             json.dumps(event.after, sort_keys=True) if event.after else "", event.reason, event.ip_address,
         ])
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

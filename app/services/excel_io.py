@@ -89,7 +89,7 @@ WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.wo
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Spreadsheet programs run a cell typed with one of these first characters as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from app.domain.spreadsheet import FORMULA_PREFIXES  # noqa: E402
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 WORK_STREAM_SHEET = re.compile(r"^\s*WS\s*(\d{1,3})(?:\s|$)", re.IGNORECASE)
 

@@ -124,12 +124,7 @@ def _next_reference(ws: WorkStream) -> str:
 
 def edit_action(actor: Any, action_id: int, expected_version: int, draft: ActionDraft, reason: str) -> Action:
     with write_transaction():
-        require_as(actor, Permission.EDIT_PLAN)
-        action = db.session.get(Action, action_id)
-        if action is None:
-            raise NotFound("No such action")
-        if action.version != expected_version:
-            raise Conflict(_moved(action))
+        action = _action_to_change(actor, action_id, expected_version)
         errors: dict[str, str] = {}
         reason = _reason(reason, errors)
         _check_action_fields(draft, errors, deadline_changed=draft.deadline != action.deadline)
@@ -153,6 +148,17 @@ def edit_action(actor: Any, action_id: int, expected_version: int, draft: Action
                      action_id=action.id, before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
                      reason=reason)
         _after_plan_edit(action)
+    return action
+
+
+def _action_to_change(actor: Any, action_id: int, expected_version: int) -> Action:
+    """The action, if this person may edit the plan and nobody changed it since their form was drawn."""
+    require_as(actor, Permission.EDIT_PLAN)
+    action = db.session.get(Action, action_id)
+    if action is None:
+        raise NotFound("No such action")
+    if action.version != expected_version:
+        raise Conflict(_moved(action))
     return action
 
 
@@ -190,12 +196,7 @@ def _moved(item: Action | PerformanceMeasure) -> str:
 
 def set_retired(actor: Any, action_id: int, expected_version: int, retired: bool, reason: str) -> Action:
     with write_transaction():
-        require_as(actor, Permission.EDIT_PLAN)
-        action = db.session.get(Action, action_id)
-        if action is None:
-            raise NotFound("No such action")
-        if action.version != expected_version:
-            raise Conflict(_moved(action))
+        action = _action_to_change(actor, action_id, expected_version)
         errors: dict[str, str] = {}
         reason = _reason(reason, errors)
         if retired and action.status != Status.COMPLETED.value:

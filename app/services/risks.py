@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import today, utcnow
 from app.domain.risk import SCORE_MAX, SCORE_MIN, ActionState, Reason, band, exit_explanation, ordered, reasons_for
+from app.domain.spreadsheet import neutralised
 from app.extensions import db
 from app.models import Action, Plan, RiskComment, RiskEntry, User, WorkStream
 from app.policy import SYSTEM, Permission, PermissionDenied, can_as, require_as
@@ -372,18 +373,12 @@ def export_rows(rows: list[RiskEntry]) -> list[list[Any]]:
     ]
 
 
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(rows: list[RiskEntry]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     for row in export_rows(rows):
-        writer.writerow([_safe(v) for v in row])
+        writer.writerow([neutralised(v) for v in row])
     return buffer.getvalue()
 
 
@@ -399,7 +394,7 @@ def to_xlsx(rows: list[RiskEntry]) -> bytes:
         cell.font = Font(bold=True)
     fills = {"HIGH": "F6D7D2", "MEDIUM": "FCD6C3", "LOW": "CCE2D8"}
     for row in export_rows(rows):
-        sheet.append([_safe(v) for v in row])
+        sheet.append([neutralised(v) for v in row])
         rating = sheet.cell(row=sheet.max_row, column=10)
         rating.fill = PatternFill("solid", fgColor=fills[str(rating.value)])
     sheet.freeze_panes = "A2"

@@ -19,6 +19,22 @@ function roman(number) {
   return out;
 }
 
+// Update the chart on this canvas in place, or draw it anew when htmx has swapped the canvas out.
+function upsert(canvas, labels, datasets, config) {
+  const existing = charts.get(canvas.id);
+  if (existing && existing.canvas === canvas) {
+    existing.data.labels = labels;
+    existing.data.datasets.forEach((dataset, i) => {
+      dataset.data = datasets[i].data;
+    });
+    existing.update();
+    return;
+  }
+  existing?.destroy();
+  charts.set(canvas.id, new window.Chart(canvas, { ...config, data: { labels, datasets } }));
+  canvas.closest(".app-chart")?.classList.add("app-chart--drawn");
+}
+
 function draw(canvas, summary) {
   const kind = canvas.dataset.chart;
   const labels = summary.work_streams.map((ws) => `${roman(ws.number)}`);
@@ -29,19 +45,8 @@ function draw(canvas, summary) {
     borderColor: "#0b0c0c",
     borderWidth: 1,
   }));
-  const existing = charts.get(canvas.id);
-  if (existing && existing.canvas === canvas) {
-    existing.data.labels = labels;
-    existing.data.datasets.forEach((dataset, i) => {
-      dataset.data = datasets[i].data;
-    });
-    existing.update();
-    return;
-  }
-  existing?.destroy(); // its canvas was swapped out by htmx
-  const chart = new window.Chart(canvas, {
+  upsert(canvas, labels, datasets, {
     type: "bar",
-    data: { labels, datasets },
     options: {
       animation: false,
       maintainAspectRatio: false,
@@ -62,8 +67,6 @@ function draw(canvas, summary) {
       },
     },
   });
-  charts.set(canvas.id, chart);
-  canvas.closest(".app-chart")?.classList.add("app-chart--drawn");
 }
 
 export async function drawCharts(scope) {
@@ -106,26 +109,14 @@ async function drawTrend(scope) {
     pointStyle: { completed: "circle", in_progress: "triangle", static: "rect" }[status.key],
     pointRadius: 5,
   }));
-  const existing = charts.get(canvas.id);
-  if (existing && existing.canvas === canvas) {
-    existing.data.labels = labels;
-    existing.data.datasets.forEach((dataset, i) => {
-      dataset.data = datasets[i].data;
-    });
-    existing.update();
-    return;
-  }
-  existing?.destroy();
-  charts.set(canvas.id, new window.Chart(canvas, {
+  upsert(canvas, labels, datasets, {
     type: "line",
-    data: { labels, datasets },
     options: {
       animation: false,
       maintainAspectRatio: false,
       scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "Actions" } } },
       plugins: { legend: { position: "bottom", labels: { usePointStyle: true } } },
     },
-  }));
-  canvas.closest(".app-chart")?.classList.add("app-chart--drawn");
+  });
 }
 
