@@ -191,6 +191,7 @@ def present(actor: Any, meeting_id: int) -> Baseline:
         report = build_report_data(plan.id, meeting_date=meeting.meeting_date, committee_name=meeting.committee_name,
                                    changes_since=changes, risk_lines=risk_lines(state["risks"]),
                                    contact_officer=meeting.contact_officer)
+        report.trend = [(point.label, point.counts) for point in trend(plan)[0]]
         state["report"] = report_data_as_json(report)
         state["changes_since"] = {str(k): v for k, v in changes.items()}
         baseline = Baseline(plan_id=plan.id, meeting_id=meeting.id, presented_by_id=getattr(actor, "id", None),

@@ -44,7 +44,7 @@ from app.models import PerformanceMeasure, WorkStream  # noqa: E402
 from app.models.plan import to_roman  # noqa: E402
 from app.services.plan_read import find_actions, get_plan, plan_summary  # noqa: E402
 
-ChartKind = Literal["actions", "measures"]
+ChartKind = Literal["actions", "measures", "trend"]
 
 NARRATIVE_FIELDS: tuple[str, ...] = (
     "reason_for_item",
@@ -126,6 +126,7 @@ class ReportData:
     work_streams: list[ReportWorkStream] = field(default_factory=list)
     risk_lines: list[str] = field(default_factory=list)
     glossary: list[tuple[str, str]] = field(default_factory=list)
+    trend: list[tuple[str, StatusCounts]] = field(default_factory=list)  # actions by status at each month end
 
     @property
     def title(self) -> str:
@@ -260,6 +261,7 @@ def report_data_as_json(data: ReportData) -> dict[str, Any]:
     out["actions"] = counts(data.actions)
     out["measures"] = counts(data.measures)
     out["glossary"] = [list(pair) for pair in data.glossary]
+    out["trend"] = [[label, counts(c)] for label, c in data.trend]
     out["work_streams"] = [
         {
             "number": ws.number,
@@ -304,6 +306,7 @@ def report_data_from_json(raw: Mapping[str, Any]) -> ReportData:
         work_streams=work_streams,
         risk_lines=list(raw["risk_lines"]),
         glossary=[(a, b) for a, b in raw["glossary"]],
+        trend=[(label, counts(c)) for label, c in raw.get("trend", [])],
     )
 
 
@@ -600,6 +603,19 @@ def _outline(data: ReportData) -> list[Part]:
         Chart("actions", _chart_alt(data, "actions")),
         _counts_table(data, "actions"),
     ]
+    if data.trend:
+        appendix1 += [
+            Heading("Actions by status over time", 2),
+            Chart("trend", "Line chart of the number of actions COMPLETED, IN PROGRESS and STATIC at the end of each "
+                           "month; the table below gives the same figures."),
+            Table(
+                caption="Actions by status at the end of each month",
+                headers=["Month", *[s.label for s in STATUS_ORDER], "Total"],
+                rows=[[label, *[str(c.count(s)) for s in STATUS_ORDER], str(c.total)] for label, c in data.trend],
+                widths=[0.4, 0.15, 0.15, 0.15, 0.15],
+                css="figures",
+            ),
+        ]
     appendix2: list[Block] = [
         Heading(f"Appendix 2: {data.checkpoint} month progress against the performance measures", 1),
         Chart("measures", _chart_alt(data, "measures")),
@@ -789,8 +805,35 @@ def _html_block(block: Block, charts: Mapping[str, bytes]) -> str:
     return _html_table(block)
 
 
+def trend_png(data: ReportData) -> bytes:
+    """Actions by status at each month end: a line per status, marked so it reads in black and white."""
+    labels = [label for label, _ in data.trend]
+    figure = Figure(figsize=(8, 4), dpi=150)
+    FigureCanvasAgg(figure)
+    ax = figure.add_subplot()
+    markers = {Status.COMPLETED: "o", Status.IN_PROGRESS: "^", Status.STATIC: "s"}
+    styles = {Status.COMPLETED: "-", Status.IN_PROGRESS: "--", Status.STATIC: ":"}
+    for status in STATUS_ORDER:
+        ax.plot(labels, [c.count(status) for _, c in data.trend], marker=markers[status], linestyle=styles[status],
+                color=f"#{RAG_HEX[status][0]}", label=status.label, linewidth=2)
+    ax.set_title("Actions by status over time", fontsize=12)
+    ax.set_ylabel("Number of actions")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(bottom=0)
+    ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(title="Status", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    figure.tight_layout()
+    out = BytesIO()
+    figure.savefig(out, format="png", metadata={"Software": None})
+    return out.getvalue()
+
+
 def _charts(data: ReportData) -> dict[str, bytes]:
-    return {"actions": chart_png(data, "actions"), "measures": chart_png(data, "measures")}
+    charts = {"actions": chart_png(data, "actions"), "measures": chart_png(data, "measures")}
+    if data.trend:
+        charts["trend"] = trend_png(data)
+    return charts
 
 
 def render_html(data: ReportData, *, charts: Mapping[str, bytes] | None = None) -> str:

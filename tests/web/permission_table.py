@@ -36,6 +36,7 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("plan.actions", "GET"): everyone_signed_in(),
     ("plan.action", "GET"): everyone_signed_in(),
     ("plan.glossary", "GET"): everyone_signed_in(),
+    ("plan.accessibility", "GET"): {role: OK for role in ROLES},
     ("api.summary", "GET"): everyone_signed_in(),
     ("admin.users", "GET"): only({"admin": OK}),
     ("admin.new_user", "GET"): only({"admin": OK}),

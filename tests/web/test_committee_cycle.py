@@ -50,7 +50,8 @@ def test_report_states_the_demo_figures_in_pdf_and_word(login: Any) -> None:
         assert "all 52 actions in the Plan, with 25 actions COMPLETED, 27 actions IN PROGRESS and 0 are STATIC" in body
         assert "out of 57 projected outcomes, 34 are COMPLETED, 23 are IN PROGRESS and 0 are STATIC" in body
         assert "REASON FOR ITEM" in body.upper() and "Appendix 5" in body
-    assert len(document.inline_shapes) >= 2, "the two charts are real images"
+    assert len(document.inline_shapes) == 3, "the two charts and the trend are real images"
+    assert "Actions by status over time" in word_text + " ".join(p.text for p in document.paragraphs)
     html = pm.get(f"/meetings/{meeting}/report").get_data(as_text=True)
     assert "<script" not in html and "<style" not in html, "the web page obeys the CSP: its styles are linked"
     assert "all <strong>52</strong> actions" in html or "all 52 actions" in flat(re.sub(r"<[^>]+>", "", html))

@@ -128,6 +128,12 @@ def action(action_id: int) -> Response:
     )
 
 
+@bp.get("/accessibility")
+def accessibility() -> Response:
+    """Public, as the regulations require: no sign-in needed."""
+    return render("plan/accessibility.html")
+
+
 @bp.get("/glossary")
 @permission_required(Permission.VIEW_PLAN)
 def glossary() -> Response:
