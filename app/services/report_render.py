@@ -744,7 +744,7 @@ table.figures, table.summary-box { break-inside: avoid; }
   thead { display: table-header-group; }
 }
 @media screen { .part + .part { border-top: 1px solid #b1b4b6; margin-top: 2em; padding-top: 1em; } }
-"""
+""" + "".join(f"col.w{n} {{ width: {n}%%; }}\n" for n in range(1, 101))
 
 
 def _esc(text: str) -> str:
@@ -770,7 +770,8 @@ def _html_cell(cell: Cell, tag: str = "td") -> str:
 
 
 def _html_table(table: Table) -> str:
-    cols = "".join(f'<col style="width: {w * 100:.0f}%">' for w in table.widths)
+    # Widths by class, not style attributes: the web page is served under a CSP without 'unsafe-inline'.
+    cols = "".join(f'<col class="w{w * 100:.0f}">' for w in table.widths)
     head = "".join(f'<th scope="col">{_esc(h)}</th>' for h in table.headers)
     body = []
     for i, row in enumerate(table.rows):

@@ -132,7 +132,9 @@ def report(meeting_id: int) -> WResponse:
 
     meeting, data = _report(meeting_id)
     page = render_html(data)
-    page = re.sub(r"<style>.*?</style>", f'<link rel="stylesheet" href="{url_for("committee.report_css")}">', page, flags=re.S)
+    head = (f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
+            f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">')
+    page = re.sub(r"<style>.*?</style>", head, page, flags=re.S)
     links = (
         f'<nav class="report-links" aria-label="Other formats"><p><a href="{url_for("committee.meeting", meeting_id=meeting.id)}">'
         f'Back to the meeting</a> · <a href="{url_for("committee.report_pdf", meeting_id=meeting.id)}">Download PDF</a> · '
