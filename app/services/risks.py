@@ -109,9 +109,13 @@ def refresh(plan_id: int | None = None, *, on: date | None = None) -> RefreshRes
     """Re-evaluate every action (of one plan, or of all): for deadlines that pass with time. Idempotent."""
     result = RefreshResult()
     with write_transaction():
+        # Lock the actions (PostgreSQL; SQLite's write transaction already holds the database), in id order:
+        # an approval or plan edit of the same action waits, or is waited for, and the entry is never
+        # written by two transactions at once.
         query = (
             select(Action).join(WorkStream, WorkStream.id == Action.work_stream_id)
             .options(joinedload(Action.work_stream).selectinload(WorkStream.managers))
+            .with_for_update(of=Action)
         )
         if plan_id is not None:
             query = query.where(WorkStream.plan_id == plan_id)

@@ -13,8 +13,10 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
+from app.services.errors import Conflict
 
 
 def configure_engine(engine: Engine) -> None:
@@ -47,6 +49,9 @@ def write_transaction() -> Iterator[None]:
     try:
         yield
         session.commit()
+    except StaleDataError as race:
+        session.rollback()
+        raise Conflict("Someone changed this at the same moment. Nothing was saved: reload the page and try again.") from race
     except BaseException:
         session.rollback()
         raise
