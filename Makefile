@@ -31,6 +31,10 @@ test: install
 test-postgres: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Regenerates docs/screenshots/ through the browser suite (needs Chromium: apt-get install -y chromium).
+screenshots: install
+	SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -q $(PYTEST_ARGS)
+
 vendor:
 	scripts/vendor_assets.sh
 
