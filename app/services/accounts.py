@@ -177,12 +177,19 @@ def _user_snapshot(user: User) -> dict[str, Any]:
     }
 
 
-def _validate_identity(email: str, name: str, role: str, exclude_user_id: int | None = None) -> dict[str, str]:
-    errors: dict[str, str] = {}
+def email_problem(email: str) -> str | None:
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
-        errors["email"] = "Enter an e-mail address in the correct format, like name@example.org"
+        return "Enter an e-mail address in the correct format, like name@example.org"
+    return None
+
+
+def _validate_identity(email: str, name: str, role: str, exclude_user_id: int | None = None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    problem = email_problem(email)
+    if problem:
+        errors["email"] = problem
     else:
         clash = db.session.scalar(select(User.id).where(func.lower(User.email) == email))
         if clash is not None and clash != exclude_user_id:

@@ -241,6 +241,9 @@ def _register_errors(app: Flask) -> None:
             return page(403, "errors/403.html", message="You do not have permission to see this page")
         if code == 404:
             return page(404, "errors/404.html", message="Page not found")
+        if code == 429:
+            return page(429, "errors/generic.html", title="Too many attempts",
+                        message="You have tried too many times in a short while. Wait a minute, then try again.")
         if code == 413:
             return page(413, "errors/generic.html", title="The file is too large", message=error.description)
         return page(code, "errors/generic.html", title=error.name, message=error.description)

@@ -35,7 +35,7 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("plan.work_stream", "GET"): everyone_signed_in(),
     ("plan.actions", "GET"): everyone_signed_in(),
     ("plan.action", "GET"): everyone_signed_in(),
-    ("plan.glossary", "GET"): everyone_signed_in(),
+    ("plan.glossary", "GET"): {role: OK for role in ROLES},
     ("plan.accessibility", "GET"): {role: OK for role in ROLES},
     ("api.summary", "GET"): everyone_signed_in(),
     ("admin.users", "GET"): only({"admin": OK}),

@@ -33,7 +33,7 @@ def test_administrator_creates_a_service_manager_who_can_then_sign_in(app: Flask
 def test_bad_new_user_gets_error_summary_and_keeps_typing(login: Any) -> None:
     response = login("admin").post_form(
         "/admin/users/new",
-        {"name": "Sam Example", "email": "not-an-email", "role": "committee_member", "password": "password1234"},
+        {"name": "Sam Example", "email": "not-an-email", "password": "password1234"},
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -41,6 +41,8 @@ def test_bad_new_user_gets_error_summary_and_keeps_typing(login: Any) -> None:
     assert "Enter an e-mail address in the correct format" in html
     assert "Password is too common" in html
     assert 'value="Sam Example"' in html and 'value="not-an-email"' in html
+    summary = html[html.index("govuk-error-summary__list"):]
+    assert summary.index('href="#email"') < summary.index('href="#password"'), "problems listed in page order"
 
 
 def test_short_password_is_refused_with_the_rule(login: Any) -> None:

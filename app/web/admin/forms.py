@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, RadioField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.policy import ROLE_DESCRIPTIONS, Role
 
@@ -50,6 +50,30 @@ class NewUserForm(UserDetailsForm):
         validators=[InputRequired(message="Enter a first password")],
     )
     submit = SubmitField("Create account", widget=GovSubmitInput())
+
+    def validate_email(self, field: StringField) -> None:
+        """The service's own rule, run here too so every problem shows at once."""
+        from app.services.accounts import email_problem, normalise_email
+
+        problem = email_problem(normalise_email(field.data or ""))
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_password(self, field: PasswordField) -> None:
+        from app.services.accounts import check_new_password
+
+        problem = check_new_password(field.data or "", email=self.email.data or "", name=self.name.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+    PAGE_ORDER = ("csrf_token", "name", "email", "job_title", "role", "work_streams", "password", "submit")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Fields in the order the page shows them, so the error summary lists problems in that order too.
+        for name in self.PAGE_ORDER:
+            if name in self._fields:
+                self._fields.move_to_end(name)
 
 
 class ResetPasswordForm(FlaskForm):

@@ -135,6 +135,6 @@ def accessibility() -> Response:
 
 
 @bp.get("/glossary")
-@permission_required(Permission.VIEW_PLAN)
 def glossary() -> Response:
+    """Public: the abbreviations are the report's, and the footer links here from the sign-in page too."""
     return render("plan/glossary.html", glossary=GLOSSARY)
