@@ -199,7 +199,7 @@ def test_committee_member_finds_no_control_that_changes_anything(page_as: Callab
     page = page_as("committee")
     page.goto("/")
     start = page.get_by_role("navigation", name="Menu").get_by_role("link").evaluate_all("(as) => as.map((a) => a.href)")
-    assert {"/", "/actions", "/work-streams", "/glossary"} <= {urlsplit(u).path for u in start}
+    assert {"/committee", "/", "/actions", "/work-streams", "/risks", "/meetings"} <= {urlsplit(u).path for u in start}
     assert "/admin/users" not in {urlsplit(u).path for u in start}
 
     queue, seen, per_shape, visited = list(start), set(), {}, []
@@ -229,11 +229,13 @@ def test_committee_member_finds_no_control_that_changes_anything(page_as: Callab
         verbs = page.locator("[hx-post], [hx-put], [hx-patch], [hx-delete], [data-hx-post], [data-hx-put], [data-hx-patch], [data-hx-delete]")
         assert verbs.count() == 0, f"{parts.path} has htmx controls that write"
         assert page.locator("input[type=file], textarea, [contenteditable=true]").count() == 0
-        links = page.locator("main a[href], nav a[href]").evaluate_all("(as) => as.map((a) => a.href.split('#')[0])")
+        links = page.locator("main a[href], nav a[href], footer a[href]").evaluate_all(
+            "(as) => as.map((a) => a.href.split('#')[0])")
         queue.extend(link for link in links if urlsplit(link).path not in seen)
 
     shapes = {_shape(p) for p in visited}
-    assert {"/", "/actions", "/work-streams", "/work-streams/N", "/actions/N", "/glossary"} <= shapes, visited
+    assert {"/", "/actions", "/work-streams", "/work-streams/N", "/actions/N", "/glossary", "/committee", "/risks",
+            "/risks/N", "/meetings", "/changes"} <= shapes, visited
 
 
 # --- an administrator creates a user ---------------------------------------------------------------------
