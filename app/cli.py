@@ -35,9 +35,11 @@ def risks_refresh(plan_id: int | None) -> None:
 
 
 @demo_cli.command("seed")
-def demo_seed() -> None:
+@click.option("--history/--without-history", default=True,
+              help="Also play out the months since July: a presented meeting, approved changes, a waiting proposal.")
+def demo_seed(history: bool) -> None:
     """Load the demo plan and accounts. Does nothing if they are already there."""
-    plan, created = demo.seed_demo()
+    plan, created = demo.seed_demo(history=history)
     if created:
         click.echo(f"Demo plan loaded: {plan.title} (plan {plan.id}). Sign in as pm@example.org with demo-password-2015.")
     else:

@@ -47,3 +47,30 @@ def test_cli_assigns_work_streams_and_deactivates(app: Flask, demo: dict) -> Non
         user = db.session.get(User, demo["users"]["sm1"])
         assert [ws.id for ws in user.work_streams] == [ws7]
         assert user.active is False
+
+
+def test_demo_with_history_ends_at_the_reports_figures(app: Flask) -> None:
+    from app.models import Baseline, CommitteeMeeting, Proposal
+    from app.policy import SYSTEM
+    from app.services import meetings, plan_read, proposals
+
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    with app.test_request_context():
+        plan = plan_read.get_plan()
+        summary = plan_read.plan_summary(plan)
+        assert summary.actions.as_dict() == {"total": 52, "completed": 25, "in_progress": 27, "static": 0}
+        assert summary.measures.as_dict() == {"total": 57, "completed": 34, "in_progress": 23, "static": 0}
+        assert db.session.query(Baseline).count() == 1
+        july = db.session.query(Baseline).one()
+        assert july.snapshot["summary"]["actions"]["completed"] == 21, "four were completed since July"
+        baseline, lines = meetings.changes_since_last_meeting(plan.id)
+        assert baseline.id == july.id and len(lines) == 4
+        assert all("Status changed from IN PROGRESS to COMPLETED" in line.summary for line in lines)
+        assert len(proposals.review_queue()) == 1
+        assert db.session.query(Proposal).filter_by(state="approved").count() == 4
+        upcoming = db.session.query(CommitteeMeeting).filter(CommitteeMeeting.baseline == None).one()  # noqa: E711
+        meetings.present(SYSTEM, upcoming.id)
+        report = meetings.report_data(db.session.get(CommitteeMeeting, upcoming.id))
+        assert (report.actions.total, report.actions.completed, report.actions.in_progress) == (52, 25, 27)
+        assert sum(len(a.changes_since) for ws in report.work_streams for a in ws.actions) == 4

@@ -15,8 +15,13 @@ from app.services import audit
 from app.services.accounts import hash_password, normalise_email
 
 
-def seed_demo(seed_day: date | None = None) -> tuple[Plan, bool]:
-    """Create the demo plan and accounts unless they exist. Returns the plan and whether it was created."""
+def seed_demo(seed_day: date | None = None, *, history: bool = False) -> tuple[Plan, bool]:
+    """Create the demo plan and accounts unless they exist. Returns the plan and whether it was created.
+
+    history=True also plays out the months since the committee last met, through the real services: a
+    presented July meeting, four changes proposed with evidence and approved since, one proposal waiting
+    in the review queue, and the October meeting ready to present. The figures end where the report's do.
+    """
     existing = db.session.scalar(select(Plan).where(Plan.title == demo_data.PLAN_TITLE))
     if existing is not None:
         return existing, False
@@ -75,7 +80,49 @@ def seed_demo(seed_day: date | None = None) -> tuple[Plan, bool]:
     from app.services import risks
 
     risks.refresh(plan.id, on=day)
+    if history:
+        _play_history(plan, users, start, day)
     return plan, True
+
+
+HISTORY_EARLIER_PROGRESS = (
+    "Work is under way and on course. Evidence of completion will be brought to the project manager's "
+    "monthly challenge session."
+)
+
+
+def _play_history(plan: Plan, users: dict[str, User], start: date, day: date) -> None:
+    from app.services import meetings, proposals
+    from app.services.proposals import EvidenceInput, ProposalInput
+
+    ws_by_number = {ws.number: ws for ws in plan.work_streams}
+    completed_since: list[tuple[Action, str, str]] = []
+    for number in (1, 3, 5, 7):
+        action = next(a for a in ws_by_number[number].actions if a.status == "COMPLETED" and a.retired_on is None)
+        manager = demo_data.WORK_STREAMS[number - 1]["service_manager"]
+        completed_since.append((action, action.progress, manager))
+        action.status, action.progress = "IN_PROGRESS", HISTORY_EARLIER_PROGRESS
+    db.session.commit()
+
+    july = meetings.create_meeting(SYSTEM, plan.id, meetings.DEFAULT_COMMITTEE, start + timedelta(days=120))
+    meetings.present(SYSTEM, july.id)
+    for action, progress, manager in completed_since:
+        evidence = EvidenceInput(
+            filename=f"action-{action.reference}-evidence.txt",
+            data=f"Evidence for action {action.reference}: {progress}\n".encode(),
+            title=f"Completion evidence for action {action.reference}",
+            note="Signed off by the Assistant Director at the monthly performance clinic",
+        )
+        proposal = proposals.create(users[manager], "action", action.id,
+                                    ProposalInput(values={"status": "COMPLETED", "progress": progress}, evidence=evidence),
+                                    submit=True)
+        proposals.approve(users["pm"], proposal.id, proposal.version, note="Evidence checked at the monthly clinic")
+    waiting = next(a for a in ws_by_number[4].actions if a.status == "IN_PROGRESS" and a.retired_on is None
+                   and (a.deadline is None or a.deadline > day + timedelta(days=60)))
+    proposals.create(users["sm2"], "action", waiting.id, ProposalInput(
+        values={"progress": waiting.progress + "\nA further two permanent social workers start next month."}),
+        submit=True)
+    meetings.create_meeting(SYSTEM, plan.id, meetings.DEFAULT_COMMITTEE, day + timedelta(days=7))
 
 
 def _seed_users() -> dict[str, User]:

@@ -146,7 +146,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerInfo
     tmp = tmp_path_factory.mktemp("browser")
     env = _server_env(tmp)
     _flask(env, "db", "upgrade")
-    _flask(env, "demo", "seed")
+    _flask(env, "demo", "seed", "--without-history")  # journeys pick their own actions to change
     out, log = tmp / "server.out", tmp / "server.log"
     with out.open("wb") as stdout, log.open("wb") as stderr:
         proc = subprocess.Popen([sys.executable, str(HERE / "serve.py")], cwd=ROOT, env=env, stdout=stdout, stderr=stderr)
