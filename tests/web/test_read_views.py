@@ -215,5 +215,5 @@ def test_polling_does_not_keep_an_idle_session_alive(login: Any, clock: Any) -> 
     for _ in range(4):
         clock.advance(minutes=20)
         client.get("/?poll=1", headers={"HX-Request": "true"})
-    response = client.get("/glossary")
+    response = client.get("/actions")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
