@@ -218,6 +218,7 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(PermissionDenied)
     def denied(error: PermissionDenied) -> Any:
+        db.session.rollback()  # record the refusal alone, never alongside anything the request had begun
         audit.record_and_commit(
             current_user if current_user.is_authenticated else None,
             "access.refused",
