@@ -33,7 +33,7 @@ test-postgres: install
 
 # Regenerates docs/screenshots/ through the browser suite (needs Chromium: apt-get install -y chromium).
 screenshots: install
-	SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -q $(PYTEST_ARGS)
+	SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_screenshots.py -q
 
 vendor:
 	scripts/vendor_assets.sh

@@ -146,7 +146,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerInfo
     tmp = tmp_path_factory.mktemp("browser")
     env = _server_env(tmp)
     _flask(env, "db", "upgrade")
-    _flask(env, "demo", "seed", "--without-history")  # journeys pick their own actions to change
+    # Journeys pick their own actions to change, so they start from the bare plan; screenshots show the
+    # demo as a newcomer sees it after `make run`, with its history (a presented meeting, a waiting proposal).
+    _flask(env, "demo", "seed", "--history" if os.environ.get("SCREENSHOTS") == "1" else "--without-history")
     out, log = tmp / "server.out", tmp / "server.log"
     with out.open("wb") as stdout, log.open("wb") as stderr:
         proc = subprocess.Popen([sys.executable, str(HERE / "serve.py")], cwd=ROOT, env=env, stdout=stdout, stderr=stderr)
