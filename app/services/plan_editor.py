@@ -42,6 +42,13 @@ def possible_owners() -> list[User]:
     return list(db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(OWNER_ROLES)).order_by(User.name)))
 
 
+def _get(model: Any, item_id: int, what: str) -> Any:
+    item = db.session.get(model, item_id)
+    if item is None:
+        raise NotFound(f"No such {what}")
+    return item
+
+
 def _reason(reason: str, errors: dict[str, str]) -> str:
     reason = reason.strip()
     if not reason:
@@ -85,9 +92,7 @@ def _after_plan_edit(action: Action | None) -> None:
 def add_action(actor: Any, work_stream_id: int, draft: ActionDraft, reason: str) -> Action:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
-        ws = db.session.get(WorkStream, work_stream_id)
-        if ws is None:
-            raise NotFound("No such work stream")
+        ws = _get(WorkStream, work_stream_id, "work stream")
         errors: dict[str, str] = {}
         reason = _reason(reason, errors)
         _check_action_fields(draft, errors, deadline_changed=True)
@@ -154,9 +159,7 @@ def edit_action(actor: Any, action_id: int, expected_version: int, draft: Action
 def _action_to_change(actor: Any, action_id: int, expected_version: int) -> Action:
     """The action, if this person may edit the plan and nobody changed it since their form was drawn."""
     require_as(actor, Permission.EDIT_PLAN)
-    action = db.session.get(Action, action_id)
-    if action is None:
-        raise NotFound("No such action")
+    action = _get(Action, action_id, "action")
     if action.version != expected_version:
         raise Conflict(_moved(action))
     return action
@@ -222,9 +225,7 @@ def set_retired(actor: Any, action_id: int, expected_version: int, retired: bool
 def add_work_stream(actor: Any, plan_id: int, title: str, reason: str) -> WorkStream:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
-        plan = db.session.get(Plan, plan_id)
-        if plan is None:
-            raise NotFound("No such plan")
+        plan = _get(Plan, plan_id, "plan")
         errors: dict[str, str] = {}
         reason = _reason(reason, errors)
         if not title.strip():
@@ -247,9 +248,7 @@ def add_measure(actor: Any, work_stream_id: int, *, reference: str, description:
                 reason: str) -> PerformanceMeasure:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
-        ws = db.session.get(WorkStream, work_stream_id)
-        if ws is None:
-            raise NotFound("No such work stream")
+        ws = _get(WorkStream, work_stream_id, "work stream")
         errors: dict[str, str] = {}
         reason = _reason(reason, errors)
         if not description.strip():
@@ -280,9 +279,7 @@ def edit_measure(actor: Any, measure_id: int, expected_version: int, *, descript
                  reason: str) -> PerformanceMeasure:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
-        measure = db.session.get(PerformanceMeasure, measure_id)
-        if measure is None:
-            raise NotFound("No such performance measure")
+        measure = _get(PerformanceMeasure, measure_id, "performance measure")
         if measure.version != expected_version:
             raise Conflict(_moved(measure))
         errors: dict[str, str] = {}

@@ -319,18 +319,15 @@ def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
 
-def _figures_segments(data: ReportData) -> Segments:
-    c = data.actions
+def _breakdown(c: StatusCounts, word: Any) -> Segments:
+    """"25 actions COMPLETED, 27 actions IN PROGRESS and 0 are STATIC": the figures bold, as the report prints them."""
     return (
-        ("The graph at Appendix 1 shows that steady progress is being made against all ", False),
-        (str(c.total), True),
-        (f" {_plural(c.total, 'action', 'actions')} in the Plan, with ", False),
         (str(c.completed), True),
-        (f" {_plural(c.completed, 'action', 'actions')} ", False),
+        (f" {word(c.completed)} ", False),
         ("COMPLETED", True),
         (", ", False),
         (str(c.in_progress), True),
-        (f" {_plural(c.in_progress, 'action', 'actions')} ", False),
+        (f" {word(c.in_progress)} ", False),
         ("IN PROGRESS", True),
         (" and ", False),
         (str(c.static), True),
@@ -340,24 +337,23 @@ def _figures_segments(data: ReportData) -> Segments:
     )
 
 
+def _figures_segments(data: ReportData) -> Segments:
+    c = data.actions
+    return (
+        ("The graph at Appendix 1 shows that steady progress is being made against all ", False),
+        (str(c.total), True),
+        (f" {_plural(c.total, 'action', 'actions')} in the Plan, with ", False),
+        *_breakdown(c, lambda n: _plural(n, "action", "actions")),
+    )
+
+
 def _measures_segments(data: ReportData) -> Segments:
     c = data.measures
     return (
         ("From the graph at Appendix 2 we can see that out of ", False),
         (str(c.total), True),
         (f" projected {_plural(c.total, 'outcome', 'outcomes')}, ", False),
-        (str(c.completed), True),
-        (f" {_plural(c.completed, 'is', 'are')} ", False),
-        ("COMPLETED", True),
-        (", ", False),
-        (str(c.in_progress), True),
-        (f" {_plural(c.in_progress, 'is', 'are')} ", False),
-        ("IN PROGRESS", True),
-        (" and ", False),
-        (str(c.static), True),
-        (f" {_plural(c.static, 'is', 'are')} ", False),
-        ("STATIC", True),
-        (".", False),
+        *_breakdown(c, lambda n: _plural(n, "is", "are")),
     )
 
 
