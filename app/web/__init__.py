@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -89,6 +89,7 @@ def _register_login(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return jsonify(error="unauthenticated", message="Sign in to use the API"), 401  # type: ignore[return-value]
         target = url_for("auth.login", next=_current_path())
+        flash("Sign in to continue. If you were signed in, your session ended: anything you had not saved is lost.", "info")
         if request.headers.get("HX-Request") == "true":
             response = Response(status=204)
             response.headers["HX-Redirect"] = target
@@ -233,6 +234,9 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
+        if not current_user.is_authenticated and not _wants_json():
+            # The session ended (the token belonged to it): sign in again, then come back to the same page.
+            return login_manager.unauthorized()
         return page(400, "errors/csrf.html", message="The form expired")
 
     @app.errorhandler(HTTPException)

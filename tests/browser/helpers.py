@@ -220,3 +220,139 @@ def action_references(page: Any) -> list[str]:
     """The references of the actions in the results table, in order."""
     texts = page.locator("#actions-results tbody th a").evaluate_all("(links) => links.map((a) => a.textContent)")
     return [text.replace("Action", "").strip() for text in texts]
+
+
+# --- changing the plan: evidence, keyboard steps, figures and read-only crawling ------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+STATUS_KEYS = ["completed", "in_progress", "static"]
+
+
+def upload(name: str, data: bytes, mime: str) -> dict[str, Any]:
+    """A file made in memory, for set_input_files (the OS file dialog has no keyboard route to drive)."""
+    return {"name": name, "mimeType": mime, "buffer": data}
+
+
+def press(page: Any, key: str = "Enter") -> None:
+    """Press a key on the focused control and wait for the page it loads."""
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def tab_and_press(page: Any, selector: str, key: str = "Enter", limit: int = 80) -> None:
+    """Tab to a link or button and activate it from the keyboard; waits for the new page."""
+    tab_to(page, selector, limit=limit)
+    press(page, key)
+
+
+def tab_and_type(page: Any, selector: str, text: str, replace: bool = False, limit: int = 80) -> None:
+    """Tab to a field and type into it; replace=True selects what is there first (Ctrl+A), as a person would."""
+    tab_to(page, selector, limit=limit)
+    if replace:
+        page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def choose_radio_with_keyboard(page: Any, name: str, value: str) -> None:
+    """Tab into a radio group and move through it with the arrow keys until `value` is chosen."""
+    tab_to(page, f"input[type=radio][name={name}]")
+    for _ in range(8):
+        if page.evaluate("() => document.activeElement.checked && document.activeElement.value") == value:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"the arrow keys never chose {value} in the {name} radios; focus is on {focused(page)}")
+
+
+def wait_for_focus_on(page: Any, selector: str) -> None:
+    page.wait_for_function("(s) => document.activeElement && document.activeElement.matches(s)", arg=selector)
+
+
+def banner_text(page: Any) -> str:
+    """The notification banner's text (the flash message after a form), or '' if there is none."""
+    banner = page.locator(".govuk-notification-banner")
+    return banner.first.inner_text() if banner.count() else ""
+
+
+def api_summary(page: Any, plan_id: int | None = None) -> dict[str, Any]:
+    """The figures the app itself states, from GET /api/v1/summary, with the page's session."""
+    response = page.request.get("/api/v1/summary" + (f"?plan={plan_id}" if plan_id else ""))
+    assert response.ok, f"/api/v1/summary answered {response.status}"
+    return response.json()
+
+
+def actions_headline_for(summary: dict[str, Any]) -> str:
+    """The dashboard's headline sentence for these figures, as app.domain.status words it."""
+    a = summary["actions"]
+    return (f"all {a['total']} actions in the Plan, with {a['completed']} COMPLETED, "
+            f"{a['in_progress']} IN PROGRESS and {a['static']} STATIC")
+
+
+def action_url(page: Any, reference: str) -> str:
+    """The path of an action of the current plan, read from the plan-wide actions list."""
+    page.goto("/actions")
+    href = page.get_by_role("link", name=f"Action {reference}", exact=True).get_attribute("href")
+    assert href, f"no link to action {reference} on /actions"
+    return href
+
+
+def open_action(page: Any, reference: str) -> None:
+    """From the plan-wide actions list, follow the link to action `reference` with the mouse."""
+    page.goto("/actions")
+    follow(page.get_by_role("link", name=f"Action {reference}", exact=True))
+    page.get_by_role("heading", level=1, name=re.compile(rf"^Action {re.escape(reference)}:")).wait_for()
+
+
+def heat_map(page: Any) -> dict[tuple[int, int], int]:
+    """The risk register's heat map as {(likelihood, impact): number of open entries}."""
+    rows = page.locator("#heat-map tbody tr").evaluate_all(
+        """(rows) => rows.map((r) => [r.cells[0].innerText.replace(/\\D/g, ''),
+                                       Array.from(r.cells).slice(1).map((c) => c.innerText.trim().split(/\\s/)[0])])"""
+    )
+    return {(int(l), i + 1): int(n) for l, cells in rows for i, n in enumerate(cells)}
+
+
+def crawl_read_only(page: Any, start: list[str], base_url: str, per_shape: int = 3) -> list[str]:
+    """Visit every page reachable from `start` by links in the main content and navigation (at most
+    `per_shape` pages per URL shape such as /actions/N), asserting that none offers a control that
+    changes anything: no form that posts except Sign out, no htmx verb that writes, no file input,
+    textarea or editable content. Returns the paths visited; downloads (reports) are not pages."""
+    from playwright.sync_api import Error as PlaywrightError
+    from urllib.parse import urlsplit
+
+    queue, seen, shapes, visited = list(start), set(), {}, []
+    while queue:
+        url = queue.pop(0)
+        parts = urlsplit(url if "://" in url else base_url + url)
+        if f"{parts.scheme}://{parts.netloc}" != base_url or parts.path in seen:
+            continue
+        if re.search(r"\.(pdf|docx|xlsx|csv)$", parts.path):  # a download, not a page: nothing to press in it
+            continue
+        seen.add(parts.path)
+        shape = re.sub(r"\d+", "N", parts.path)
+        if shapes.get(shape, 0) >= per_shape:
+            continue
+        shapes[shape] = shapes.get(shape, 0) + 1
+        try:
+            response = page.goto(parts.path + (f"?{parts.query}" if parts.query else ""))
+        except PlaywrightError as error:  # a file to download, such as a report
+            if "Download is starting" in str(error):
+                continue
+            raise
+        assert response is not None and response.status == 200, f"{url} answered {response and response.status}"
+        visited.append(parts.path)
+        posts = page.locator("form").evaluate_all(
+            """(forms) => forms.filter((f) => (f.getAttribute('method') || 'get').toLowerCase() !== 'get')
+                .map((f) => [f.getAttribute('action'), f.innerText.trim()])"""
+        )
+        assert posts in ([], [["/logout", "Sign out"]]), f"{parts.path} offers: {posts}"
+        writes = page.locator(
+            "[hx-post], [hx-put], [hx-patch], [hx-delete], [data-hx-post], [data-hx-put], [data-hx-patch], [data-hx-delete]"
+        )
+        assert writes.count() == 0, f"{parts.path} has htmx controls that write"
+        editable = page.locator("input[type=file], textarea, [contenteditable=true], [contenteditable='']")
+        assert editable.count() == 0, f"{parts.path} has {editable.count()} editable fields"
+        links = page.locator("main a[href], nav a[href], body > nav a[href]").evaluate_all(
+            "(as) => as.filter((a) => !a.hasAttribute('download')).map((a) => a.href.split('#')[0])"
+        )
+        queue.extend(link for link in links if urlsplit(link).path not in seen)
+    return visited

@@ -99,6 +99,21 @@ PAGES: dict[str, Case] = {
     "your account": Case("committee", "/account/password"),
     "page not found": Case("pm", "/no-such-page", status=404),
     "forbidden": Case("committee", "/admin/users", status=403),
+    # The committee cycle, the risk register and the workflow's lists, as they are before any journey fills
+    # them; the states the journeys reach (forms with errors, previews, presented meetings) are checked there.
+    "risk register": Case("committee", "/risks"),
+    "risk register history tab": Case("committee", "/risks", lambda page: follow(page.get_by_role("link", name="History", exact=True))),
+    "risk entry, read only": Case("committee", "/risks", lambda page: follow(page.locator("#register tbody th a").first)),
+    "committee landing, no report yet": Case("committee", "/committee"),
+    "committee meetings": Case("pm", "/meetings"),
+    "changes since the last meeting": Case("committee", "/changes"),
+    "compare baselines, none yet": Case("pm", "/baselines/compare"),
+    "audit trail": Case("pm", "/audit"),
+    "review queue, empty": Case("pm", "/review"),
+    "your proposals, none yet": Case("sm1", "/proposals"),
+    "notifications": Case("sm1", "/notifications"),
+    "accessibility statement": Case(None, "/accessibility"),
+    "accessibility statement, signed in": Case("committee", "/accessibility"),
 }
 
 

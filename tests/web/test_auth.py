@@ -156,3 +156,14 @@ def test_committee_members_land_on_their_own_page(client: Client, demo: dict[str
     response = client.login("committee@example.org")
     assert response.headers["Location"] == "/committee"
     assert "For committee members" in client.get("/committee").get_data(as_text=True)
+
+
+def test_form_sent_after_the_session_ended_goes_to_sign_in_and_back(client: Client, demo: dict[str, Any]) -> None:
+    client.login("sm2@example.org")
+    token = client.csrf_token(f"/actions/{demo['actions']['3.3']}/propose")
+    client.post_form("/logout")
+    response = client.post(f"/actions/{demo['actions']['3.3']}/propose", data={"csrf_token": token, "progress": "Typed"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/login?next=/actions/{demo['actions']['3.3']}/propose"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "your session ended" in page

@@ -10,6 +10,15 @@ if ("noModule" in HTMLScriptElement.prototype) {
 initAll();
 drawCharts(document);
 
+// A region that refreshes itself (?poll=1) is not swapped while the person's focus is inside it: the swap
+// would take the focused link away and drop focus to the page. It catches up on the next poll.
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  const path = event.detail.pathInfo?.requestPath || "";
+  if (path.includes("poll=1") && event.detail.target?.contains(document.activeElement)) {
+    event.detail.shouldSwap = false;
+  }
+});
+
 if (window.htmx) {
   window.htmx.onLoad((element) => {
     if (element === body) {

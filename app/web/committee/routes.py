@@ -151,7 +151,8 @@ def report_css() -> Response:
     from app.services.report_render import CSS
 
     response = make_response(CSS % {"footer": "Committee report"} + "\n.report-links { font-size: 10pt; }\n"
-                             "@media print { .report-links { display: none; } }\n")
+                             "@media print { .report-links { display: none; } }\n"
+                             "@media screen { th, td { overflow-wrap: anywhere; } }\n")
     response.headers["Content-Type"] = "text/css; charset=utf-8"
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
