@@ -302,3 +302,26 @@ def edit_measure(actor: Any, measure_id: int, expected_version: int, *, descript
                      work_stream_id=measure.work_stream_id, before={k: before[k] for k in changed},
                      after={k: after[k] for k in changed}, reason=reason)
     return measure
+
+
+def make_current(actor: Any, plan_id: int, reason: str) -> Plan:
+    """The plan every page shows by default: one at a time, changed on purpose and on the record."""
+    with write_transaction():
+        require_as(actor, Permission.EDIT_PLAN)
+        plan = _get(Plan, plan_id, "plan")
+        errors: dict[str, str] = {}
+        reason = _reason(reason, errors)
+        if plan.is_current:
+            errors["reason"] = "This is already the current plan"
+        if errors:
+            raise ValidationFailed(errors)
+        previous = db.session.scalar(select(Plan).where(Plan.is_current.is_(True)))
+        for other in db.session.scalars(select(Plan).where(Plan.is_current.is_(True))):
+            other.is_current = False
+        db.session.flush()
+        plan.is_current = True
+        audit.record(actor, "plan.made_current", f"“{plan.title}” is now the current plan",
+                     object_type="plan", object_id=plan.id, plan_id=plan.id,
+                     before={"current": previous.title if previous else None}, after={"current": plan.title},
+                     reason=reason)
+    return plan

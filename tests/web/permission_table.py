@@ -82,6 +82,7 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("editor.new_measure", "POST"): only({"pm": OK}),
     ("editor.edit_measure", "GET"): only({"pm": OK}),
     ("editor.edit_measure", "POST"): only({"pm": OK}),
+    ("editor.make_current", "POST"): only({"pm": REDIRECT}),
     # The risk register: the fixture's open entry is in work stream i, which sm1 runs.
     ("risks.register", "GET"): everyone_signed_in(),
     ("risks.history", "GET"): everyone_signed_in(),

@@ -100,6 +100,7 @@ def url_values(endpoint: str, ids: dict[str, Any]) -> dict[str, Any]:
         "committee.report_pdf": {"meeting_id": ids["presented"]},
         "committee.report_docx": {"meeting_id": ids["presented"]},
         "committee.export_plan": {"plan_id": ids["plan_id"]},
+        "editor.make_current": {"plan_id": ids["plan_id"]},
     }.get(endpoint, {})
     if endpoint.startswith("admin.") and endpoint not in {"admin.users", "admin.new_user"}:
         values = {"user_id": ids["target_user"]}

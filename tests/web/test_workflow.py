@@ -269,3 +269,26 @@ def test_service_manager_dashboard_lists_actions_without_a_recent_update(login: 
     html = sm2.get("/").get_data(as_text=True)
     listed = html[html.index('id="needing-update-list"'):html.index("</ul>", html.index('id="needing-update-list"'))]
     assert listed.count("<li>") == 9
+
+
+def test_project_manager_makes_another_plan_current(app: Flask, login: Any, demo: dict[str, Any]) -> None:
+    from datetime import date
+
+    from app.models import AuditEvent, Plan
+
+    with app.app_context():
+        other = Plan(title="Early Help Improvement Plan 2016/17", start_date=date(2026, 4, 1), is_current=False)
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    pm, committee = login("pm"), login("committee")
+    page = pm.get(f"/?plan={other_id}").get_data(as_text=True)
+    assert "This is not the current plan" in page and "Make this the current plan" in page
+    assert "Make this the current plan" not in committee.get(f"/?plan={other_id}").get_data(as_text=True)
+    refused = pm.post_form(f"/editor/plans/{other_id}/current", {"reason": ""}, follow_redirects=True)
+    assert "Explain why this change is being made" in refused.get_data(as_text=True)
+    pm.post_form(f"/editor/plans/{other_id}/current", {"reason": "The 2016/17 plan starts this month"})
+    assert pm.get("/api/v1/summary").get_json()["plan"]["title"] == "Early Help Improvement Plan 2016/17"
+    with app.app_context():
+        assert db.session.query(Plan).filter_by(is_current=True).count() == 1
+        assert db.session.query(AuditEvent).filter_by(kind="plan.made_current").count() == 1

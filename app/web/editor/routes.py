@@ -116,6 +116,26 @@ def new_work_stream() -> Response:
     return render("editor/work_stream_form.html", form=form, plan=plan, status=400 if form.errors else 200)
 
 
+@bp.post("/plans/<int:plan_id>/current")
+@permission_required(Permission.EDIT_PLAN)
+def make_current(plan_id: int) -> Response:
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+
+    class CurrentForm(FlaskForm):
+        reason = StringField()
+
+    form = CurrentForm()
+    if form.validate_on_submit():
+        try:
+            plan = plan_editor.make_current(_me(), plan_id, form.reason.data or "")
+        except ValidationFailed as error:
+            flash(next(iter(error.errors.values())), "info")
+        else:
+            flash(f"“{plan.title}” is now the current plan: every page shows it by default.", "success")
+    return redirect(url_for("plan.dashboard", plan=plan_id), 303)
+
+
 @bp.route("/work-streams/<int:work_stream_id>/measures/new", methods=["GET", "POST"])
 @permission_required(Permission.EDIT_PLAN)
 def new_measure(work_stream_id: int) -> Response:
