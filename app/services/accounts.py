@@ -22,6 +22,7 @@ from app.models import User, UserSession, WorkStream
 from app.policy import Permission, Role, may_run_work_streams, require_as
 from app.services import audit
 from app.services.errors import NotFound, ValidationFailed
+from app.services.tx import write_transaction
 
 DEMO_PASSWORD = "demo-password-2015"  # noqa: S105 - published in the README, accepted only in demo mode
 SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
@@ -93,9 +94,9 @@ def authenticate(email: str, password: str) -> User | None:
 def start_session(user: User) -> str:
     """Create the server-side session and return the token that goes into the signed cookie."""
     token = secrets.token_urlsafe(32)
-    db.session.add(UserSession(token_hash=_token_hash(token), user_id=user.id))
-    audit.record(user, "auth.login", f"{user.name} signed in", object_type="user", object_id=user.id)
-    db.session.commit()
+    with write_transaction():
+        db.session.add(UserSession(token_hash=_token_hash(token), user_id=user.id))
+        audit.record(user, "auth.login", f"{user.name} signed in", object_type="user", object_id=user.id)
     user.session_token = token
     return token
 
@@ -123,26 +124,30 @@ def load_session(token: str, *, touch: bool = True) -> User | None:
     if user_session.revoked_at is not None or not user.active:
         return None
     if now - user_session.last_seen_at > idle_limit:
-        user_session.revoked_at = now
-        user_session.revoked_reason = "idle"
-        db.session.commit()
+        _update_session(user_session.id, revoked_at=now, revoked_reason="idle")
         return None
     if touch and now - user_session.last_seen_at > SESSION_TOUCH_INTERVAL:
-        user_session.last_seen_at = now
-        db.session.commit()
+        _update_session(user_session.id, last_seen_at=now)
     user.session_token = token
     return user
 
 
+def _update_session(session_id: int, **values: Any) -> None:
+    """A write of its own (BEGIN IMMEDIATE on SQLite): a page's parallel requests touch the same session."""
+    with write_transaction():
+        db.session.execute(update(UserSession).where(UserSession.id == session_id).values(**values))
+
+
 def end_session(user: User) -> None:
-    if user.session_token:
-        db.session.execute(
-            update(UserSession)
-            .where(UserSession.token_hash == _token_hash(user.session_token), UserSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow(), revoked_reason="logout")
-        )
-    audit.record(user, "auth.logout", f"{user.name} signed out", object_type="user", object_id=user.id)
-    db.session.commit()
+    token = user.session_token
+    with write_transaction():
+        if token:
+            db.session.execute(
+                update(UserSession)
+                .where(UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None))
+                .values(revoked_at=utcnow(), revoked_reason="logout")
+            )
+        audit.record(user, "auth.logout", f"{user.name} signed out", object_type="user", object_id=user.id)
 
 
 def _revoke_all(user: User, reason: str) -> None:

@@ -62,8 +62,10 @@ def record(
 
 def record_and_commit(actor: Any, kind: str, summary: str, **kwargs: Any) -> None:
     """For events that change nothing else, such as a failed login or a refused request."""
-    record(actor, kind, summary, **kwargs)
-    db.session.commit()
+    from app.services.tx import write_transaction
+
+    with write_transaction():
+        record(actor, kind, summary, **kwargs)
 
 
 # --- reading the trail ------------------------------------------------------------------------------------

@@ -45,7 +45,10 @@ def for_user(user_id: int, limit: int = 50) -> list[Notification]:
 
 
 def mark_all_read(user_id: int) -> None:
-    db.session.execute(
-        update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None)).values(read_at=utcnow())
-    )
-    db.session.commit()
+    from app.services.tx import write_transaction
+
+    with write_transaction():
+        db.session.execute(
+            update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .values(read_at=utcnow())
+        )
