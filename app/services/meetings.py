@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from app.clock import today, utcnow
 from app.domain.changes import APPROVED_CHANGE_KINDS, StatusEvent, compare_snapshots, counts_at, month_ends
 from app.domain.status import StatusCounts
+from app.formatting import format_date
 from app.extensions import db
 from app.models import Action, AuditEvent, Baseline, CommitteeMeeting, PerformanceMeasure, Plan, RiskEntry, WorkStream
 from app.policy import Permission, require_as
@@ -74,8 +75,6 @@ class ChangeLine:
 
     @property
     def text(self) -> str:
-        from app.web import format_date
-
         why = f" Justification: {self.reason}" if self.reason else ""
         return f"{format_date(self.occurred_at)}: {self.summary}{why}"
 
@@ -209,8 +208,6 @@ def present(actor: Any, meeting_id: int) -> Baseline:
 
 
 def _words(value: date | datetime) -> str:
-    from app.web import format_date
-
     return format_date(value)
 
 

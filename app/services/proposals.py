@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import today, utcnow
+from app.formatting import format_date
 from app.domain import evidence as evidence_rules
 from app.domain.proposals import (
     FINAL_STATES,
@@ -615,8 +616,6 @@ def approval_summary(proposal: Proposal, approver: Any) -> str:
                          else "No longer flagged as in danger of missing its deadline")
         else:
             parts.append(f"{labels[name]} updated")
-    from app.web import format_date  # noqa: PLC0415 - the GOV.UK date style lives with the templates
-
     proposed_on = format_date(proposal.submitted_at or proposal.created_at)
     evidence = "; ".join(f"“{e.title}”" for e in proposal.evidence)
     line = f"{'. '.join(parts)}. Proposed by {proposal.author.name} on {proposed_on}, approved by {approver.name} on {format_date(utcnow())}."
@@ -628,8 +627,6 @@ def approval_summary(proposal: Proposal, approver: Any) -> str:
 def _date_words(value: str | None) -> str:
     if not value:
         return "none"
-    from app.web import format_date  # noqa: PLC0415
-
     return format_date(date.fromisoformat(value))
 
 

@@ -1,0 +1,82 @@
+"""What templates may call: formatting filters, the policy's `can`, navigation badges, error-summary items."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+
+from app.clock import today
+from app.domain.status import STATUS_ORDER, Status
+from app.formatting import filesize, format_date, format_datetime, format_iso_date
+from app.policy import ROLE_LABELS, Permission, Role, can, is_reviewer
+from app.services import notifications, proposals
+
+SERVICE_NAME = "Improvement plan tracker"
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.add_template_global(form_error_list)
+    app.add_template_global(poll_url)
+    app.add_template_filter(role_label, "role_label")
+    app.add_template_filter(filesize, "filesize")
+    app.add_template_filter(format_date, "govuk_date")
+    app.add_template_filter(format_datetime, "govuk_datetime")
+    app.add_template_filter(format_iso_date, "iso_date")
+    app.jinja_env.globals.update(
+        Permission=Permission,
+        Role=Role,
+        ROLE_LABELS=ROLE_LABELS,
+        Status=Status,
+        STATUS_ORDER=STATUS_ORDER,
+        service_name=SERVICE_NAME,
+    )
+    app.context_processor(_per_request)
+
+
+def _per_request() -> dict[str, Any]:
+    return {"can": _can, "today": today(), "nav_counts": nav_counts}
+
+
+def _can(permission: Permission, work_stream_id: int | None = None) -> bool:
+    return can(current_user, permission, work_stream_id)
+
+
+def form_error_list(form: FlaskForm) -> list[dict[str, str]]:
+    """The error summary's list: one entry per field in page order, linking to it, then form-wide errors."""
+    items = [
+        {"text": field.errors[0], "href": f"#{field.id}-day" if isinstance(field.widget, GovDateInput) else f"#{field.id}"}
+        for field in form
+        if field.errors
+    ]
+    items += [{"text": message} for message in form.form_errors]
+    return items
+
+
+def role_label(value: str) -> str:
+    try:
+        return Role(value).label
+    except ValueError:
+        return "Command line" if value == "system" else value
+
+
+def poll_url(**extra: str) -> str:
+    """This page's URL with poll=1: a refresh the page asks for by itself (see login.PASSIVE_ENDPOINTS)."""
+    args = request.args.to_dict(flat=False)
+    args.update({k: [v] for k, v in extra.items()})
+    args["poll"] = ["1"]
+    return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+def nav_counts() -> dict[str, int]:
+    """Badges in the navigation: the review queue for reviewers, unread notifications for everyone."""
+    if not current_user.is_authenticated:
+        return {}
+    return {
+        "queue": proposals.queue_count() if is_reviewer(current_user) else 0,
+        "notifications": notifications.unread_count(current_user.id),
+    }
