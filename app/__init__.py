@@ -50,10 +50,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     register_web(app)
 
-    from app.services.risks import register_hooks
-
-    register_hooks(app)
-
     from app.cli import register_cli
 
     register_cli(app)

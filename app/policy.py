@@ -50,6 +50,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     EDIT_RISK = "edit_risk"
     ESCALATE_RISK = "escalate_risk"
+    OWN_ACTIONS = "own_actions"  # may be named as an action's or measure's owner
+    READ_AS_MEMBER = "read_as_member"  # lands on the members' page, sees the plan as a councillor does
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -63,16 +65,29 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REVIEW_PROPOSAL,
             Permission.EDIT_PLAN,
             Permission.EDIT_RISK,
+            Permission.OWN_ACTIONS,
         }
     ),
     Role.SERVICE_MANAGER: frozenset(
-        {Permission.VIEW_PLAN, Permission.VIEW_AUDIT, Permission.VIEW_INTERNAL, Permission.PROPOSE_CHANGE,
-         Permission.EDIT_RISK}
+        {
+            Permission.VIEW_PLAN,
+            Permission.VIEW_AUDIT,
+            Permission.VIEW_INTERNAL,
+            Permission.PROPOSE_CHANGE,
+            Permission.EDIT_RISK,
+            Permission.OWN_ACTIONS,
+        }
     ),
     Role.SENIOR_MANAGER: frozenset(
-        {Permission.VIEW_PLAN, Permission.VIEW_AUDIT, Permission.VIEW_INTERNAL, Permission.ESCALATE_RISK}
+        {
+            Permission.VIEW_PLAN,
+            Permission.VIEW_AUDIT,
+            Permission.VIEW_INTERNAL,
+            Permission.ESCALATE_RISK,
+            Permission.OWN_ACTIONS,
+        }
     ),
-    Role.COMMITTEE_MEMBER: frozenset({Permission.VIEW_PLAN}),
+    Role.COMMITTEE_MEMBER: frozenset({Permission.VIEW_PLAN, Permission.READ_AS_MEMBER}),
 }
 
 SCOPED_TO_WORK_STREAM: frozenset[Permission] = frozenset({Permission.PROPOSE_CHANGE, Permission.EDIT_RISK})
@@ -106,6 +121,16 @@ def permissions_for(role: str | None) -> frozenset[Permission]:
         return ROLE_PERMISSIONS[Role(role)] if role else frozenset()
     except ValueError:
         return frozenset()
+
+
+def roles_with(permission: Permission) -> frozenset[str]:
+    """The stored role values that carry a permission: for queries such as "everyone who may review"."""
+    return frozenset(role.value for role, granted in ROLE_PERMISSIONS.items() if permission in granted)
+
+
+def role_has(role: str | None, permission: Permission) -> bool:
+    """Whether a role (not a person: no account or work stream check) carries a permission."""
+    return permission in permissions_for(role)
 
 
 def can(actor: Actor | None, permission: Permission, work_stream_id: int | None = None) -> bool:

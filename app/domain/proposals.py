@@ -119,7 +119,7 @@ def check_party(state: State, event: Event, *, is_author: bool, is_reviewer: boo
         if is_author:
             raise NotYourTurn(state, event, "You cannot review a proposal you wrote: another reviewer must")
         if not is_reviewer:
-            raise NotYourTurn(state, event, "Only the project manager can review proposals")
+            raise NotYourTurn(state, event, "Only an independent reviewer can review proposals")
 
 
 def next_state(state: State, event: Event, *, is_author: bool, is_reviewer: bool) -> State:

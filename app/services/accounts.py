@@ -19,7 +19,7 @@ from app.clock import utcnow
 from app.domain.passwords import password_problem
 from app.extensions import db
 from app.models import User, UserSession, WorkStream
-from app.policy import Permission, Role, may_run_work_streams, require_as
+from app.policy import Permission, Role, may_run_work_streams, require_as, role_has, roles_with
 from app.services import audit
 from app.services.errors import NotFound, ValidationFailed
 from app.services.tx import write_transaction
@@ -260,10 +260,14 @@ def _work_streams(ids: Iterable[int]) -> list[WorkStream]:
     return found
 
 
-def _active_admin_count() -> int:
-    return db.session.scalar(
-        select(func.count(User.id)).where(User.role == Role.ADMINISTRATOR.value, User.active.is_(True))
-    ) or 0
+def _is_last_user_manager(user: User) -> bool:
+    """Whether this active account is the only one left that can manage accounts (so nobody could fix them)."""
+    if not (user.active and role_has(user.role, Permission.MANAGE_USERS)):
+        return False
+    managers = db.session.scalar(
+        select(func.count(User.id)).where(User.role.in_(roles_with(Permission.MANAGE_USERS)), User.active.is_(True))
+    )
+    return (managers or 0) <= 1
 
 
 def update_user(
@@ -280,12 +284,7 @@ def update_user(
     user = get_user(user_id)
     before = _user_snapshot(user)
     errors = _validate_identity(user.email, name, role, exclude_user_id=user.id)
-    if (
-        user.role == Role.ADMINISTRATOR
-        and role != Role.ADMINISTRATOR
-        and user.active
-        and _active_admin_count() <= 1
-    ):
+    if not role_has(role, Permission.MANAGE_USERS) and _is_last_user_manager(user):
         errors["role"] = "This is the only active administrator. Make someone else an administrator first"
     if errors:
         raise ValidationFailed(errors)
@@ -318,7 +317,7 @@ def set_active(actor: Any, user_id: int, active: bool, reason: str = "") -> User
     if not active:
         if getattr(actor, "id", None) == user.id:
             raise ValidationFailed({"active": "You cannot deactivate your own account"})
-        if user.role == Role.ADMINISTRATOR and _active_admin_count() <= 1:
+        if _is_last_user_manager(user):
             raise ValidationFailed({"active": "This is the only active administrator and cannot be deactivated"})
         _revoke_all(user, "deactivated")
     user.active = active

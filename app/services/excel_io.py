@@ -36,10 +36,9 @@ from sqlalchemy.orm import joinedload
 from app.domain.status import STATUS_ORDER, Status, StatusCounts
 from app.extensions import db
 from app.models import Action, PerformanceMeasure, Plan, User, WorkStream
-from app.policy import Permission, require_as
+from app.policy import Permission, require_as, roles_with
 from app.services import audit
 from app.services.errors import ValidationFailed
-from app.services.plan_editor import OWNER_ROLES
 from app.services.plan_read import get_plan
 from app.services.tx import write_transaction
 
@@ -443,7 +442,7 @@ _NO_OWNER = "No active service manager, project manager or senior manager has th
 
 def _possible_owners() -> Any:
     """Who may own an action: the same people the plan editor offers."""
-    return select(User).where(User.active.is_(True), User.role.in_(OWNER_ROLES))
+    return select(User).where(User.active.is_(True), User.role.in_(roles_with(Permission.OWN_ACTIONS)))
 
 
 def _check_package(data: bytes, problems: _Problems) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from app.clock import utcnow
 from app.extensions import db
 from app.models import Notification, User
-from app.policy import Role
+from app.policy import Permission, roles_with
 
 
 def _link(proposal_id: int) -> str:
@@ -23,7 +23,7 @@ def notify(user_id: int, message: str, proposal_id: int) -> None:
 
 def notify_reviewers(message: str, proposal_id: int, *, exclude: int | None = None) -> None:
     reviewers = db.session.scalars(
-        select(User.id).where(User.role == Role.PROJECT_MANAGER.value, User.active.is_(True))
+        select(User.id).where(User.role.in_(roles_with(Permission.REVIEW_PROPOSAL)), User.active.is_(True))
     ).all()
     for user_id in reviewers:
         if user_id != exclude:

@@ -17,12 +17,11 @@ from app.clock import today, utcnow
 from app.domain.status import Status
 from app.extensions import db
 from app.models import Action, PerformanceMeasure, Plan, User, WorkStream
-from app.policy import Permission, Role, require_as
-from app.services import audit
+from app.policy import Permission, require_as, role_has, roles_with
+from app.services import audit, risks
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.tx import write_transaction
 
-OWNER_ROLES = (Role.SERVICE_MANAGER.value, Role.PROJECT_MANAGER.value, Role.SENIOR_MANAGER.value)
 ACTION_EDITABLE = ("title", "measures_and_milestones", "key_targets", "deadline", "owner_id")
 MEASURE_EDITABLE = ("description", "target")
 
@@ -39,7 +38,7 @@ class ActionDraft:
 
 
 def possible_owners() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(OWNER_ROLES)).order_by(User.name)))
+    return list(db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(roles_with(Permission.OWN_ACTIONS))).order_by(User.name)))
 
 
 def _get(model: Any, item_id: int, what: str) -> Any:
@@ -65,7 +64,7 @@ def _check_action_fields(draft: ActionDraft, errors: dict[str, str], *, deadline
         errors["deadline"] = "The deadline must be today or in the future"
     if draft.owner_id is not None:
         owner = db.session.get(User, draft.owner_id)
-        if owner is None or not owner.active or owner.role not in OWNER_ROLES:
+        if owner is None or not owner.active or not role_has(owner.role, Permission.OWN_ACTIONS):
             errors["owner_id"] = "Select an owner from the list"
 
 
@@ -80,13 +79,6 @@ def _action_state(action: Action) -> dict[str, Any]:
         "status": action.status,
         "retired_on": action.retired_on.isoformat() if action.retired_on else None,
     }
-
-
-def _after_plan_edit(action: Action | None) -> None:
-    from flask import current_app
-
-    for hook in current_app.extensions.get("plan_edit_hooks", []):
-        hook(action)
 
 
 def add_action(actor: Any, work_stream_id: int, draft: ActionDraft, reason: str) -> Action:
@@ -114,7 +106,7 @@ def add_action(actor: Any, work_stream_id: int, draft: ActionDraft, reason: str)
         audit.record(actor, "action.created", f"Action {reference} “{action.title}” added to work stream {ws.roman}",
                      object_type="action", object_id=action.id, plan_id=ws.plan_id, work_stream_id=ws.id,
                      action_id=action.id, after=_action_state(action), reason=reason)
-        _after_plan_edit(action)
+        risks.reevaluate(action)  # the register follows the edit, in this transaction
     return action
 
 
@@ -152,7 +144,7 @@ def edit_action(actor: Any, action_id: int, expected_version: int, draft: Action
                      object_id=action.id, plan_id=action.work_stream.plan_id, work_stream_id=action.work_stream_id,
                      action_id=action.id, before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
                      reason=reason)
-        _after_plan_edit(action)
+        risks.reevaluate(action)  # the register follows the edit, in this transaction
     return action
 
 
@@ -218,7 +210,7 @@ def set_retired(actor: Any, action_id: int, expected_version: int, retired: bool
                      work_stream_id=action.work_stream_id, action_id=action.id,
                      before={"retired_on": before["retired_on"]}, after={"retired_on": _action_state(action)["retired_on"]},
                      reason=reason)
-        _after_plan_edit(action)
+        risks.reevaluate(action)  # the register follows the edit, in this transaction
     return action
 
 

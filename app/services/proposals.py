@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import magic
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -41,7 +40,7 @@ from app.domain.status import Status
 from app.extensions import db
 from app.models import Action, Evidence, PerformanceMeasure, Proposal, ProposalMessage, User
 from app.policy import Permission, PermissionDenied, Role, can, can_view_proposal, is_reviewer
-from app.services import audit, notifications
+from app.services import audit, notifications, risks
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.evidence_store import store
 from app.services.tx import write_transaction
@@ -591,15 +590,10 @@ def approve(actor: Any, proposal_id: int, expected_version: int, *, confirmed_ta
             after={k: after[k] for k in proposal.changes} | {"proposal_id": proposal.id},
             reason="; ".join(f"{k}: {c['reason']}" for k, c in proposal.changes.items() if c.get("reason")),
         )
-        after_approval_hooks(proposal)
+        if proposal.action is not None:
+            risks.reevaluate(proposal.action)  # the register follows the approved change, in this transaction
         notifications.notify(proposal.author_id, f"{actor.name} approved your proposal for {proposal.target_label}", proposal.id)
     return proposal
-
-
-def after_approval_hooks(proposal: Proposal) -> None:
-    """Work other features do in the approval's transaction (the risk register re-evaluates here)."""
-    for hook in current_app.extensions.get("approval_hooks", []):
-        hook(proposal)
 
 
 def approval_summary(proposal: Proposal, approver: Any) -> str:
@@ -655,7 +649,3 @@ def approved_evidence_for_action(action_id: int) -> list[Evidence]:
             .order_by(Evidence.id)
         )
     )
-
-
-def people_who_review() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.role == Role.PROJECT_MANAGER.value, User.active.is_(True))))

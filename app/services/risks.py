@@ -1,7 +1,7 @@
 """The risk register: kept complete automatically, and edited by the people answerable for each entry.
 
-`reevaluate` runs inside the transaction of every approved change and plan edit (registered as hooks in
-`register_hooks`), and `refresh` runs daily from cron for deadlines that pass with time.
+`reevaluate` runs inside the transaction of every approved change (`proposals.approve`) and plan edit
+(`plan_editor`), called there by name, and `refresh` runs daily from cron for deadlines that pass with time.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,13 +26,6 @@ from app.policy import SYSTEM, Permission, PermissionDenied, can_as, require_as
 from app.services import audit
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.tx import write_transaction
-
-
-def register_hooks(app: Flask) -> None:
-    app.extensions.setdefault("approval_hooks", []).append(
-        lambda proposal: reevaluate(proposal.action) if proposal.action is not None else None
-    )
-    app.extensions.setdefault("plan_edit_hooks", []).append(lambda action: reevaluate(action) if action else None)
 
 
 def action_state(action: Action) -> ActionState:

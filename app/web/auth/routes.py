@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.extensions import limiter
+from app.policy import Permission, can
 from app.services import accounts
 from app.services.errors import ValidationFailed
 from app.web.auth import bp
@@ -44,9 +45,7 @@ def login() -> str | Response:
 
 def _home(user: object) -> str:
     """Committee members land on the page written for them; everyone else on the dashboard."""
-    from app.policy import Role
-
-    return url_for("committee.landing") if getattr(user, "role", "") == Role.COMMITTEE_MEMBER else url_for("plan.dashboard")
+    return url_for("committee.landing") if can(user, Permission.READ_AS_MEMBER) else url_for("plan.dashboard")
 
 
 @bp.post("/logout")
