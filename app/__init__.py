@@ -11,7 +11,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from app.config import flask_config, load_settings
-from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from app.extensions import csrf, db, htmx, limiter, migrate
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:

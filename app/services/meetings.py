@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.clock import today, utcnow
 from app.domain.changes import APPROVED_CHANGE_KINDS, StatusEvent, compare_snapshots, counts_at, month_ends
+from app.domain.risk import Reason
 from app.domain.status import StatusCounts
 from app.formatting import format_date
 from app.extensions import db
@@ -19,6 +20,14 @@ from app.models import Action, AuditEvent, Baseline, CommitteeMeeting, Performan
 from app.policy import Permission, require_as
 from app.services import audit, plan_read
 from app.services.errors import NotFound, ServiceError, ValidationFailed
+from app.services.report_render import (
+    NARRATIVE_FIELDS,
+    ReportData,
+    build_report_data,
+    report_data_as_json,
+    report_data_from_json,
+    with_narrative,
+)
 from app.services.tx import write_transaction
 
 DEFAULT_COMMITTEE = "Children, Young People and Learning Policy Overview Committee"
@@ -157,8 +166,6 @@ def snapshot(plan: Plan) -> dict[str, Any]:
 
 
 def risk_lines(risks: list[dict[str, Any]]) -> list[str]:
-    from app.domain.risk import Reason
-
     if not risks:
         return ["No actions are in the risk register."]
     lines = [f"{len(risks)} {'action is' if len(risks) == 1 else 'actions are'} in the risk register, "
@@ -172,8 +179,6 @@ def risk_lines(risks: list[dict[str, Any]]) -> list[str]:
 
 def present(actor: Any, meeting_id: int) -> Baseline:
     """Fix the baseline: the approved plan as presented to this meeting, kept for good."""
-    from app.services.report_render import build_report_data, report_data_as_json
-
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
         meeting = get_meeting(meeting_id)
@@ -212,8 +217,6 @@ def _words(value: date | datetime) -> str:
 
 
 def save_narrative(actor: Any, meeting_id: int, narrative: dict[str, str]) -> CommitteeMeeting:
-    from app.services.report_render import NARRATIVE_FIELDS
-
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
         meeting = get_meeting(meeting_id)
@@ -225,10 +228,8 @@ def save_narrative(actor: Any, meeting_id: int, narrative: dict[str, str]) -> Co
     return meeting
 
 
-def report_data(meeting: CommitteeMeeting) -> Any:
+def report_data(meeting: CommitteeMeeting) -> ReportData:
     """The report as presented: figures from the baseline, narrative as the officer last edited it."""
-    from app.services.report_render import report_data_from_json, with_narrative
-
     if meeting.baseline is None:
         raise ServiceError("The plan has not been presented to this meeting yet, so there is no baseline to report "
                            "on. Mark it presented first.")

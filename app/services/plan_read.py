@@ -52,6 +52,13 @@ def get_action(action_id: int) -> Action:
     return action
 
 
+def get_measure(measure_id: int) -> PerformanceMeasure:
+    measure = db.session.get(PerformanceMeasure, measure_id)
+    if measure is None:
+        raise NotFound("No such performance measure")
+    return measure
+
+
 @dataclass
 class WorkStreamSummary:
     work_stream: WorkStream

@@ -38,8 +38,8 @@ from app.domain.proposals import (
 )
 from app.domain.status import Status
 from app.extensions import db
-from app.models import Action, Evidence, PerformanceMeasure, Proposal, ProposalMessage, User
-from app.policy import Permission, PermissionDenied, Role, can, can_view_proposal, is_reviewer
+from app.models import Action, Evidence, PerformanceMeasure, Proposal, ProposalMessage
+from app.policy import Permission, PermissionDenied, can, can_view_proposal, is_reviewer
 from app.services import audit, notifications, risks
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.evidence_store import store
@@ -75,7 +75,7 @@ class ProposalInput:
     target_version: int | None = None
 
 
-class TargetChanged(ServiceError):
+class TargetChanged(Conflict):
     """The action changed after the proposal was made: the approver must look and confirm again."""
 
     def __init__(self, differences: list[tuple[str, Any, Any]], target_version: int) -> None:
@@ -84,7 +84,7 @@ class TargetChanged(ServiceError):
         self.target_version = target_version
 
 
-class OpenProposalExists(ServiceError):
+class OpenProposalExists(Conflict):
     def __init__(self, proposal_id: int) -> None:
         super().__init__("There is already an open proposal for this. Continue with that one.")
         self.proposal_id = proposal_id
@@ -102,6 +102,9 @@ def snapshot(target: Action | PerformanceMeasure, target_type: str) -> dict[str,
 
 def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
+
+
+Target = Action | PerformanceMeasure
 
 
 def get_target(target_type: str, target_id: int) -> Action | PerformanceMeasure:

@@ -1,15 +1,34 @@
-"""One render helper for full pages and htmx fragments, both from the same partial templates."""
+"""What every view shares: one render for pages and htmx fragments, the service-call pattern, downloads.
+
+A view reads top to bottom: load, `attempt` the service call with the form, then redirect or re-render
+the same form (the person's typing kept, the service's messages beside the fields).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import make_response, render_template, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from htmx_flask import request as htmx_request
 from werkzeug.wrappers import Response
+
+from app.extensions import db
+from app.models import Plan, User
+from app.services import plan_read
+from app.services.errors import ServiceError, ValidationFailed
+
+T = TypeVar("T")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    """An htmx request for a fragment (a boosted link wants the whole page)."""
+    return bool(htmx_request.htmx) and not htmx_request.htmx.boosted
 
 
 def render(page_template: str, partial_template: str | None = None, status: int = 200, **context: Any) -> Response:
@@ -20,7 +39,7 @@ def render(page_template: str, partial_template: str | None = None, status: int 
     return response
 
 
-def apply_errors(form: Any, errors: dict[str, str]) -> None:
+def apply_errors(form: FlaskForm, errors: dict[str, str]) -> None:
     """Put a service's validation messages beside the fields they belong to."""
     for name, message in errors.items():
         field = getattr(form, name, None)
@@ -28,3 +47,60 @@ def apply_errors(form: Any, errors: dict[str, str]) -> None:
             form.form_errors.append(message)
         else:
             field.errors = [*list(field.errors), message]
+
+
+def attempt(form: FlaskForm, call: Callable[[], T]) -> T | None:
+    """Run a service call for a form. Refused: its messages go on the form, the refusal is kept as
+    `refusal(form)`, the session is rolled back (objects reload as saved), and None comes back so the view
+    re-renders the form with the person's typing."""
+    try:
+        return call()
+    except ValidationFailed as error:
+        apply_errors(form, error.errors)
+        form.refusal = error  # type: ignore[attr-defined]
+    except ServiceError as error:
+        form.form_errors.append(error.message)
+        form.refusal = error  # type: ignore[attr-defined]
+    db.session.rollback()
+    return None
+
+
+def refusal(form: FlaskForm) -> ServiceError | None:
+    """What the service said when `attempt` last failed on this form, for views with a special case."""
+    found = getattr(form, "refusal", None)
+    return found if isinstance(found, ServiceError) else None
+
+
+def form_status(form: FlaskForm) -> int:
+    """400 when the form is shown again with errors, so tools and tests see the refusal; else 200."""
+    return 400 if form.errors or form.form_errors else 200
+
+
+def me() -> User:
+    """The signed-in person as the model (not Flask-Login's proxy), for the services."""
+    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+
+
+def int_arg(value: object) -> int | None:
+    """A non-negative integer from a query argument or hidden field, or None."""
+    text = str(value) if value is not None else ""
+    return int(text) if text.isdigit() else None
+
+
+def version_of(value: object) -> int:
+    """A form's version field; -1 (never a real version, so a clear conflict) when missing or garbled."""
+    number = int_arg(value)
+    return -1 if number is None else number
+
+
+def selected_plan() -> Plan:
+    """The plan named by ?plan=, or the current plan."""
+    return plan_read.get_plan(int_arg(request.args.get("plan")))
+
+
+def download(data: bytes | str, filename: str, content_type: str) -> Response:
+    """A document to save (report, workbook, CSV): typed, named, never shown inline."""
+    response = make_response(data)
+    response.headers["Content-Type"] = content_type
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import flash, redirect, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.policy import ROLE_DESCRIPTIONS, Permission, Role
@@ -12,7 +11,7 @@ from app.services.errors import NotFound, ValidationFailed
 from app.web.admin import bp
 from app.web.admin.forms import NewUserForm, ResetPasswordForm, UserDetailsForm
 from app.web.decorators import permission_required
-from app.web.rendering import apply_errors, render
+from app.web.rendering import attempt, me, render
 
 
 def _prepare(form: UserDetailsForm) -> None:
@@ -41,19 +40,19 @@ def new_user() -> Response:
     form = NewUserForm()
     _prepare(form)
     if form.validate_on_submit():
-        try:
-            user = accounts.create_user(
-                current_user,
+        user = attempt(
+            form,
+            lambda: accounts.create_user(
+                me(),
                 email=form.email.data or "",
                 name=form.name.data or "",
                 role=form.role.data or "",
                 password=form.password.data or "",
                 job_title=form.job_title.data or "",
                 work_stream_ids=form.work_streams.data or [],
-            )
-        except ValidationFailed as error:
-            apply_errors(form, error.errors)
-        else:
+            ),
+        )
+        if user is not None:
             flash(f"Account created for {user.name}", "success")
             return redirect(url_for("admin.users"))
     return render("admin/user_form.html", form=form, user=None, role_hints=_role_hints())
@@ -68,19 +67,19 @@ def edit_user(user_id: int) -> Response:
     if not form.is_submitted():
         form.work_streams.data = [ws.id for ws in user.work_streams]
     if form.validate_on_submit():
-        try:
-            accounts.update_user(
-                current_user,
+        saved = attempt(
+            form,
+            lambda: accounts.update_user(
+                me(),
                 user.id,
                 name=form.name.data or "",
                 job_title=form.job_title.data or "",
                 role=form.role.data or "",
                 work_stream_ids=form.work_streams.data or [],
-            )
-        except ValidationFailed as error:
-            apply_errors(form, error.errors)
-        else:
-            flash(f"Account of {user.name} saved", "success")
+            ),
+        )
+        if saved is not None:
+            flash(f"Account of {saved.name} saved", "success")
             return redirect(url_for("admin.users"))
     return render(
         "admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm(formdata=None), role_hints=_role_hints()
@@ -93,11 +92,7 @@ def reset_password(user_id: int) -> Response:
     user = accounts.get_user(user_id)
     reset_form = ResetPasswordForm()
     if reset_form.validate_on_submit():
-        try:
-            accounts.set_password(current_user, user.id, reset_form.password.data or "")
-        except ValidationFailed as error:
-            apply_errors(reset_form, error.errors)
-        else:
+        if attempt(reset_form, lambda: accounts.set_password(me(), user.id, reset_form.password.data or "")) is not None:
             flash(f"New password set for {user.name}. They have been signed out everywhere.", "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     form = UserDetailsForm(obj=user, formdata=None)
@@ -123,7 +118,7 @@ def reactivate_user(user_id: int) -> Response:
 
 def _set_active(user_id: int, active: bool) -> Response:
     try:
-        user = accounts.set_active(current_user, user_id, active)
+        user = accounts.set_active(me(), user_id, active)
     except ValidationFailed as error:
         flash(next(iter(error.errors.values())), "info")
         return redirect(url_for("admin.edit_user", user_id=user_id))

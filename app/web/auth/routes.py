@@ -9,10 +9,9 @@ from werkzeug.wrappers import Response
 from app.extensions import limiter
 from app.policy import Permission, can
 from app.services import accounts
-from app.services.errors import ValidationFailed
 from app.web.auth import bp
 from app.web.auth.forms import ChangePasswordForm, LoginForm
-from app.web.rendering import apply_errors
+from app.web.rendering import attempt, me
 
 GENERIC_LOGIN_ERROR = "Enter a correct e-mail address and password"
 
@@ -51,7 +50,7 @@ def _home(user: object) -> str:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    accounts.end_session(current_user)  # type: ignore[arg-type]
+    accounts.end_session(me())
     logout_user()
     flash("You have signed out", "success")
     return redirect(url_for("auth.login"))
@@ -62,15 +61,11 @@ def logout() -> Response:
 def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.change_own_password(
-                current_user._get_current_object(),  # type: ignore[attr-defined]
-                form.current_password.data or "",
-                form.new_password.data or "",
-            )
-        except ValidationFailed as error:
-            apply_errors(form, error.errors)
-        else:
+        user = attempt(
+            form,
+            lambda: accounts.change_own_password(me(), form.current_password.data or "", form.new_password.data or ""),
+        )
+        if user is not None:
             accounts.start_session(user)
             login_user(user)
             flash("Your password has been changed. You have been signed out everywhere else.", "success")

@@ -5,39 +5,34 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, flash, make_response, redirect, request, url_for
-from flask_login import current_user
+from flask import Response, flash, jsonify, make_response, redirect, request, url_for
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
 from app.domain.changes import APPROVED_CHANGE_KINDS
 from app.domain.filters import ActionFilter
 from app.policy import Permission
-from app.services import meetings, plan_read, risks
-from app.services.errors import NotFound, ServiceError, ValidationFailed
+from app.models import CommitteeMeeting
+from app.services import excel_io, meetings, plan_read, risks
+from app.services.errors import NotFound, ServiceError
+from app.services.meetings import TrendPoint
+from app.services.report_render import CSS, NARRATIVE_FIELDS, ReportData, default_narrative, render_docx, render_html, render_pdf
 from app.web.committee import bp
 from app.web.committee.forms import ConfirmImportForm, ImportForm, MeetingForm, NarrativeForm
 from app.web.decorators import permission_required
-from app.web.rendering import apply_errors, render
+from app.web.rendering import DOCX, XLSX, attempt, download, int_arg, me, render, selected_plan
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
-
-
-def _me() -> Any:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
-def _plan() -> Any:
-    raw = request.args.get("plan", "")
-    return plan_read.get_plan(int(raw) if raw.isdigit() else None)
 
 
 @bp.get("/meetings")
 @permission_required(Permission.VIEW_PLAN)
 def meetings_page(form: MeetingForm | None = None, status: int = 200) -> WResponse:
-    plan = _plan()
+    plan = selected_plan()
     if form is None:
         form = MeetingForm(formdata=None, committee_name=meetings.DEFAULT_COMMITTEE)
     return render("committee/meetings.html", plan=plan, meetings=meetings.list_meetings(plan.id), form=form,
@@ -47,23 +42,22 @@ def meetings_page(form: MeetingForm | None = None, status: int = 200) -> WRespon
 @bp.post("/meetings")
 @permission_required(Permission.EDIT_PLAN)
 def create_meeting() -> WResponse:
-    plan = _plan()
+    plan = selected_plan()
     form = MeetingForm()
     if form.validate_on_submit():
-        try:
-            meeting = meetings.create_meeting(_me(), plan.id, form.committee_name.data or "", form.meeting_date.data,
-                                              form.contact_officer.data or "")
-        except ValidationFailed as error:
-            apply_errors(form, error.errors)
-        else:
+        meeting = attempt(
+            form,
+            lambda: meetings.create_meeting(
+                me(), plan.id, form.committee_name.data or "", form.meeting_date.data, form.contact_officer.data or ""
+            ),
+        )
+        if meeting is not None:
             flash("Meeting recorded. Mark the plan presented when it goes to the committee.", "success")
             return redirect(url_for("committee.meeting", meeting_id=meeting.id), 303)
     return meetings_page(form=form, status=400)
 
 
-def _meeting_page(meeting: Any, status: int = 200, **forms: Any) -> WResponse:
-    from app.services.report_render import NARRATIVE_FIELDS, default_narrative
-
+def _meeting_page(meeting: CommitteeMeeting, status: int = 200, **forms: Any) -> WResponse:
     narrative_form = forms.get("narrative_form")
     if narrative_form is None:
         plan = plan_read.get_plan(meeting.plan_id)
@@ -85,17 +79,12 @@ def meeting(meeting_id: int) -> WResponse:
 @bp.post("/meetings/<int:meeting_id>/present")
 @permission_required(Permission.EDIT_PLAN)
 def present(meeting_id: int) -> WResponse:
-    from flask_wtf import FlaskForm
-
     form = FlaskForm()
     if form.validate_on_submit():
-        try:
-            meetings.present(_me(), meeting_id)
-        except ValidationFailed as error:
-            form.form_errors.extend(error.errors.values())
-        except ServiceError as error:
-            form.form_errors.append(error.message)
-        else:
+        presented = attempt(form, lambda: meetings.present(me(), meeting_id))
+        if form.errors:  # a refusal about the meeting as a whole belongs at the top of the page
+            form.form_errors.extend(message for field in form for message in field.errors)
+        if presented is not None:
             flash("The plan is marked presented: its baseline is fixed and kept for good.", "success")
             return redirect(url_for("committee.meeting", meeting_id=meeting_id), 303)
     return _meeting_page(meetings.get_meeting(meeting_id), 409, error_form=form)
@@ -106,13 +95,14 @@ def present(meeting_id: int) -> WResponse:
 def narrative(meeting_id: int) -> WResponse:
     form = NarrativeForm()
     if form.validate_on_submit():
-        meetings.save_narrative(_me(), meeting_id, {k: (getattr(form, k).data or "") for k in form.data if k not in ("submit", "csrf_token")})
+        text = {k: (getattr(form, k).data or "") for k in form.data if k not in ("submit", "csrf_token")}
+        meetings.save_narrative(me(), meeting_id, text)
         flash("Narrative saved. The figures stay computed.", "success")
         return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="narrative"), 303)
     return _meeting_page(meetings.get_meeting(meeting_id), 400, narrative_form=form, error_form=form)
 
 
-def _report(meeting_id: int) -> tuple[Any, Any]:
+def _report(meeting_id: int) -> tuple[CommitteeMeeting, ReportData]:
     meeting = meetings.get_meeting(meeting_id)
     try:
         return meeting, meetings.report_data(meeting)
@@ -120,7 +110,7 @@ def _report(meeting_id: int) -> tuple[Any, Any]:
         raise NotFound(error.message) from error
 
 
-def _filename(meeting: Any, ext: str) -> str:
+def _filename(meeting: CommitteeMeeting, ext: str) -> str:
     return f"sip-progress-report-{meeting.meeting_date.isoformat()}.{ext}"
 
 
@@ -128,8 +118,6 @@ def _filename(meeting: Any, ext: str) -> str:
 @permission_required(Permission.VIEW_PLAN)
 def report(meeting_id: int) -> WResponse:
     """The report as a web page with print styles: the same HTML the PDF is made from, its CSS linked."""
-    from app.services.report_render import render_html
-
     meeting, data = _report(meeting_id)
     page = render_html(data)
     head = (f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
@@ -148,8 +136,6 @@ def report(meeting_id: int) -> WResponse:
 
 @bp.get("/meetings/report.css")
 def report_css() -> Response:
-    from app.services.report_render import CSS
-
     response = make_response(CSS % {"footer": "Committee report"} + "\n.report-links { font-size: 10pt; }\n"
                              "@media print { .report-links { display: none; } }\n"
                              "@media screen { th, td { overflow-wrap: anywhere; } }\n")
@@ -160,34 +146,34 @@ def report_css() -> Response:
 
 @bp.get("/meetings/<int:meeting_id>/report.pdf")
 @permission_required(Permission.VIEW_PLAN)
-def report_pdf(meeting_id: int) -> Response:
-    from app.services.report_render import render_pdf
-
-    meeting, data = _report(meeting_id)
-    response = make_response(render_pdf(data))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{_filename(meeting, "pdf")}"'
-    return response
+def report_pdf(meeting_id: int) -> WResponse:
+    return _report_document(meeting_id, "pdf")
 
 
 @bp.get("/meetings/<int:meeting_id>/report.docx")
 @permission_required(Permission.VIEW_PLAN)
-def report_docx(meeting_id: int) -> Response:
-    from app.services.report_render import render_docx
+def report_docx(meeting_id: int) -> WResponse:
+    return _report_document(meeting_id, "docx")
 
+
+REPORT_DOCUMENTS: dict[str, tuple[Callable[[ReportData], bytes], str]] = {
+    "pdf": (render_pdf, "application/pdf"),
+    "docx": (render_docx, DOCX),
+}
+
+
+def _report_document(meeting_id: int, ext: str) -> WResponse:
+    """The report as a document to download: one handler for every format."""
     meeting, data = _report(meeting_id)
-    response = make_response(render_docx(data))
-    response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    response.headers["Content-Disposition"] = f'attachment; filename="{_filename(meeting, "docx")}"'
-    return response
+    render_document, content_type = REPORT_DOCUMENTS[ext]
+    return download(render_document(data), _filename(meeting, ext), content_type)
 
 
 @bp.get("/changes")
 @permission_required(Permission.VIEW_PLAN)
 def changes() -> WResponse:
-    plan = _plan()
-    ws_raw, kind = request.args.get("work_stream", ""), request.args.get("kind", "")
-    ws_id = int(ws_raw) if ws_raw.isdigit() else None
+    plan = selected_plan()
+    ws_id, kind = int_arg(request.args.get("work_stream")), request.args.get("kind", "")
     kind = kind if kind in APPROVED_CHANGE_KINDS else ""
     baseline, lines = meetings.changes_since_last_meeting(plan.id, work_stream_id=ws_id, kind=kind or None)
     actions = {a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today())}
@@ -199,12 +185,10 @@ def changes() -> WResponse:
 @bp.get("/baselines/compare")
 @permission_required(Permission.VIEW_PLAN)
 def compare() -> WResponse:
-    plan = _plan()
+    plan = selected_plan()
     all_baselines = meetings.baselines(plan.id)
     by_id = {b.id: b for b in all_baselines}
-    a_raw, b_raw = request.args.get("a", ""), request.args.get("b", "")
-    a = by_id.get(int(a_raw)) if a_raw.isdigit() else None
-    b = by_id.get(int(b_raw)) if b_raw.isdigit() else None
+    a, b = by_id.get(int_arg(request.args.get("a")) or 0), by_id.get(int_arg(request.args.get("b")) or 0)
     differences = meetings.compare(a, b) if a and b else None
     return render("committee/compare.html", plan=plan, baselines=all_baselines, a=a, b=b, differences=differences)
 
@@ -212,7 +196,7 @@ def compare() -> WResponse:
 @bp.get("/committee")
 @permission_required(Permission.VIEW_PLAN)
 def landing() -> WResponse:
-    plan = _plan()
+    plan = selected_plan()
     presented = [m for m in meetings.list_meetings(plan.id) if m.baseline is not None]
     baseline, lines = meetings.changes_since_last_meeting(plan.id)
     open_rows = risks.entries(plan.id)
@@ -222,21 +206,14 @@ def landing() -> WResponse:
 
 @bp.get("/plans/<int:plan_id>/export.xlsx")
 @permission_required(Permission.VIEW_INTERNAL)  # the workbook names owners by e-mail address
-def export_plan(plan_id: int) -> Response:
-    from app.services.excel_io import export_plan as export
-
+def export_plan(plan_id: int) -> WResponse:
     plan = plan_read.get_plan(plan_id)
-    response = make_response(export(plan.id))
-    response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response.headers["Content-Disposition"] = f'attachment; filename="action-plans-{today().isoformat()}.xlsx"'
-    return response
+    return download(excel_io.export_plan(plan.id), f"action-plans-{today().isoformat()}.xlsx", XLSX)
 
 
 @bp.route("/plans/import", methods=["GET", "POST"])
 @permission_required(Permission.EDIT_PLAN)
 def import_plan() -> WResponse:
-    from app.services.excel_io import preview_import
-
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.workbook.data
@@ -246,7 +223,7 @@ def import_plan() -> WResponse:
         elif len(data) > MAX_IMPORT_BYTES:
             form.workbook.errors = ["The workbook must be smaller than 10 MB"]
         else:
-            preview = preview_import(data)
+            preview = excel_io.preview_import(data)
             confirm = ConfirmImportForm(formdata=None, payload=base64.b64encode(data).decode(), title=preview.plan_title)
             return render("committee/import_preview.html", preview=preview, confirm_form=confirm,
                           status=200 if not preview.problems else 400)
@@ -256,8 +233,6 @@ def import_plan() -> WResponse:
 @bp.post("/plans/import/confirm")
 @permission_required(Permission.EDIT_PLAN)
 def confirm_import() -> WResponse:
-    from app.services.excel_io import apply_import, preview_import
-
     form = ConfirmImportForm()
     try:
         data = base64.b64decode(form.payload.data or "", validate=True)
@@ -266,10 +241,9 @@ def confirm_import() -> WResponse:
     if not form.validate_on_submit() or not data:
         flash("The import could not be read. Upload the workbook again.", "info")
         return redirect(url_for("committee.import_plan"), 303)
-    preview = preview_import(data)
-    try:
-        plan = apply_import(_me(), preview, title_override=(form.title.data or "").strip() or None)
-    except ValidationFailed:
+    preview = excel_io.preview_import(data)
+    plan = attempt(form, lambda: excel_io.apply_import(me(), preview, title_override=(form.title.data or "").strip() or None))
+    if plan is None:  # the preview lists the problems row by row
         return render("committee/import_preview.html", preview=preview, confirm_form=form, status=400)
     flash(f"Plan “{plan.title}” created from the workbook.", "success")
     return redirect(url_for("plan.dashboard", plan=plan.id), 303)
@@ -278,12 +252,10 @@ def confirm_import() -> WResponse:
 @bp.get("/api/v1/trend")
 @permission_required(Permission.VIEW_PLAN)
 def trend_json() -> Response:
-    from flask import jsonify
-
-    plan = _plan()
+    plan = selected_plan()
     monthly, at_baselines = meetings.trend(plan)
 
-    def point(p: Any) -> dict[str, Any]:
+    def point(p: TrendPoint) -> dict[str, Any]:
         return {"label": p.label, **p.counts.as_dict()}
 
     return jsonify({"plan": {"id": plan.id, "title": plan.title}, "monthly": [point(p) for p in monthly],

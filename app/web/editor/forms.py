@@ -49,3 +49,7 @@ class MeasureForm(FlaskForm, ReasonMixin):
     checkpoint = RadioField("Measured at", choices=[("6", "6 months"), ("12", "12 months")], default="6",
                             widget=GovRadioInput(), validators=[Optional()])
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class MakeCurrentForm(FlaskForm):
+    reason = StringField()

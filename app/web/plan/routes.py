@@ -3,33 +3,24 @@
 from __future__ import annotations
 
 from flask import request
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.clock import today
 from app.domain.filters import ActionFilter
 from app.domain.glossary import GLOSSARY
 from app.domain.status import actions_headline, measures_headline
-from app.models import Plan
-from app.policy import Permission
-from app.services import plan_read
+from app.policy import Permission, can
+from app.services import meetings, plan_read, proposals, risks
 from app.web.decorators import permission_required
 from app.web.plan import bp
-from app.web.rendering import is_htmx, render
-
-
-def _plan() -> Plan:
-    raw = request.args.get("plan", "")
-    return plan_read.get_plan(int(raw) if raw.isdigit() else None)
+from app.web.rendering import is_htmx, render, selected_plan
 
 
 @bp.get("/")
 @permission_required(Permission.VIEW_PLAN)
 def dashboard() -> Response:
-    from flask_login import current_user
-
-    from app.services import meetings, risks
-
-    plan = _plan()
+    plan = selected_plan()
     summary = plan_read.plan_summary(plan)
     return render(
         "plan/dashboard.html",
@@ -49,7 +40,7 @@ def dashboard() -> Response:
 @bp.get("/work-streams")
 @permission_required(Permission.VIEW_PLAN)
 def work_streams() -> Response:
-    plan = _plan()
+    plan = selected_plan()
     return render("plan/work_streams.html", plan=plan, plans=plan_read.list_plans(), summary=plan_read.plan_summary(plan))
 
 
@@ -64,8 +55,6 @@ def work_stream(work_stream_id: int) -> Response:
     action_counts, measure_counts = plan_read.work_stream_counts(ws)
     if is_htmx() and request.args.get("part") == "summary":
         return render("plan/_ws_summary.html", work_stream=ws, action_counts=action_counts)
-    from app.services import meetings, risks
-
     return render(
         "plan/work_stream.html",
         "plan/_actions_table.html",
@@ -88,9 +77,7 @@ def work_stream(work_stream_id: int) -> Response:
 @bp.get("/actions")
 @permission_required(Permission.VIEW_PLAN)
 def actions() -> Response:
-    from app.services import meetings
-
-    plan = _plan()
+    plan = selected_plan()
     action_filter = ActionFilter.from_args(request.args)
     return render(
         "plan/actions.html",
@@ -110,13 +97,8 @@ def actions() -> Response:
 @bp.get("/actions/<int:action_id>")
 @permission_required(Permission.VIEW_PLAN)
 def action(action_id: int) -> Response:
-    from flask_login import current_user
-
-    from app.policy import can
-    from app.services import proposals, risks
-
     item = plan_read.get_action(action_id)
-    internal = can(current_user, Permission.VIEW_INTERNAL)  # type: ignore[arg-type]
+    internal = can(current_user, Permission.VIEW_INTERNAL)
     return render(
         "plan/action.html",
         action=item,

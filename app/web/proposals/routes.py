@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import flash, redirect, request, send_file, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from app.domain.diff import word_diff
+from app.domain.evidence import extension_for, safe_download_name
 from app.domain.proposals import Event, field_labels
-from app.policy import Permission, can, is_reviewer
+from app.models import Proposal, User
+from app.policy import Permission, PermissionDenied, can, is_reviewer
 from app.services import notifications, proposals
-from app.services.errors import Conflict, ServiceError, ValidationFailed
-from app.services.proposals import EvidenceInput, OpenProposalExists, ProposalInput, TargetChanged
+from app.services.errors import Conflict, ValidationFailed
+from app.services.proposals import EvidenceInput, OpenProposalExists, ProposalInput, Target, TargetChanged
 from app.web.decorators import permission_required
 from app.web.proposals import bp
 from app.web.proposals.forms import (
@@ -27,16 +30,13 @@ from app.web.proposals.forms import (
     RespondForm,
     SimpleEventForm,
 )
-from app.web.rendering import apply_errors, render
+from app.web.rendering import attempt, form_status, int_arg, me, refusal, render, version_of
+
+ProposalForm = ActionProposalForm | MeasureProposalForm
+EventForm = SimpleEventForm | ChallengeForm | RejectForm | ApproveForm | RespondForm
 
 
-
-
-def _me() -> Any:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
-def _evidence_input(form: Any) -> EvidenceInput:
+def _evidence_input(form: ProposalForm | RespondForm) -> EvidenceInput:
     upload = form.evidence_file.data
     filename, data = "", b""
     if upload is not None and getattr(upload, "filename", ""):
@@ -48,20 +48,21 @@ def _evidence_input(form: Any) -> EvidenceInput:
     )
 
 
-def _proposal_input(form: Any, target_type: str) -> ProposalInput:
+def _proposal_input(form: ProposalForm, target_type: str) -> ProposalInput:
     names = field_labels(target_type)
     values: dict[str, Any] = {}
     for name in names:
         values[name] = getattr(form, name).data
     reasons = {name: getattr(form, f"{name}_reason").data or "" for name in names if hasattr(form, f"{name}_reason")}
-    version = form.target_version.data
     return ProposalInput(
-        values=values, reasons=reasons, evidence=_evidence_input(form),
-        target_version=int(version) if version and str(version).isdigit() else None,
+        values=values,
+        reasons=reasons,
+        evidence=_evidence_input(form),
+        target_version=int_arg(form.target_version.data) or None,
     )
 
 
-def _prefill(form: Any, target: Any, target_type: str, changes: dict[str, Any] | None = None) -> None:
+def _prefill(form: ProposalForm, target: Target, target_type: str, changes: dict[str, Any] | None = None) -> None:
     changes = changes or {}
     for name in field_labels(target_type):
         value = changes[name]["to"] if name in changes else getattr(target, name)
@@ -76,7 +77,7 @@ def _prefill(form: Any, target: Any, target_type: str, changes: dict[str, Any] |
     form.target_version.data = target.version
 
 
-def _form_class(target_type: str) -> type:
+def _form_class(target_type: str) -> type[ProposalForm]:
     return ActionProposalForm if target_type == "action" else MeasureProposalForm
 
 
@@ -93,11 +94,8 @@ def propose_measure(target_id: int) -> Response:
 
 
 def _propose(target_type: str, target_id: int) -> Response:
-    me = _me()
     target = proposals.get_target(target_type, target_id)
-    if not can(me, Permission.PROPOSE_CHANGE, target.work_stream_id):
-        from app.policy import PermissionDenied
-
+    if not can(me(), Permission.PROPOSE_CHANGE, target.work_stream_id):
         raise PermissionDenied(Permission.PROPOSE_CHANGE, "You can only propose updates in the work streams you run")
     existing = proposals.open_proposal_for(target_type, target_id)
     form = _form_class(target_type)()
@@ -106,24 +104,25 @@ def _propose(target_type: str, target_id: int) -> Response:
     if not form.is_submitted():
         _prefill(form, target, target_type)
     elif form.validate():
-        try:
-            proposal = proposals.create(me, target_type, target_id, _proposal_input(form, target_type),
-                                        submit=bool(form.submit_proposal.data))
-        except OpenProposalExists as error:
-            return _open_exists(error.proposal_id, target_type, target, form)
-        except ValidationFailed as error:
-            apply_errors(form, error.errors)
+        submitting = bool(form.submit_proposal.data)
+        proposal = attempt(
+            form, lambda: proposals.create(me(), target_type, target_id, _proposal_input(form, target_type), submit=submitting)
+        )
+        already = refusal(form)
+        if isinstance(already, OpenProposalExists):
+            return _open_exists(already.proposal_id, target_type, target, form)
+        if proposal is None:
             form.target_version.data = target.version
-        except ServiceError as error:
-            form.form_errors.append(error.message)
         else:
             flash("Proposal submitted for approval" if form.submit_proposal.data else "Draft saved. Submit it for approval when it is ready.", "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
-    return render("proposals/form.html", form=form, target=target, target_type=target_type, proposal=None,
-                  status=400 if form.errors else 200)
+    return render(
+        "proposals/form.html", form=form, target=target, target_type=target_type, proposal=None,
+        status=form_status(form),
+    )
 
 
-def _open_exists(proposal_id: int, target_type: str, target: Any, form: Any) -> Response:
+def _open_exists(proposal_id: int, target_type: str, target: Target, form: ProposalForm) -> Response:
     link = url_for("proposals.show", proposal_id=proposal_id)
     return render("proposals/form.html", form=form, target=target, target_type=target_type, proposal=None,
                   open_proposal_link=link, status=409)
@@ -132,13 +131,12 @@ def _open_exists(proposal_id: int, target_type: str, target: Any, form: Any) -> 
 @bp.get("/proposals/<int:proposal_id>")
 @login_required
 def show(proposal_id: int) -> Response:
-    return _show(proposals.get_for(_me(), proposal_id))
+    return _show(proposals.get_for(me(), proposal_id))
 
 
-def _show(proposal: Any, status: int = 200, **forms: Any) -> Response:
-    me = _me()
+def _show(proposal: Proposal, status: int = 200, **forms: Any) -> Response:
     version = proposal.version
-    events = proposals.events_for(me, proposal)
+    events = proposals.events_for(me(), proposal)
     challenge_form = forms.get("challenge_form") or ChallengeForm(formdata=None, proposal_version=version)
     reject_form = forms.get("reject_form") or RejectForm(formdata=None, proposal_version=version)
     approve_form = forms.get("approve_form") or ApproveForm(formdata=None, proposal_version=version)
@@ -172,9 +170,8 @@ def _show(proposal: Any, status: int = 200, **forms: Any) -> Response:
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(proposal_id: int) -> Response:
-    me = _me()
-    proposal = proposals.get_for(me, proposal_id)
-    if Event.EDIT not in proposals.events_for(me, proposal):
+    proposal = proposals.get_for(me(), proposal_id)
+    if Event.EDIT not in proposals.events_for(me(), proposal):
         flash("This proposal can no longer be edited.", "info")
         return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
     target = proposal.target
@@ -183,61 +180,56 @@ def edit(proposal_id: int) -> Response:
         _prefill(form, target, proposal.target_type, proposal.changes)
         form.proposal_version.data = proposal.version
     elif form.validate():
-        try:
-            proposals.edit(me, proposal.id, _int(form.proposal_version.data), _proposal_input(form, proposal.target_type),
-                           submit=bool(form.submit_proposal.data))
-        except ValidationFailed as error:
-            apply_errors(form, error.errors)
-        except ServiceError as error:
-            form.form_errors.append(error.message)
-        else:
+        submitting = bool(form.submit_proposal.data)
+        changes = _proposal_input(form, proposal.target_type)
+        saved = attempt(
+            form,
+            lambda: proposals.edit(me(), proposal_id, version_of(form.proposal_version.data), changes, submit=submitting),
+        )
+        if saved is not None:
             flash("Proposal submitted for approval" if form.submit_proposal.data else "Draft saved", "success")
-            return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
-    return render("proposals/form.html", form=form, target=target, target_type=proposal.target_type, proposal=proposal,
-                  status=400 if form.errors else 200)
+            return redirect(url_for("proposals.show", proposal_id=proposal_id), 303)
+    proposal = proposals.get_for(me(), proposal_id)
+    return render(
+        "proposals/form.html", form=form, target=proposal.target, target_type=proposal.target_type, proposal=proposal,
+        status=form_status(form),
+    )
 
 
-def _int(value: Any) -> int:
-    return int(value) if value is not None and str(value).isdigit() else -1
+F = TypeVar("F", bound=EventForm)
 
 
-def _event(proposal_id: int, action: Any, form_class: type, form_key: str, **kwargs: Any) -> Response:
-    me = _me()
-    proposal = proposals.get_for(me, proposal_id)
+def _event(proposal_id: int, form_class: type[F], form_key: str, call: Callable[[User, int, int, F], object],
+           done: str) -> Response:
+    """One step of the workflow: the service decides; a refusal re-renders the proposal with the form kept."""
+    proposal = proposals.get_for(me(), proposal_id)
     form = form_class()
     if not form.validate():
         return _show(proposal, 400, **{form_key: form, "error_form": form})
-    try:
-        action(me, proposal.id, _int(form.proposal_version.data), form)
-    except TargetChanged as changed:
-        form.confirmed_target_version.data = changed.target_version
-        form.form_errors.append(changed.message)
-        return _show(proposals.get_for(me, proposal_id), 409, **{form_key: form, "error_form": form,
-                                                                  "differences": changed.differences})
-    except ValidationFailed as error:
-        apply_errors(form, error.errors)
-        return _show(proposals.get_for(me, proposal_id), 400, **{form_key: form, "error_form": form})
-    except Conflict as error:
-        form.form_errors.append(error.message)
-        return _show(proposals.get_for(me, proposal_id), 409, error_form=form)
-    except ServiceError as error:
-        form.form_errors.append(error.message)
-        return _show(proposals.get_for(me, proposal_id), 400, error_form=form)
-    flash(kwargs["done"], "success")
-    return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
+    if attempt(form, lambda: call(me(), proposal_id, version_of(form.proposal_version.data), form)) is not None:
+        flash(done, "success")
+        return redirect(url_for("proposals.show", proposal_id=proposal_id), 303)
+    proposal = proposals.get_for(me(), proposal_id)
+    why = refusal(form)
+    if isinstance(why, TargetChanged) and isinstance(form, ApproveForm):
+        form.confirmed_target_version.data = why.target_version
+        return _show(proposal, 409, approve_form=form, error_form=form, differences=why.differences)
+    if isinstance(why, ValidationFailed):
+        return _show(proposal, 400, **{form_key: form, "error_form": form})
+    return _show(proposal, 409 if isinstance(why, Conflict) else 400, error_form=form)
 
 
 @bp.post("/proposals/<int:proposal_id>/submit")
 @login_required
 def submit(proposal_id: int) -> Response:
-    return _event(proposal_id, lambda me, pid, v, f: proposals.submit(me, pid, v), SimpleEventForm, "event_form",
+    return _event(proposal_id, SimpleEventForm, "event_form", lambda who, pid, v, f: proposals.submit(who, pid, v),
                   done="Proposal submitted for approval")
 
 
 @bp.post("/proposals/<int:proposal_id>/withdraw")
 @login_required
 def withdraw(proposal_id: int) -> Response:
-    return _event(proposal_id, lambda me, pid, v, f: proposals.withdraw(me, pid, v), SimpleEventForm, "event_form",
+    return _event(proposal_id, SimpleEventForm, "event_form", lambda who, pid, v, f: proposals.withdraw(who, pid, v),
                   done="Proposal withdrawn")
 
 
@@ -245,29 +237,29 @@ def withdraw(proposal_id: int) -> Response:
 @login_required
 def challenge(proposal_id: int) -> Response:
     return _event(
-        proposal_id,
-        lambda me, pid, v, f: proposals.challenge(me, pid, v, f.question.data or "", more_evidence=bool(f.more_evidence.data)),
-        ChallengeForm, "challenge_form", done="Challenge sent. The proposal is back with its author.",
+        proposal_id, ChallengeForm, "challenge_form",
+        lambda who, pid, v, f: proposals.challenge(who, pid, v, f.question.data or "", more_evidence=bool(f.more_evidence.data)),
+        done="Challenge sent. The proposal is back with its author.",
     )
 
 
 @bp.post("/proposals/<int:proposal_id>/reject")
 @login_required
 def reject(proposal_id: int) -> Response:
-    return _event(proposal_id, lambda me, pid, v, f: proposals.reject(me, pid, v, f.reason.data or ""), RejectForm,
-                  "reject_form", done="Proposal rejected")
+    return _event(proposal_id, RejectForm, "reject_form",
+                  lambda who, pid, v, f: proposals.reject(who, pid, v, f.reason.data or ""), done="Proposal rejected")
 
 
 @bp.post("/proposals/<int:proposal_id>/approve")
 @login_required
 def approve(proposal_id: int) -> Response:
     return _event(
-        proposal_id,
-        lambda me, pid, v, f: proposals.approve(
-            me, pid, v, confirmed_target_version=_int(f.confirmed_target_version.data) if f.confirmed_target_version.data else None,
-            note=f.note.data or "",
+        proposal_id, ApproveForm, "approve_form",
+        lambda who, pid, v, f: proposals.approve(
+            who, pid, v, note=f.note.data or "",
+            confirmed_target_version=version_of(f.confirmed_target_version.data) if f.confirmed_target_version.data else None,
         ),
-        ApproveForm, "approve_form", done="Proposal approved: the change has been applied to the plan",
+        done="Proposal approved: the change has been applied to the plan",
     )
 
 
@@ -275,9 +267,9 @@ def approve(proposal_id: int) -> Response:
 @login_required
 def respond(proposal_id: int) -> Response:
     return _event(
-        proposal_id,
-        lambda me, pid, v, f: proposals.respond(me, pid, v, f.answer.data or "", _evidence_input(f)),
-        RespondForm, "respond_form", done="Answer sent. The proposal is back with the project manager.",
+        proposal_id, RespondForm, "respond_form",
+        lambda who, pid, v, f: proposals.respond(who, pid, v, f.answer.data or "", _evidence_input(f)),
+        done="Answer sent. The proposal is back with the project manager.",
     )
 
 
@@ -291,22 +283,20 @@ def queue() -> Response:
 @login_required
 def queue_count() -> Response:
     """The navigation badge, refreshed by htmx."""
-    count = proposals.queue_count() if is_reviewer(_me()) else 0
+    count = proposals.queue_count() if is_reviewer(me()) else 0
     return render("proposals/_queue_count.html", count=count)
 
 
 @bp.get("/proposals")
 @permission_required(Permission.PROPOSE_CHANGE)
 def mine() -> Response:
-    return render("proposals/mine.html", proposals=proposals.proposals_by(_me()))
+    return render("proposals/mine.html", proposals=proposals.proposals_by(me()))
 
 
 @bp.get("/evidence/<int:evidence_id>")
 @login_required
 def download(evidence_id: int) -> Response:
-    from app.domain.evidence import extension_for, safe_download_name
-
-    evidence, data = proposals.evidence_for_download(_me(), evidence_id)
+    evidence, data = proposals.evidence_for_download(me(), evidence_id)
     ext = extension_for(evidence.content_type)
     response = send_file(
         io.BytesIO(data), mimetype=evidence.content_type or "application/octet-stream", as_attachment=True,
@@ -320,12 +310,11 @@ def download(evidence_id: int) -> Response:
 @bp.get("/notifications")
 @login_required
 def notifications_page() -> Response:
-    me = _me()
-    return render("proposals/notifications.html", items=notifications.for_user(me.id), form=None)
+    return render("proposals/notifications.html", items=notifications.for_user(me().id), form=None)
 
 
 @bp.post("/notifications/read")
 @login_required
 def notifications_read() -> Response:
-    notifications.mark_all_read(_me().id)
+    notifications.mark_all_read(me().id)
     return redirect(url_for("proposals.notifications_page"), 303)
