@@ -9,9 +9,15 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from app.config import flask_config, load_settings
+from app import models  # noqa: F401 - registers the mappers
+from app.cli import register_cli
+from app.config import ConfigError, flask_config, load_settings
 from app.extensions import csrf, db, htmx, limiter, migrate
+from app.services.demo import demo_accounts_with_demo_password
+from app.services.tx import configure_engine
+from app.web import register_web
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -36,8 +42,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     db.init_app(app)
-    from app.services.tx import configure_engine
-
     with app.app_context():
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
@@ -45,12 +49,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
 
-    from app import models  # noqa: F401 - register the mappers
-    from app.web import register_web
-
     register_web(app)
-
-    from app.cli import register_cli
 
     register_cli(app)
     if app.config["APP_ENV"] == "production":
@@ -60,11 +59,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 def _refuse_demo_credentials(app: Flask) -> None:
     """A production start with demo accounts that still take the published password must not happen."""
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-
-    from app.config import ConfigError
-    from app.services.demo import demo_accounts_with_demo_password
-
     with app.app_context():
         try:
             exposed = demo_accounts_with_demo_password()

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.policy import SYSTEM, Role
-from app.services import accounts, demo
+from app.services import accounts, demo, risks
 from app.services.errors import NotFound, ValidationFailed
 
 demo_cli = AppGroup("demo", help="The demonstration plan and accounts.")
@@ -25,8 +25,6 @@ def register_cli(app: Flask) -> None:
 @click.option("--plan", "plan_id", type=int, default=None, help="Only this plan (default: every plan).")
 def risks_refresh(plan_id: int | None) -> None:
     """Re-evaluate every action against the register's rules. Run it daily (see the README)."""
-    from app.services import risks
-
     result = risks.refresh(plan_id)
     click.echo(
         f"Risk register refreshed: {result.opened} opened, {result.updated} updated, {result.closed} closed, "

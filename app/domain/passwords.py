@@ -10,7 +10,7 @@ MAX_LENGTH = 256
 
 @cache
 def _common_passwords() -> frozenset[str]:
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # 30,000 words: loaded on first use, not at import
 
     return frozenset(FREQUENCY_LISTS["passwords"])
 

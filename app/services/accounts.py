@@ -52,7 +52,7 @@ def hash_password(password: str) -> str:
     return hasher().hash(password)
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def verify_password(password_hash: str, password: str) -> bool:
     try:
         return hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -74,10 +74,10 @@ def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == normalised))
     profile = current_app.config.get("ARGON2_PROFILE", "default")
     if user is None:
-        _verify(_dummy_hash(profile), password)
+        verify_password(_dummy_hash(profile), password)
         audit.record_and_commit(None, "auth.login_failed", f"Failed sign-in for unknown e-mail {normalised[:80]}")
         return None
-    ok = _verify(user.password_hash, password)
+    ok = verify_password(user.password_hash, password)
     if ok and password == DEMO_PASSWORD and not current_app.config.get("DEMO_MODE"):
         ok = False
     if not ok or not user.active:
@@ -218,35 +218,35 @@ def create_user(
     job_title: str = "",
     work_stream_ids: Iterable[int] = (),
 ) -> User:
-    require_as(actor, Permission.MANAGE_USERS)
-    email = normalise_email(email)
-    errors = _validate_identity(email, name, role)
-    problem = check_new_password(password, email=email, name=name)
-    if problem:
-        errors["password"] = problem
-    if errors:
-        raise ValidationFailed(errors)
-    user = User(
-        email=email,
-        name=name.strip(),
-        job_title=job_title.strip(),
-        role=role,
-        password_hash=hash_password(password),
-        active=True,
-    )
-    db.session.add(user)
-    if may_run_work_streams(role):
-        user.work_streams = _work_streams(work_stream_ids)
-    db.session.flush()
-    audit.record(
-        actor,
-        "user.created",
-        f"Account created for {user.name} as {Role(role).label}",
-        object_type="user",
-        object_id=user.id,
-        after=_user_snapshot(user),
-    )
-    db.session.commit()
+    with write_transaction():
+        require_as(actor, Permission.MANAGE_USERS)
+        email = normalise_email(email)
+        errors = _validate_identity(email, name, role)
+        problem = check_new_password(password, email=email, name=name)
+        if problem:
+            errors["password"] = problem
+        if errors:
+            raise ValidationFailed(errors)
+        user = User(
+            email=email,
+            name=name.strip(),
+            job_title=job_title.strip(),
+            role=role,
+            password_hash=hash_password(password),
+            active=True,
+        )
+        db.session.add(user)
+        if may_run_work_streams(role):
+            user.work_streams = _work_streams(work_stream_ids)
+        db.session.flush()
+        audit.record(
+            actor,
+            "user.created",
+            f"Account created for {user.name} as {Role(role).label}",
+            object_type="user",
+            object_id=user.id,
+            after=_user_snapshot(user),
+        )
     return user
 
 
@@ -280,58 +280,58 @@ def update_user(
     work_stream_ids: Iterable[int],
     reason: str = "",
 ) -> User:
-    require_as(actor, Permission.MANAGE_USERS)
-    user = get_user(user_id)
-    before = _user_snapshot(user)
-    errors = _validate_identity(user.email, name, role, exclude_user_id=user.id)
-    if not role_has(role, Permission.MANAGE_USERS) and _is_last_user_manager(user):
-        errors["role"] = "This is the only active administrator. Make someone else an administrator first"
-    if errors:
-        raise ValidationFailed(errors)
-    user.name = name.strip()
-    user.job_title = job_title.strip()
-    user.role = role
-    user.work_streams = _work_streams(work_stream_ids) if may_run_work_streams(role) else []
-    after = _user_snapshot(user)
-    if after == before:
-        return user
-    audit.record(
-        actor,
-        "user.updated",
-        f"Account of {user.name} changed",
-        object_type="user",
-        object_id=user.id,
-        before=before,
-        after=after,
-        reason=reason,
-    )
-    db.session.commit()
+    with write_transaction():
+        require_as(actor, Permission.MANAGE_USERS)
+        user = get_user(user_id)
+        before = _user_snapshot(user)
+        errors = _validate_identity(user.email, name, role, exclude_user_id=user.id)
+        if not role_has(role, Permission.MANAGE_USERS) and _is_last_user_manager(user):
+            errors["role"] = "This is the only active administrator. Make someone else an administrator first"
+        if errors:
+            raise ValidationFailed(errors)
+        user.name = name.strip()
+        user.job_title = job_title.strip()
+        user.role = role
+        user.work_streams = _work_streams(work_stream_ids) if may_run_work_streams(role) else []
+        after = _user_snapshot(user)
+        if after == before:
+            return user
+        audit.record(
+            actor,
+            "user.updated",
+            f"Account of {user.name} changed",
+            object_type="user",
+            object_id=user.id,
+            before=before,
+            after=after,
+            reason=reason,
+        )
     return user
 
 
 def set_active(actor: Any, user_id: int, active: bool, reason: str = "") -> User:
-    require_as(actor, Permission.MANAGE_USERS)
-    user = get_user(user_id)
-    if user.active == active:
-        return user
-    if not active:
-        if getattr(actor, "id", None) == user.id:
-            raise ValidationFailed({"active": "You cannot deactivate your own account"})
-        if _is_last_user_manager(user):
-            raise ValidationFailed({"active": "This is the only active administrator and cannot be deactivated"})
-        _revoke_all(user, "deactivated")
-    user.active = active
-    audit.record(
-        actor,
-        "user.deactivated" if not active else "user.reactivated",
-        f"Account of {user.name} {'deactivated' if not active else 'reactivated'}",
-        object_type="user",
-        object_id=user.id,
-        before={"active": not active},
-        after={"active": active},
-        reason=reason,
-    )
-    db.session.commit()
+    with write_transaction():
+        require_as(actor, Permission.MANAGE_USERS)
+        user = get_user(user_id)
+        if user.active == active:
+            return user
+        if not active:
+            if getattr(actor, "id", None) == user.id:
+                raise ValidationFailed({"active": "You cannot deactivate your own account"})
+            if _is_last_user_manager(user):
+                raise ValidationFailed({"active": "This is the only active administrator and cannot be deactivated"})
+            _revoke_all(user, "deactivated")
+        user.active = active
+        audit.record(
+            actor,
+            "user.deactivated" if not active else "user.reactivated",
+            f"Account of {user.name} {'deactivated' if not active else 'reactivated'}",
+            object_type="user",
+            object_id=user.id,
+            before={"active": not active},
+            after={"active": active},
+            reason=reason,
+        )
     return user
 
 
@@ -343,7 +343,7 @@ def set_password(actor: Any, user_id: int, password: str) -> User:
 
 
 def change_own_password(user: User, current_password: str, new_password: str) -> User:
-    if not _verify(user.password_hash, current_password):
+    if not verify_password(user.password_hash, current_password):
         raise ValidationFailed({"current_password": "Your current password is not right"})
     if current_password == new_password:
         raise ValidationFailed({"new_password": "Your new password must be different from your current one"})
@@ -355,17 +355,18 @@ def _apply_password(actor: Any, user: User, password: str, field: str = "passwor
     problem = check_new_password(password, email=user.email, name=user.name)
     if problem:
         raise ValidationFailed({field: problem})
-    user.password_hash = hash_password(password)
-    user.password_changed_at = utcnow()
-    _revoke_all(user, "password changed")
-    audit.record(
-        actor,
-        "user.password_changed",
-        f"Password of {user.name} changed; other sessions signed out",
-        object_type="user",
-        object_id=user.id,
-    )
-    db.session.commit()
+    password_hash = hash_password(password)  # slow by design: before the write lock is taken
+    with write_transaction():
+        user.password_hash = password_hash
+        user.password_changed_at = utcnow()
+        _revoke_all(user, "password changed")
+        audit.record(
+            actor,
+            "user.password_changed",
+            f"Password of {user.name} changed; other sessions signed out",
+            object_type="user",
+            object_id=user.id,
+        )
     return user
 
 

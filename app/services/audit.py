@@ -18,6 +18,7 @@ from app.domain.spreadsheet import neutralised
 from app.extensions import db
 from app.models import AuditEvent
 from app.policy import SystemActor
+from app.services.tx import write_transaction
 
 
 def record(
@@ -62,8 +63,6 @@ def record(
 
 def record_and_commit(actor: Any, kind: str, summary: str, **kwargs: Any) -> None:
     """For events that change nothing else, such as a failed login or a refused request."""
-    from app.services.tx import write_transaction
-
     with write_transaction():
         record(actor, kind, summary, **kwargs)
 

@@ -11,8 +11,10 @@ from app.clock import today
 from app.extensions import db
 from app.models import Action, PerformanceMeasure, Plan, User, WorkStream
 from app.policy import SYSTEM
-from app.services import audit
-from app.services.accounts import hash_password, normalise_email
+from app.services import audit, meetings, proposals, risks
+from app.services.proposals import EvidenceInput, ProposalInput
+from app.services.tx import write_transaction
+from app.services.accounts import hash_password, normalise_email, verify_password
 
 
 def seed_demo(seed_day: date | None = None, *, history: bool = False) -> tuple[Plan, bool]:
@@ -26,59 +28,57 @@ def seed_demo(seed_day: date | None = None, *, history: bool = False) -> tuple[P
     if existing is not None:
         return existing, False
     day = seed_day or today()
-    users = _seed_users()
     start = day + timedelta(days=demo_data.PLAN_START_OFFSET_DAYS)
-    plan = Plan(title=demo_data.PLAN_TITLE, start_date=start, is_current=True, reporting_checkpoint=6)
-    db.session.add(plan)
-    for other in db.session.scalars(select(Plan).where(Plan.is_current.is_(True))):
-        other.is_current = False
-    plan.is_current = True
-    for seed in demo_data.WORK_STREAMS:
-        manager = users[seed["service_manager"]]
-        ws = WorkStream(plan=plan, number=seed["number"], title=seed["title"], managers=[manager])
-        db.session.add(ws)
-        for position, a in enumerate(seed["actions"], start=1):
-            retired = a.get("retired_offset_days")
-            db.session.add(
-                Action(
-                    work_stream=ws,
-                    reference=a["reference"],
-                    position=position,
-                    title=a["title"],
-                    measures_and_milestones=a["measures_and_milestones"],
-                    key_targets=a["key_targets"],
-                    progress=a["progress"],
-                    owner=manager,
-                    deadline=start + timedelta(days=a["deadline_offset_days"]),
-                    status=a["status"],
-                    retired_on=start + timedelta(days=retired) if retired is not None else None,
+    with write_transaction():
+        users = _seed_users()
+        plan = Plan(title=demo_data.PLAN_TITLE, start_date=start, is_current=True, reporting_checkpoint=6)
+        db.session.add(plan)
+        for other in db.session.scalars(select(Plan).where(Plan.is_current.is_(True))):
+            other.is_current = False
+        plan.is_current = True
+        for seed in demo_data.WORK_STREAMS:
+            manager = users[seed["service_manager"]]
+            ws = WorkStream(plan=plan, number=seed["number"], title=seed["title"], managers=[manager])
+            db.session.add(ws)
+            for position, a in enumerate(seed["actions"], start=1):
+                retired = a.get("retired_offset_days")
+                db.session.add(
+                    Action(
+                        work_stream=ws,
+                        reference=a["reference"],
+                        position=position,
+                        title=a["title"],
+                        measures_and_milestones=a["measures_and_milestones"],
+                        key_targets=a["key_targets"],
+                        progress=a["progress"],
+                        owner=manager,
+                        deadline=start + timedelta(days=a["deadline_offset_days"]),
+                        status=a["status"],
+                        retired_on=start + timedelta(days=retired) if retired is not None else None,
+                    )
                 )
-            )
-        for position, m in enumerate(seed["measures"], start=1):
-            db.session.add(
-                PerformanceMeasure(
-                    work_stream=ws, reference=m["reference"], position=position, description=m["description"],
-                    checkpoint=6, target=m["target"], status=m["status_6"], narrative=m["narrative_6"],
+            for position, m in enumerate(seed["measures"], start=1):
+                db.session.add(
+                    PerformanceMeasure(
+                        work_stream=ws, reference=m["reference"], position=position, description=m["description"],
+                        checkpoint=6, target=m["target"], status=m["status_6"], narrative=m["narrative_6"],
+                    )
                 )
-            )
-            db.session.add(
-                PerformanceMeasure(
-                    work_stream=ws, reference=m["reference"], position=position, description=m["description"],
-                    checkpoint=12, target=m["target_12"], status=m["status_12"], narrative=m["narrative_12"],
+                db.session.add(
+                    PerformanceMeasure(
+                        work_stream=ws, reference=m["reference"], position=position, description=m["description"],
+                        checkpoint=12, target=m["target_12"], status=m["status_12"], narrative=m["narrative_12"],
+                    )
                 )
-            )
-    db.session.flush()
-    audit.record(
-        SYSTEM,
-        "plan.created",
-        f"Demo plan “{plan.title}” loaded, starting {start:%d %B %Y}",
-        object_type="plan",
-        object_id=plan.id,
-        plan_id=plan.id,
-    )
-    db.session.commit()
-    from app.services import risks
-
+        db.session.flush()
+        audit.record(
+            SYSTEM,
+            "plan.created",
+            f"Demo plan “{plan.title}” loaded, starting {start:%d %B %Y}",
+            object_type="plan",
+            object_id=plan.id,
+            plan_id=plan.id,
+        )
     risks.refresh(plan.id, on=day)
     if history:
         _play_history(plan, users, start, day)
@@ -92,17 +92,14 @@ HISTORY_EARLIER_PROGRESS = (
 
 
 def _play_history(plan: Plan, users: dict[str, User], start: date, day: date) -> None:
-    from app.services import meetings, proposals
-    from app.services.proposals import EvidenceInput, ProposalInput
-
     ws_by_number = {ws.number: ws for ws in plan.work_streams}
     completed_since: list[tuple[Action, str, str]] = []
-    for number in (1, 3, 5, 7):
-        action = next(a for a in ws_by_number[number].actions if a.status == "COMPLETED" and a.retired_on is None)
-        manager = demo_data.WORK_STREAMS[number - 1]["service_manager"]
-        completed_since.append((action, action.progress, manager))
-        action.status, action.progress = "IN_PROGRESS", HISTORY_EARLIER_PROGRESS
-    db.session.commit()
+    with write_transaction():  # wind four actions back to July, so the approvals below bring them forward
+        for number in (1, 3, 5, 7):
+            action = next(a for a in ws_by_number[number].actions if a.status == "COMPLETED" and a.retired_on is None)
+            manager = demo_data.WORK_STREAMS[number - 1]["service_manager"]
+            completed_since.append((action, action.progress, manager))
+            action.status, action.progress = "IN_PROGRESS", HISTORY_EARLIER_PROGRESS
 
     july = meetings.create_meeting(SYSTEM, plan.id, meetings.DEFAULT_COMMITTEE, start + timedelta(days=120))
     meetings.present(SYSTEM, july.id)
@@ -143,11 +140,9 @@ def _seed_users() -> dict[str, User]:
 
 def demo_accounts_with_demo_password() -> list[str]:
     """E-mail addresses of demo accounts that still accept the published password."""
-    from app.services.accounts import _verify
-
     found = []
     for seed in demo_data.DEMO_USERS:
         user = db.session.scalar(select(User).where(User.email == normalise_email(seed["email"])))
-        if user is not None and user.active and _verify(user.password_hash, demo_data.DEMO_PASSWORD):
+        if user is not None and user.active and verify_password(user.password_hash, demo_data.DEMO_PASSWORD):
             found.append(user.email)
     return found

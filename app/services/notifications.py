@@ -9,6 +9,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.models import Notification, User
 from app.policy import Permission, roles_with
+from app.services.tx import write_transaction
 
 
 def _link(proposal_id: int) -> str:
@@ -45,8 +46,6 @@ def for_user(user_id: int, limit: int = 50) -> list[Notification]:
 
 
 def mark_all_read(user_id: int) -> None:
-    from app.services.tx import write_transaction
-
     with write_transaction():
         db.session.execute(
             update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.clock import utcnow
 from app.domain.filters import ActionFilter
 from app.domain.status import Status, StatusCounts
 from app.extensions import db
@@ -207,10 +208,6 @@ def action_history(action_id: int, *, approved_only: bool = False) -> list[Audit
 
 def actions_needing_update(user: User, plan_id: int, days: int = 30) -> list[tuple[Action, Any]]:
     """The monthly rhythm: live, unfinished actions in the person's work streams with no approved update lately."""
-    from datetime import timedelta
-
-    from app.clock import utcnow
-
     last_update = (
         select(AuditEvent.action_id, func.max(AuditEvent.occurred_at).label("at"))
         .where(AuditEvent.kind == "action.changed")

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import magic
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -154,8 +154,6 @@ def review_queue() -> list[Proposal]:
 
 
 def queue_count() -> int:
-    from sqlalchemy import func
-
     return db.session.scalar(select(func.count(Proposal.id)).where(Proposal.state == State.SUBMITTED.value)) or 0
 
 

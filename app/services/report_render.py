@@ -876,7 +876,7 @@ def render_pdf(data: ReportData, *, charts: Mapping[str, bytes] | None = None) -
 
 def _pdf(page: str) -> bytes:
     """Only data: URIs may be fetched, so rendering a report can never reach the network or the disk."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # pulls in Pango through cffi: loaded when a PDF is made, not at start-up
     from weasyprint.urls import URLFetcher
 
     return HTML(string=page, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf(pdf_tags=True)

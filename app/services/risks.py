@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -379,9 +381,6 @@ def to_csv(rows: list[RiskEntry]) -> str:
 
 
 def to_xlsx(rows: list[RiskEntry]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
     book = Workbook()
     sheet = book.active
     sheet.title = "Risk register"

@@ -10,6 +10,7 @@ from wtforms import PasswordField, RadioField, SelectMultipleField, StringField,
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.policy import ROLE_DESCRIPTIONS, Role
+from app.services.accounts import check_new_password, email_problem, normalise_email
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -53,15 +54,11 @@ class NewUserForm(UserDetailsForm):
 
     def validate_email(self, field: StringField) -> None:
         """The service's own rule, run here too so every problem shows at once."""
-        from app.services.accounts import email_problem, normalise_email
-
         problem = email_problem(normalise_email(field.data or ""))
         if problem:
             raise ValidationError(problem)
 
     def validate_password(self, field: PasswordField) -> None:
-        from app.services.accounts import check_new_password
-
         problem = check_new_password(field.data or "", email=self.email.data or "", name=self.name.data or "")
         if problem:
             raise ValidationError(problem)
