@@ -33,7 +33,9 @@ ROLE_LABELS: dict[Role, str] = {
 
 ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.ADMINISTRATOR: "Manages accounts, roles and work stream assignments. No say over plan content.",
-    Role.PROJECT_MANAGER: "Independent challenge: reviews, challenges, approves or rejects proposed changes and edits the plan.",
+    Role.PROJECT_MANAGER: (
+        "Independent challenge: reviews, challenges, approves or rejects proposed changes and edits the plan."
+    ),
     Role.SERVICE_MANAGER: "Runs work streams: proposes updates with evidence for the actions in them.",
     Role.SENIOR_MANAGER: "Oversight (SMT, Assistant Director, Director): reads everything, watches the risk register.",
     Role.COMMITTEE_MEMBER: "Elected councillor: reads the approved plan, charts and reports. Changes nothing.",

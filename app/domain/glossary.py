@@ -32,7 +32,8 @@ GLOSSARY: list[tuple[str, str]] = [
     ("LSCB", "Local Safeguarding Children Board"),
     (
         "MASH",
-        "Multi-agency safeguarding hub: police, health, education and children's social care deciding on contacts together",
+        "Multi-agency safeguarding hub: police, health, education and children's social care "
+        "deciding on contacts together",
     ),
     ("NEET", "Not in education, employment or training"),
     (

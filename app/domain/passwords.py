@@ -10,7 +10,8 @@ MAX_LENGTH = 256
 
 @cache
 def _common_passwords() -> frozenset[str]:
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # 30,000 words: loaded on first use, not at import
+    # 30,000 words: loaded on first use, not at import.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # noqa: PLC0415
 
     return frozenset(FREQUENCY_LISTS["passwords"])
 

@@ -19,7 +19,9 @@ def role_choices() -> list[tuple[str, str]]:
 
 class UserDetailsForm(FlaskForm):
     name = StringField(
-        "Full name", widget=GovTextInput(), validators=[InputRequired(message="Enter the person's full name"), Length(max=120)]
+        "Full name",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the person's full name"), Length(max=120)],
     )
     job_title = StringField("Job title (optional)", widget=GovTextInput(), validators=[Length(max=160)])
     role = RadioField(
@@ -46,7 +48,10 @@ class NewUserForm(UserDetailsForm):
     )
     password = PasswordField(
         "First password",
-        description="At least 12 characters. Tell the person it in person or by phone; they should change it when they first sign in.",
+        description=(
+            "At least 12 characters. Tell the person it in person or by phone; "
+            "they should change it when they first sign in."
+        ),
         widget=GovPasswordInput(),
         validators=[InputRequired(message="Enter a first password")],
     )

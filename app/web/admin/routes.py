@@ -82,7 +82,11 @@ def edit_user(user_id: int) -> Response:
             flash(f"Account of {saved.name} saved", "success")
             return redirect(url_for("admin.users"))
     return render(
-        "admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm(formdata=None), role_hints=_role_hints()
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        reset_form=ResetPasswordForm(formdata=None),
+        role_hints=_role_hints(),
     )
 
 
@@ -92,15 +96,23 @@ def reset_password(user_id: int) -> Response:
     user = accounts.get_user(user_id)
     reset_form = ResetPasswordForm()
     if reset_form.validate_on_submit():
-        if attempt(reset_form, lambda: accounts.set_password(me(), user.id, reset_form.password.data or "")) is not None:
+        if (
+            attempt(reset_form, lambda: accounts.set_password(me(), user.id, reset_form.password.data or ""))
+            is not None
+        ):
             flash(f"New password set for {user.name}. They have been signed out everywhere.", "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     form = UserDetailsForm(obj=user, formdata=None)
     _prepare(form)
     form.work_streams.data = [ws.id for ws in user.work_streams]
     return render(
-        "admin/user_form.html", form=reset_form, details_form=form, user=user, reset_form=reset_form,
-        role_hints=_role_hints(), status=400,
+        "admin/user_form.html",
+        form=reset_form,
+        details_form=form,
+        user=user,
+        reset_form=reset_form,
+        role_hints=_role_hints(),
+        status=400,
     )
 
 

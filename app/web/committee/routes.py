@@ -15,12 +15,20 @@ from werkzeug.wrappers import Response as WResponse
 from app.clock import today
 from app.domain.changes import APPROVED_CHANGE_KINDS
 from app.domain.filters import ActionFilter
-from app.policy import Permission
 from app.models import CommitteeMeeting
+from app.policy import Permission
 from app.services import excel_io, meetings, plan_read, risks
 from app.services.errors import NotFound, ServiceError
 from app.services.meetings import TrendPoint
-from app.services.report_render import CSS, NARRATIVE_FIELDS, ReportData, default_narrative, render_docx, render_html, render_pdf
+from app.services.report_render import (
+    CSS,
+    NARRATIVE_FIELDS,
+    ReportData,
+    default_narrative,
+    render_docx,
+    render_html,
+    render_pdf,
+)
 from app.web.committee import bp
 from app.web.committee.forms import ConfirmImportForm, ImportForm, MeetingForm, NarrativeForm
 from app.web.decorators import permission_required
@@ -35,8 +43,14 @@ def meetings_page(form: MeetingForm | None = None, status: int = 200) -> WRespon
     plan = selected_plan()
     if form is None:
         form = MeetingForm(formdata=None, committee_name=meetings.DEFAULT_COMMITTEE)
-    return render("committee/meetings.html", plan=plan, meetings=meetings.list_meetings(plan.id), form=form,
-                  baselines=meetings.baselines(plan.id), status=status)
+    return render(
+        "committee/meetings.html",
+        plan=plan,
+        meetings=meetings.list_meetings(plan.id),
+        form=form,
+        baselines=meetings.baselines(plan.id),
+        status=status,
+    )
 
 
 @bp.post("/meetings")
@@ -66,8 +80,13 @@ def _meeting_page(meeting: CommitteeMeeting, status: int = 200, **forms: Any) ->
             text = meetings.report_data(meeting).narrative
         text.update(meeting.narrative or {})
         narrative_form = NarrativeForm(formdata=None, **{k: text.get(k, "") for k in NARRATIVE_FIELDS})
-    return render("committee/meeting.html", meeting=meeting, narrative_form=narrative_form,
-                  form=forms.get("error_form"), status=status)
+    return render(
+        "committee/meeting.html",
+        meeting=meeting,
+        narrative_form=narrative_form,
+        form=forms.get("error_form"),
+        status=status,
+    )
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -120,12 +139,15 @@ def report(meeting_id: int) -> WResponse:
     """The report as a web page with print styles: the same HTML the PDF is made from, its CSS linked."""
     meeting, data = _report(meeting_id)
     page = render_html(data)
-    head = (f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
-            f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">')
+    head = (
+        f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
+        f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">'
+    )
     page = re.sub(r"<style>.*?</style>", head, page, flags=re.S)
     links = (
-        f'<nav class="report-links" aria-label="Other formats"><p><a href="{url_for("committee.meeting", meeting_id=meeting.id)}">'
-        f'Back to the meeting</a> · <a href="{url_for("committee.report_pdf", meeting_id=meeting.id)}">Download PDF</a> · '
+        f'<nav class="report-links" aria-label="Other formats"><p>'
+        f'<a href="{url_for("committee.meeting", meeting_id=meeting.id)}">Back to the meeting</a> · '
+        f'<a href="{url_for("committee.report_pdf", meeting_id=meeting.id)}">Download PDF</a> · '
         f'<a href="{url_for("committee.report_docx", meeting_id=meeting.id)}">Download Word</a></p></nav>'
     )
     page = page.replace("<body>", "<body>" + links, 1)
@@ -136,9 +158,11 @@ def report(meeting_id: int) -> WResponse:
 
 @bp.get("/meetings/report.css")
 def report_css() -> Response:
-    response = make_response(CSS % {"footer": "Committee report"} + "\n.report-links { font-size: 10pt; }\n"
-                             "@media print { .report-links { display: none; } }\n"
-                             "@media screen { th, td { overflow-wrap: anywhere; } }\n")
+    response = make_response(
+        CSS % {"footer": "Committee report"} + "\n.report-links { font-size: 10pt; }\n"
+        "@media print { .report-links { display: none; } }\n"
+        "@media screen { th, td { overflow-wrap: anywhere; } }\n"
+    )
     response.headers["Content-Type"] = "text/css; charset=utf-8"
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
@@ -178,8 +202,17 @@ def changes() -> WResponse:
     baseline, lines = meetings.changes_since_last_meeting(plan.id, work_stream_id=ws_id, kind=kind or None)
     actions = {a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today())}
     actions.update({a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today(), retired=True)})
-    return render("committee/changes.html", "committee/_changes.html", plan=plan, baseline=baseline, lines=lines,
-                  actions=actions, ws_id=ws_id, kind=kind, kinds=APPROVED_CHANGE_KINDS)
+    return render(
+        "committee/changes.html",
+        "committee/_changes.html",
+        plan=plan,
+        baseline=baseline,
+        lines=lines,
+        actions=actions,
+        ws_id=ws_id,
+        kind=kind,
+        kinds=APPROVED_CHANGE_KINDS,
+    )
 
 
 @bp.get("/baselines/compare")
@@ -200,8 +233,15 @@ def landing() -> WResponse:
     presented = [m for m in meetings.list_meetings(plan.id) if m.baseline is not None]
     baseline, lines = meetings.changes_since_last_meeting(plan.id)
     open_rows = risks.entries(plan.id)
-    return render("committee/landing.html", plan=plan, latest=presented[0] if presented else None, baseline=baseline,
-                  lines=lines, open_rows=open_rows, summary=plan_read.plan_summary(plan))
+    return render(
+        "committee/landing.html",
+        plan=plan,
+        latest=presented[0] if presented else None,
+        baseline=baseline,
+        lines=lines,
+        open_rows=open_rows,
+        summary=plan_read.plan_summary(plan),
+    )
 
 
 @bp.get("/plans/<int:plan_id>/export.xlsx")
@@ -224,9 +264,15 @@ def import_plan() -> WResponse:
             form.workbook.errors = ["The workbook must be smaller than 10 MB"]
         else:
             preview = excel_io.preview_import(data)
-            confirm = ConfirmImportForm(formdata=None, payload=base64.b64encode(data).decode(), title=preview.plan_title)
-            return render("committee/import_preview.html", preview=preview, confirm_form=confirm,
-                          status=200 if not preview.problems else 400)
+            confirm = ConfirmImportForm(
+                formdata=None, payload=base64.b64encode(data).decode(), title=preview.plan_title
+            )
+            return render(
+                "committee/import_preview.html",
+                preview=preview,
+                confirm_form=confirm,
+                status=200 if not preview.problems else 400,
+            )
     return render("committee/import.html", form=form, status=400 if form.errors else 200)
 
 
@@ -242,7 +288,9 @@ def confirm_import() -> WResponse:
         flash("The import could not be read. Upload the workbook again.", "info")
         return redirect(url_for("committee.import_plan"), 303)
     preview = excel_io.preview_import(data)
-    plan = attempt(form, lambda: excel_io.apply_import(me(), preview, title_override=(form.title.data or "").strip() or None))
+    plan = attempt(
+        form, lambda: excel_io.apply_import(me(), preview, title_override=(form.title.data or "").strip() or None)
+    )
     if plan is None:  # the preview lists the problems row by row
         return render("committee/import_preview.html", preview=preview, confirm_form=form, status=400)
     flash(f"Plan “{plan.title}” created from the workbook.", "success")
@@ -258,5 +306,10 @@ def trend_json() -> Response:
     def point(p: TrendPoint) -> dict[str, Any]:
         return {"label": p.label, **p.counts.as_dict()}
 
-    return jsonify({"plan": {"id": plan.id, "title": plan.title}, "monthly": [point(p) for p in monthly],
-                    "baselines": [point(p) for p in at_baselines]})
+    return jsonify(
+        {
+            "plan": {"id": plan.id, "title": plan.title},
+            "monthly": [point(p) for p in monthly],
+            "baselines": [point(p) for p in at_baselines],
+        }
+    )

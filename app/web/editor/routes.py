@@ -55,12 +55,18 @@ def edit_action(action_id: int) -> Response:
     if request.method == "GET":
         form.version.data = action.version
     elif form.validate_on_submit():
-        saved = attempt(form, lambda: plan_editor.edit_action(me(), action.id, version_of(form.version.data), _draft(form), form.reason.data or ""))
+        saved = attempt(
+            form,
+            lambda: plan_editor.edit_action(
+                me(), action.id, version_of(form.version.data), _draft(form), form.reason.data or ""
+            ),
+        )
         if saved is not None:
             flash(f"Action {saved.reference} saved", "success")
             return redirect(url_for("plan.action", action_id=saved.id), 303)
-    return render("editor/action_form.html", form=form, work_stream=action.work_stream, action=action,
-                  status=form_status(form))
+    return render(
+        "editor/action_form.html", form=form, work_stream=action.work_stream, action=action, status=form_status(form)
+    )
 
 
 @bp.route("/actions/<int:action_id>/retirement", methods=["GET", "POST"])
@@ -72,7 +78,12 @@ def retirement(action_id: int) -> Response:
     if request.method == "GET":
         form.version.data = action.version
     elif form.validate_on_submit():
-        saved = attempt(form, lambda: plan_editor.set_retired(me(), action.id, version_of(form.version.data), retiring, form.reason.data or ""))
+        saved = attempt(
+            form,
+            lambda: plan_editor.set_retired(
+                me(), action.id, version_of(form.version.data), retiring, form.reason.data or ""
+            ),
+        )
         if saved is not None:
             flash(f"Action {saved.reference} {'retired' if retiring else 'is back in the live action plan'}", "success")
             return redirect(url_for("plan.action", action_id=saved.id), 303)
@@ -85,7 +96,9 @@ def new_work_stream() -> Response:
     plan = selected_plan()
     form = WorkStreamForm()
     if form.validate_on_submit():
-        ws = attempt(form, lambda: plan_editor.add_work_stream(me(), plan.id, form.title.data or "", form.reason.data or ""))
+        ws = attempt(
+            form, lambda: plan_editor.add_work_stream(me(), plan.id, form.title.data or "", form.reason.data or "")
+        )
         if ws is not None:
             flash(f"Work stream {ws.roman} added. Assign its service manager on the Users page.", "success")
             return redirect(url_for("plan.work_stream", work_stream_id=ws.id), 303)
@@ -112,10 +125,18 @@ def new_measure(work_stream_id: int) -> Response:
     ws = plan_read.get_work_stream(work_stream_id)
     form = MeasureForm()
     if form.validate_on_submit():
-        measure = attempt(form, lambda: plan_editor.add_measure(
-            me(), ws.id, reference=form.reference.data or "", description=form.description.data or "",
-            target=form.target.data or "", checkpoint=int(form.checkpoint.data or 0), reason=form.reason.data or "",
-        ))
+        measure = attempt(
+            form,
+            lambda: plan_editor.add_measure(
+                me(),
+                ws.id,
+                reference=form.reference.data or "",
+                description=form.description.data or "",
+                target=form.target.data or "",
+                checkpoint=int(form.checkpoint.data or 0),
+                reason=form.reason.data or "",
+            ),
+        )
         if measure is not None:
             flash(f"Performance measure {measure.reference} added", "success")
             return redirect(url_for("plan.work_stream", work_stream_id=ws.id, _anchor="measures"), 303)
@@ -130,12 +151,24 @@ def edit_measure(measure_id: int) -> Response:
     if request.method == "GET":
         form.version.data = measure.version
     elif form.validate_on_submit():
-        saved = attempt(form, lambda: plan_editor.edit_measure(
-            me(), measure.id, version_of(form.version.data), description=form.description.data or "", target=form.target.data or "",
-            reason=form.reason.data or "",
-        ))
+        saved = attempt(
+            form,
+            lambda: plan_editor.edit_measure(
+                me(),
+                measure.id,
+                version_of(form.version.data),
+                description=form.description.data or "",
+                target=form.target.data or "",
+                reason=form.reason.data or "",
+            ),
+        )
         if saved is not None:
             flash(f"Performance measure {saved.reference} saved", "success")
             return redirect(url_for("plan.work_stream", work_stream_id=saved.work_stream_id, _anchor="measures"), 303)
-    return render("editor/measure_form.html", form=form, work_stream=measure.work_stream, measure=measure,
-                  status=form_status(form))
+    return render(
+        "editor/measure_form.html",
+        form=form,
+        work_stream=measure.work_stream,
+        measure=measure,
+        status=form_status(form),
+    )

@@ -43,7 +43,10 @@ def _evidence_input(form: ProposalForm | RespondForm) -> EvidenceInput:
         filename = upload.filename
         data = upload.read()
     return EvidenceInput(
-        filename=filename, data=data, url=form.evidence_url.data or "", title=form.evidence_title.data or "",
+        filename=filename,
+        data=data,
+        url=form.evidence_url.data or "",
+        title=form.evidence_title.data or "",
         note=form.evidence_note.data or "",
     )
 
@@ -106,7 +109,10 @@ def _propose(target_type: str, target_id: int) -> Response:
     elif form.validate():
         submitting = bool(form.submit_proposal.data)
         proposal = attempt(
-            form, lambda: proposals.create(me(), target_type, target_id, _proposal_input(form, target_type), submit=submitting)
+            form,
+            lambda: proposals.create(
+                me(), target_type, target_id, _proposal_input(form, target_type), submit=submitting
+            ),
         )
         already = refusal(form)
         if isinstance(already, OpenProposalExists):
@@ -114,18 +120,34 @@ def _propose(target_type: str, target_id: int) -> Response:
         if proposal is None:
             form.target_version.data = target.version
         else:
-            flash("Proposal submitted for approval" if form.submit_proposal.data else "Draft saved. Submit it for approval when it is ready.", "success")
+            flash(
+                "Proposal submitted for approval"
+                if form.submit_proposal.data
+                else "Draft saved. Submit it for approval when it is ready.",
+                "success",
+            )
             return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
     return render(
-        "proposals/form.html", form=form, target=target, target_type=target_type, proposal=None,
+        "proposals/form.html",
+        form=form,
+        target=target,
+        target_type=target_type,
+        proposal=None,
         status=form_status(form),
     )
 
 
 def _open_exists(proposal_id: int, target_type: str, target: Target, form: ProposalForm) -> Response:
     link = url_for("proposals.show", proposal_id=proposal_id)
-    return render("proposals/form.html", form=form, target=target, target_type=target_type, proposal=None,
-                  open_proposal_link=link, status=409)
+    return render(
+        "proposals/form.html",
+        form=form,
+        target=target,
+        target_type=target_type,
+        proposal=None,
+        open_proposal_link=link,
+        status=409,
+    )
 
 
 @bp.get("/proposals/<int:proposal_id>")
@@ -154,7 +176,9 @@ def _show(proposal: Proposal, status: int = 200, **forms: Any) -> Response:
         labels=labels,
         events=events,
         Event=Event,
-        narrative_diff=word_diff(narrative_change["from"] or "", narrative_change["to"] or "") if narrative_change else None,
+        narrative_diff=word_diff(narrative_change["from"] or "", narrative_change["to"] or "")
+        if narrative_change
+        else None,
         narrative_field=narrative_field,
         challenge_form=challenge_form,
         reject_form=reject_form,
@@ -184,14 +208,20 @@ def edit(proposal_id: int) -> Response:
         changes = _proposal_input(form, proposal.target_type)
         saved = attempt(
             form,
-            lambda: proposals.edit(me(), proposal_id, version_of(form.proposal_version.data), changes, submit=submitting),
+            lambda: proposals.edit(
+                me(), proposal_id, version_of(form.proposal_version.data), changes, submit=submitting
+            ),
         )
         if saved is not None:
             flash("Proposal submitted for approval" if form.submit_proposal.data else "Draft saved", "success")
             return redirect(url_for("proposals.show", proposal_id=proposal_id), 303)
     proposal = proposals.get_for(me(), proposal_id)
     return render(
-        "proposals/form.html", form=form, target=proposal.target, target_type=proposal.target_type, proposal=proposal,
+        "proposals/form.html",
+        form=form,
+        target=proposal.target,
+        target_type=proposal.target_type,
+        proposal=proposal,
         status=form_status(form),
     )
 
@@ -199,8 +229,9 @@ def edit(proposal_id: int) -> Response:
 F = TypeVar("F", bound=EventForm)
 
 
-def _event(proposal_id: int, form_class: type[F], form_key: str, call: Callable[[User, int, int, F], object],
-           done: str) -> Response:
+def _event(
+    proposal_id: int, form_class: type[F], form_key: str, call: Callable[[User, int, int, F], object], done: str
+) -> Response:
     """One step of the workflow: the service decides; a refusal re-renders the proposal with the form kept."""
     proposal = proposals.get_for(me(), proposal_id)
     form = form_class()
@@ -222,23 +253,37 @@ def _event(proposal_id: int, form_class: type[F], form_key: str, call: Callable[
 @bp.post("/proposals/<int:proposal_id>/submit")
 @login_required
 def submit(proposal_id: int) -> Response:
-    return _event(proposal_id, SimpleEventForm, "event_form", lambda who, pid, v, f: proposals.submit(who, pid, v),
-                  done="Proposal submitted for approval")
+    return _event(
+        proposal_id,
+        SimpleEventForm,
+        "event_form",
+        lambda who, pid, v, f: proposals.submit(who, pid, v),
+        done="Proposal submitted for approval",
+    )
 
 
 @bp.post("/proposals/<int:proposal_id>/withdraw")
 @login_required
 def withdraw(proposal_id: int) -> Response:
-    return _event(proposal_id, SimpleEventForm, "event_form", lambda who, pid, v, f: proposals.withdraw(who, pid, v),
-                  done="Proposal withdrawn")
+    return _event(
+        proposal_id,
+        SimpleEventForm,
+        "event_form",
+        lambda who, pid, v, f: proposals.withdraw(who, pid, v),
+        done="Proposal withdrawn",
+    )
 
 
 @bp.post("/proposals/<int:proposal_id>/challenge")
 @login_required
 def challenge(proposal_id: int) -> Response:
     return _event(
-        proposal_id, ChallengeForm, "challenge_form",
-        lambda who, pid, v, f: proposals.challenge(who, pid, v, f.question.data or "", more_evidence=bool(f.more_evidence.data)),
+        proposal_id,
+        ChallengeForm,
+        "challenge_form",
+        lambda who, pid, v, f: proposals.challenge(
+            who, pid, v, f.question.data or "", more_evidence=bool(f.more_evidence.data)
+        ),
         done="Challenge sent. The proposal is back with its author.",
     )
 
@@ -246,18 +291,30 @@ def challenge(proposal_id: int) -> Response:
 @bp.post("/proposals/<int:proposal_id>/reject")
 @login_required
 def reject(proposal_id: int) -> Response:
-    return _event(proposal_id, RejectForm, "reject_form",
-                  lambda who, pid, v, f: proposals.reject(who, pid, v, f.reason.data or ""), done="Proposal rejected")
+    return _event(
+        proposal_id,
+        RejectForm,
+        "reject_form",
+        lambda who, pid, v, f: proposals.reject(who, pid, v, f.reason.data or ""),
+        done="Proposal rejected",
+    )
 
 
 @bp.post("/proposals/<int:proposal_id>/approve")
 @login_required
 def approve(proposal_id: int) -> Response:
     return _event(
-        proposal_id, ApproveForm, "approve_form",
+        proposal_id,
+        ApproveForm,
+        "approve_form",
         lambda who, pid, v, f: proposals.approve(
-            who, pid, v, note=f.note.data or "",
-            confirmed_target_version=version_of(f.confirmed_target_version.data) if f.confirmed_target_version.data else None,
+            who,
+            pid,
+            v,
+            note=f.note.data or "",
+            confirmed_target_version=version_of(f.confirmed_target_version.data)
+            if f.confirmed_target_version.data
+            else None,
         ),
         done="Proposal approved: the change has been applied to the plan",
     )
@@ -267,7 +324,9 @@ def approve(proposal_id: int) -> Response:
 @login_required
 def respond(proposal_id: int) -> Response:
     return _event(
-        proposal_id, RespondForm, "respond_form",
+        proposal_id,
+        RespondForm,
+        "respond_form",
         lambda who, pid, v, f: proposals.respond(who, pid, v, f.answer.data or "", _evidence_input(f)),
         done="Answer sent. The proposal is back with the project manager.",
     )
@@ -299,8 +358,11 @@ def download(evidence_id: int) -> Response:
     evidence, data = proposals.evidence_for_download(me(), evidence_id)
     ext = extension_for(evidence.content_type)
     response = send_file(
-        io.BytesIO(data), mimetype=evidence.content_type or "application/octet-stream", as_attachment=True,
-        download_name=safe_download_name(evidence.title, ext), max_age=0,
+        io.BytesIO(data),
+        mimetype=evidence.content_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=safe_download_name(evidence.title, ext),
+        max_age=0,
     )
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"

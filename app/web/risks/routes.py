@@ -22,8 +22,15 @@ def _register_context(plan: Plan, f: risks.RegisterFilter) -> dict[str, Any]:
     rows = risks.entries(plan.id, f)
     owners = sorted({e.owner for e in risks.entries(plan.id) if e.owner}, key=lambda u: u.name)
     return {
-        "plan": plan, "rows": rows, "f": f, "grid": risks.heat_map(rows), "band": band, "reasons": REASON_ORDER,
-        "work_streams": plan.work_streams, "owners": owners, "today": today(),
+        "plan": plan,
+        "rows": rows,
+        "f": f,
+        "grid": risks.heat_map(rows),
+        "band": band,
+        "reasons": REASON_ORDER,
+        "work_streams": plan.work_streams,
+        "owners": owners,
+        "today": today(),
     }
 
 
@@ -32,8 +39,12 @@ def _register_context(plan: Plan, f: risks.RegisterFilter) -> dict[str, Any]:
 def register() -> WResponse:
     plan = selected_plan()
     window_form = WindowForm(formdata=None, days=plan.risk_warning_days)
-    return render("risks/register.html", "risks/_register.html", window_form=window_form,
-                  **_register_context(plan, risks.RegisterFilter.from_args(request.args)))
+    return render(
+        "risks/register.html",
+        "risks/_register.html",
+        window_form=window_form,
+        **_register_context(plan, risks.RegisterFilter.from_args(request.args)),
+    )
 
 
 @bp.post("/risks/window")
@@ -44,11 +55,19 @@ def window() -> WResponse:
     if form.validate_on_submit():
         result = attempt(form, lambda: risks.set_warning_window(me(), plan.id, form.days.data, form.reason.data or ""))
         if result is not None:
-            flash(f"Warning window is now {form.days.data} days: {result.opened} entered the register, "
-                  f"{result.closed} left it.", "success")
+            flash(
+                f"Warning window is now {form.days.data} days: {result.opened} entered the register, "
+                f"{result.closed} left it.",
+                "success",
+            )
             return redirect(url_for("risks.register"), 303)
-    return render("risks/register.html", window_form=form, form=form, status=400,
-                  **_register_context(plan, risks.RegisterFilter()))
+    return render(
+        "risks/register.html",
+        window_form=form,
+        form=form,
+        status=400,
+        **_register_context(plan, risks.RegisterFilter()),
+    )
 
 
 @bp.get("/risks/history")
@@ -68,10 +87,16 @@ def _entry_page(entry: RiskEntry, status: int = 200, **forms: Any) -> WResponse:
     escalate_form = forms.get("escalate_form") or EscalateForm(formdata=None, version=entry.version)
     comment_form = forms.get("comment_form") or CommentForm(formdata=None)
     return render(
-        "risks/entry.html", entry=entry, band=band, may_edit=risks.may_edit(actor, entry),
+        "risks/entry.html",
+        entry=entry,
+        band=band,
+        may_edit=risks.may_edit(actor, entry),
         may_escalate=risks.may_escalate(actor, entry),
         may_comment=entry.is_open and (risks.may_escalate(actor, entry) or risks.may_edit(actor, entry)),
-        edit_form=edit_form, escalate_form=escalate_form, comment_form=comment_form, form=forms.get("error_form"),
+        edit_form=edit_form,
+        escalate_form=escalate_form,
+        comment_form=comment_form,
+        form=forms.get("error_form"),
         status=status,
     )
 
@@ -112,7 +137,9 @@ def escalate(entry_id: int) -> WResponse:
         escalating = not current.escalated
         saved = attempt(
             form,
-            lambda: risks.set_escalated(me(), entry_id, version_of(form.version.data), escalating, form.comment.data or ""),
+            lambda: risks.set_escalated(
+                me(), entry_id, version_of(form.version.data), escalating, form.comment.data or ""
+            ),
         )
         if saved is not None:
             flash("Escalated to SMT" if escalating else "No longer escalated", "success")
