@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.models import User
 from app.policy import SYSTEM, Role
 from app.services import accounts, demo, risks
 from app.services.errors import NotFound, ValidationFailed
@@ -49,14 +52,14 @@ def demo_seed(history: bool) -> None:
         click.echo(f"Demo plan already present: {plan.title} (plan {plan.id}). Nothing changed.")
 
 
-def _fail(error: ValidationFailed | NotFound) -> None:
+def _fail(error: ValidationFailed | NotFound) -> NoReturn:
     messages = error.errors.values() if isinstance(error, ValidationFailed) else [error.message]
     for message in messages:
         click.echo(f"Error: {message}", err=True)
     raise SystemExit(1)
 
 
-def _user(email: str):  # type: ignore[no-untyped-def]
+def _user(email: str) -> User:
     user = accounts.find_by_email(email)
     if user is None:
         _fail(NotFound(f"No account with the e-mail address {email}"))

@@ -97,7 +97,17 @@ SCOPED_ROLES: frozenset[Role] = frozenset({Role.SERVICE_MANAGER})
 
 
 class Actor(Protocol):
-    """What the policy needs to know about a person."""
+    """Whoever acts: a signed-in person (the User model) or the command-line operator (SYSTEM).
+
+    The policy reads the role, whether the account is active and the work streams they run; the audit
+    trail records the id (None for the command line) and the name.
+    """
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def name(self) -> str: ...
 
     @property
     def role(self) -> str: ...
@@ -194,13 +204,13 @@ class SystemActor:
 SYSTEM = SystemActor()
 
 
-def can_as(actor: object, permission: Permission, work_stream_id: int | None = None) -> bool:
+def can_as(actor: Actor | None, permission: Permission, work_stream_id: int | None = None) -> bool:
     """Like can(), but the command-line operator may do anything an administrator or project manager may."""
     if isinstance(actor, SystemActor):
         return True
-    return can(actor, permission, work_stream_id)  # type: ignore[arg-type]
+    return can(actor, permission, work_stream_id)
 
 
-def require_as(actor: object, permission: Permission, work_stream_id: int | None = None) -> None:
+def require_as(actor: Actor | None, permission: Permission, work_stream_id: int | None = None) -> None:
     if not can_as(actor, permission, work_stream_id):
         raise PermissionDenied(permission)

@@ -7,11 +7,11 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.models.users import User
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Append-only: database triggers refuse UPDATE and DELETE (see the first migration)."""
 
     __tablename__ = "audit_events"

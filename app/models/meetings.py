@@ -7,11 +7,11 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.models.users import User
 
 
-class CommitteeMeeting(db.Model):
+class CommitteeMeeting(Model):
     __tablename__ = "committee_meetings"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -30,7 +30,7 @@ class CommitteeMeeting(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Baseline(db.Model):
+class Baseline(Model):
     """The approved plan, its measures and its risk register as presented: kept for good, never changed."""
 
     __tablename__ = "baselines"

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.domain.status import Status
-from app.extensions import db
+from app.extensions import Model, db
 from app.models.users import User
 
 STATUS_CHECK = "status IN ('COMPLETED', 'IN_PROGRESS', 'STATIC')"
@@ -32,7 +32,7 @@ work_stream_managers = Table(
 )
 
 
-class Plan(db.Model):
+class Plan(Model):
     __tablename__ = "plans"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -48,7 +48,7 @@ class Plan(db.Model):
     )
 
 
-class WorkStream(db.Model):
+class WorkStream(Model):
     __tablename__ = "work_streams"
     __table_args__ = (UniqueConstraint("plan_id", "number", name="uq_work_streams_plan_number"),)
 
@@ -71,7 +71,7 @@ class WorkStream(db.Model):
         return to_roman(self.number)
 
 
-class Action(db.Model):
+class Action(Model):
     """A row of a work stream's action plan."""
 
     __tablename__ = "actions"
@@ -114,7 +114,7 @@ class Action(db.Model):
         return self.status != Status.COMPLETED and self.deadline is not None and self.deadline < on
 
 
-class PerformanceMeasure(db.Model):
+class PerformanceMeasure(Model):
     """A projected outcome, measured at 6 or at 12 months (Appendices 2 and 4 of the report)."""
 
     __tablename__ = "performance_measures"

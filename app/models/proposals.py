@@ -19,14 +19,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.domain.proposals import State
-from app.extensions import db
+from app.extensions import Model
 from app.models.plan import Action, PerformanceMeasure, WorkStream
 from app.models.users import User
 
 OPEN = "state IN ('draft', 'submitted', 'challenged')"
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     """A proposed change to one action or performance measure, with its evidence and conversation."""
 
     __tablename__ = "proposals"
@@ -88,7 +88,7 @@ class Proposal(db.Model):
         return f"performance measure {measure.reference} ({measure.checkpoint} months)" if measure else "measure"
 
 
-class ProposalMessage(db.Model):
+class ProposalMessage(Model):
     """The conversation: challenges, responses, rejections, approvals."""
 
     __tablename__ = "proposal_messages"
@@ -104,7 +104,7 @@ class ProposalMessage(db.Model):
     author: Mapped[User] = relationship()
 
 
-class Evidence(db.Model):
+class Evidence(Model):
     """A file or a link, with a note saying what it shows. Never deleted or replaced once submitted."""
 
     __tablename__ = "evidence"
@@ -127,7 +127,7 @@ class Evidence(db.Model):
     uploaded_by: Mapped[User] = relationship()
 
 
-class EvidenceBlob(db.Model):
+class EvidenceBlob(Model):
     """Evidence bytes, when EVIDENCE_STORAGE=database: every app server sees the same files."""
 
     __tablename__ = "evidence_blobs"
@@ -136,7 +136,7 @@ class EvidenceBlob(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class Notification(db.Model):
+class Notification(Model):
     __tablename__ = "notifications"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -8,12 +8,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.domain.risk import band, ordered, score
-from app.extensions import db
+from app.extensions import Model
 from app.models.plan import Action, WorkStream
 from app.models.users import User
 
 
-class RiskEntry(db.Model):
+class RiskEntry(Model):
     """An action in the risk register. One open entry per action; closed entries stay as history."""
 
     __tablename__ = "risk_entries"
@@ -73,7 +73,7 @@ class RiskEntry(db.Model):
         return self.closed_on is None
 
 
-class RiskComment(db.Model):
+class RiskComment(Model):
     __tablename__ = "risk_comments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

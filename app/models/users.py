@@ -8,14 +8,14 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 from app.policy import Role
 
 if TYPE_CHECKING:
     from app.models.plan import WorkStream
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -68,7 +68,7 @@ class User(db.Model):
         return f"<User {self.email} {self.role}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A signed-in browser. Revoking the row ends the session wherever its cookie has been copied."""
 
     __tablename__ = "user_sessions"

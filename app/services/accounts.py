@@ -19,7 +19,7 @@ from app.clock import utcnow
 from app.domain.passwords import password_problem
 from app.extensions import db
 from app.models import User, UserSession, WorkStream
-from app.policy import Permission, Role, may_run_work_streams, require_as, role_has, roles_with
+from app.policy import Actor, Permission, Role, may_run_work_streams, require_as, role_has, roles_with
 from app.services import audit
 from app.services.errors import NotFound, ValidationFailed
 from app.services.tx import write_transaction
@@ -72,7 +72,7 @@ def check_new_password(password: str, *, email: str = "", name: str = "") -> str
 def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, or None. Every failure looks the same to the person signing in."""
     normalised = normalise_email(email)
-    user = db.session.scalar(select(User).where(User.email == normalised))
+    user = db.session.scalars(select(User).where(User.email == normalised)).first()
     profile = current_app.config.get("ARGON2_PROFILE", "default")
     if user is None:
         verify_password(_dummy_hash(profile), password)
@@ -211,7 +211,7 @@ def _validate_identity(email: str, name: str, role: str, exclude_user_id: int | 
 
 
 def create_user(
-    actor: Any,
+    actor: Actor,
     *,
     email: str,
     name: str,
@@ -273,7 +273,7 @@ def _is_last_user_manager(user: User) -> bool:
 
 
 def update_user(
-    actor: Any,
+    actor: Actor,
     user_id: int,
     *,
     name: str,
@@ -311,7 +311,7 @@ def update_user(
     return user
 
 
-def set_active(actor: Any, user_id: int, active: bool, reason: str = "") -> User:
+def set_active(actor: Actor, user_id: int, active: bool, reason: str = "") -> User:
     with write_transaction():
         require_as(actor, Permission.MANAGE_USERS)
         user = get_user(user_id)
@@ -337,7 +337,7 @@ def set_active(actor: Any, user_id: int, active: bool, reason: str = "") -> User
     return user
 
 
-def set_password(actor: Any, user_id: int, password: str) -> User:
+def set_password(actor: Actor, user_id: int, password: str) -> User:
     """An administrator (or the command line) sets a new password; every session of that person ends."""
     require_as(actor, Permission.MANAGE_USERS)
     user = get_user(user_id)
@@ -352,7 +352,7 @@ def change_own_password(user: User, current_password: str, new_password: str) ->
     return _apply_password(user, user, new_password, field="new_password")
 
 
-def _apply_password(actor: Any, user: User, password: str, field: str = "password") -> User:
+def _apply_password(actor: Actor, user: User, password: str, field: str = "password") -> User:
     """Every session of the person ends, this one too: the caller signs the browser in again afresh."""
     problem = check_new_password(password, email=user.email, name=user.name)
     if problem:

@@ -17,12 +17,12 @@ from sqlalchemy import select
 from app.domain.spreadsheet import neutralised
 from app.extensions import db
 from app.models import AuditEvent
-from app.policy import SystemActor
+from app.policy import Actor, SystemActor
 from app.services.tx import write_transaction
 
 
 def record(
-    actor: Any,
+    actor: Actor | None,
     kind: str,
     summary: str,
     *,
@@ -61,7 +61,7 @@ def record(
     return event
 
 
-def record_and_commit(actor: Any, kind: str, summary: str, **kwargs: Any) -> None:
+def record_and_commit(actor: Actor | None, kind: str, summary: str, **kwargs: Any) -> None:
     """For events that change nothing else, such as a failed login or a refused request."""
     with write_transaction():
         record(actor, kind, summary, **kwargs)

@@ -36,7 +36,7 @@ from sqlalchemy.orm import joinedload
 from app.domain.status import STATUS_ORDER, Status, StatusCounts
 from app.extensions import db
 from app.models import Action, PerformanceMeasure, Plan, User, WorkStream
-from app.policy import Permission, require_as, roles_with
+from app.policy import Actor, Permission, require_as, roles_with
 from app.services import audit
 from app.services.errors import ValidationFailed
 from app.services.plan_read import get_plan
@@ -350,7 +350,7 @@ def _finish_table(sheet: Worksheet, *, status_column: int) -> None:
 
 def _clean(value: str) -> str:
     """XML cannot hold most control characters; they carry no meaning in a plan, so they are dropped."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return str(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def _put_text(cell: Any, value: str | None) -> Any:
@@ -842,7 +842,7 @@ def _read_plan_sheet(sheet: Any, name: str, preview: ImportPreview, problems: _P
     seen: set[str] = set()
     header: _Row | None = None
     index = 0
-    for row in rows:
+    for index, row in enumerate(rows):  # noqa: B007 - the header's index is read after the loop
         label = _normal(_value(row.cell(1)))
         if label == _normal(WORK_STREAM_COLUMNS[0]):
             header = row
@@ -1010,7 +1010,7 @@ def _refuse_unheaded(rows: Iterable[_Row], columns: dict[str, int], sheet: str, 
 # --- apply ----------------------------------------------------------------------------------------------
 
 
-def apply_import(actor: Any, preview: ImportPreview, *, title_override: str | None = None) -> Plan:
+def apply_import(actor: Actor, preview: ImportPreview, *, title_override: str | None = None) -> Plan:
     """Create the previewed plan, all or nothing, with one audit record. The new plan is not current.
 
     Work streams are created without service managers: an administrator assigns them afterwards,

@@ -17,7 +17,7 @@ from app.domain.status import StatusCounts
 from app.extensions import db
 from app.formatting import format_date
 from app.models import Action, AuditEvent, Baseline, CommitteeMeeting, PerformanceMeasure, Plan, RiskEntry, WorkStream
-from app.policy import Permission, require_as
+from app.policy import Actor, Permission, require_as
 from app.services import audit, plan_read
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.services.report_render import (
@@ -52,7 +52,7 @@ def get_meeting(meeting_id: int) -> CommitteeMeeting:
 
 
 def create_meeting(
-    actor: Any, plan_id: int, committee_name: str, meeting_date: date | None, contact_officer: str = ""
+    actor: Actor, plan_id: int, committee_name: str, meeting_date: date | None, contact_officer: str = ""
 ) -> CommitteeMeeting:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
@@ -235,7 +235,7 @@ def risk_lines(risks: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def present(actor: Any, meeting_id: int) -> Baseline:
+def present(actor: Actor, meeting_id: int) -> Baseline:
     """Fix the baseline: the approved plan as presented to this meeting, kept for good."""
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
@@ -247,7 +247,7 @@ def present(actor: Any, meeting_id: int) -> Baseline:
                     f"{_words(meeting.baseline.presented_at)}. A meeting has one baseline."
                 }
             )
-        plan = db.session.get(Plan, meeting.plan_id)
+        plan = plan_read.get_plan(meeting.plan_id)
         mark = db.session.scalar(select(func.max(AuditEvent.id))) or 0
         state = snapshot(plan)
         previous = last_baseline(plan.id)
@@ -294,7 +294,7 @@ def _words(value: date | datetime) -> str:
     return format_date(value)
 
 
-def save_narrative(actor: Any, meeting_id: int, narrative: dict[str, str]) -> CommitteeMeeting:
+def save_narrative(actor: Actor, meeting_id: int, narrative: dict[str, str]) -> CommitteeMeeting:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
         meeting = get_meeting(meeting_id)
@@ -355,13 +355,13 @@ def trend(plan: Plan) -> tuple[list[TrendPoint], list[TrendPoint]]:
     current = {a.id: a.status for a in actions}
     created = {a.id: a.created_at for a in actions}
     events = [
-        StatusEvent(e.action_id, e.occurred_at, e.before["status"], e.after["status"])  # type: ignore[index]
+        StatusEvent(e.action_id, e.occurred_at, e.before["status"], e.after["status"])
         for e in db.session.scalars(
             select(AuditEvent).where(
                 AuditEvent.plan_id == plan.id, AuditEvent.kind == "action.changed", AuditEvent.action_id.is_not(None)
             )
         )
-        if e.before and "status" in e.before and e.after and "status" in e.after
+        if e.action_id is not None and e.before and "status" in e.before and e.after and "status" in e.after
     ]
     ends = month_ends(plan.start_date, today())
     moments = {d: min(datetime.combine(d, time.max), utcnow()) for d in ends}

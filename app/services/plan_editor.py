@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,13 +17,15 @@ from app.clock import today, utcnow
 from app.domain.status import Status
 from app.extensions import db
 from app.models import Action, PerformanceMeasure, Plan, User, WorkStream
-from app.policy import Permission, require_as, role_has, roles_with
+from app.policy import Actor, Permission, require_as, role_has, roles_with
 from app.services import audit, risks
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.tx import write_transaction
 
 ACTION_EDITABLE = ("title", "measures_and_milestones", "key_targets", "deadline", "owner_id")
 MEASURE_EDITABLE = ("description", "target")
+
+M = TypeVar("M", Action, PerformanceMeasure, Plan, WorkStream)
 
 
 @dataclass
@@ -47,7 +49,7 @@ def possible_owners() -> list[User]:
     )
 
 
-def _get(model: Any, item_id: int, what: str) -> Any:
+def _get(model: type[M], item_id: int, what: str) -> M:
     item = db.session.get(model, item_id)
     if item is None:
         raise NotFound(f"No such {what}")
@@ -87,7 +89,7 @@ def _action_state(action: Action) -> dict[str, Any]:
     }
 
 
-def add_action(actor: Any, work_stream_id: int, draft: ActionDraft, reason: str) -> Action:
+def add_action(actor: Actor, work_stream_id: int, draft: ActionDraft, reason: str) -> Action:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
         ws = _get(WorkStream, work_stream_id, "work stream")
@@ -142,7 +144,7 @@ def _next_reference(ws: WorkStream) -> str:
     return f"{ws.number}.{max(numbers, default=0) + 1}"
 
 
-def edit_action(actor: Any, action_id: int, expected_version: int, draft: ActionDraft, reason: str) -> Action:
+def edit_action(actor: Actor, action_id: int, expected_version: int, draft: ActionDraft, reason: str) -> Action:
     with write_transaction():
         action = _action_to_change(actor, action_id, expected_version)
         errors: dict[str, str] = {}
@@ -180,7 +182,7 @@ def edit_action(actor: Any, action_id: int, expected_version: int, draft: Action
     return action
 
 
-def _action_to_change(actor: Any, action_id: int, expected_version: int) -> Action:
+def _action_to_change(actor: Actor, action_id: int, expected_version: int) -> Action:
     """The action, if this person may edit the plan and nobody changed it since their form was drawn."""
     require_as(actor, Permission.EDIT_PLAN)
     action = _get(Action, action_id, "action")
@@ -228,7 +230,7 @@ def _moved(item: Action | PerformanceMeasure) -> str:
     )
 
 
-def set_retired(actor: Any, action_id: int, expected_version: int, retired: bool, reason: str) -> Action:
+def set_retired(actor: Actor, action_id: int, expected_version: int, retired: bool, reason: str) -> Action:
     with write_transaction():
         action = _action_to_change(actor, action_id, expected_version)
         errors: dict[str, str] = {}
@@ -261,7 +263,7 @@ def set_retired(actor: Any, action_id: int, expected_version: int, retired: bool
     return action
 
 
-def add_work_stream(actor: Any, plan_id: int, title: str, reason: str) -> WorkStream:
+def add_work_stream(actor: Actor, plan_id: int, title: str, reason: str) -> WorkStream:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
         plan = _get(Plan, plan_id, "plan")
@@ -296,7 +298,7 @@ def add_work_stream(actor: Any, plan_id: int, title: str, reason: str) -> WorkSt
 
 
 def add_measure(
-    actor: Any, work_stream_id: int, *, reference: str, description: str, target: str, checkpoint: int, reason: str
+    actor: Actor, work_stream_id: int, *, reference: str, description: str, target: str, checkpoint: int, reason: str
 ) -> PerformanceMeasure:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
@@ -355,7 +357,7 @@ def add_measure(
 
 
 def edit_measure(
-    actor: Any, measure_id: int, expected_version: int, *, description: str, target: str, reason: str
+    actor: Actor, measure_id: int, expected_version: int, *, description: str, target: str, reason: str
 ) -> PerformanceMeasure:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
@@ -392,7 +394,7 @@ def edit_measure(
     return measure
 
 
-def make_current(actor: Any, plan_id: int, reason: str) -> Plan:
+def make_current(actor: Actor, plan_id: int, reason: str) -> Plan:
     """The plan every page shows by default: one at a time, changed on purpose and on the record."""
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)

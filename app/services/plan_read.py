@@ -33,22 +33,22 @@ def get_plan(plan_id: int | None = None) -> Plan:
 
 
 def get_work_stream(work_stream_id: int) -> WorkStream:
-    ws = db.session.scalar(
+    ws = db.session.scalars(
         select(WorkStream)
         .options(joinedload(WorkStream.plan), selectinload(WorkStream.managers))
         .where(WorkStream.id == work_stream_id)
-    )
+    ).first()
     if ws is None:
         raise NotFound("No such work stream")
     return ws
 
 
 def get_action(action_id: int) -> Action:
-    action = db.session.scalar(
+    action = db.session.scalars(
         select(Action)
         .options(joinedload(Action.owner), joinedload(Action.work_stream).joinedload(WorkStream.plan))
         .where(Action.id == action_id)
-    )
+    ).first()
     if action is None:
         raise NotFound("No such action")
     return action

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import magic
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -39,7 +39,7 @@ from app.domain.status import Status
 from app.extensions import db
 from app.formatting import format_date
 from app.models import Action, Evidence, PerformanceMeasure, Proposal, ProposalMessage
-from app.policy import Permission, PermissionDenied, can, can_view_proposal, is_reviewer
+from app.policy import Actor, Permission, PermissionDenied, can, can_view_proposal, is_reviewer
 from app.services import audit, notifications, risks
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.evidence_store import store
@@ -108,9 +108,10 @@ def _jsonable(value: Any) -> Any:
 Target = Action | PerformanceMeasure
 
 
-def get_target(target_type: str, target_id: int) -> Action | PerformanceMeasure:
-    model = Action if target_type == "action" else PerformanceMeasure
-    target = db.session.get(model, target_id)
+def get_target(target_type: str, target_id: int) -> Target:
+    target: Target | None = (
+        db.session.get(Action, target_id) if target_type == "action" else db.session.get(PerformanceMeasure, target_id)
+    )
     if target is None:
         raise NotFound(f"No such {target_type}")
     return target
@@ -123,12 +124,12 @@ def open_proposal_for(target_type: str, target_id: int) -> Proposal | None:
     )
 
 
-def get_for(actor: Any, proposal_id: int) -> Proposal:
-    proposal = db.session.scalar(
+def get_for(actor: Actor, proposal_id: int) -> Proposal:
+    proposal = db.session.scalars(
         select(Proposal)
         .options(selectinload(Proposal.evidence), selectinload(Proposal.messages))
         .where(Proposal.id == proposal_id)
-    )
+    ).first()
     if proposal is None:
         raise NotFound("No such proposal")
     if not can_view_proposal(
@@ -138,7 +139,7 @@ def get_for(actor: Any, proposal_id: int) -> Proposal:
     return proposal
 
 
-def events_for(actor: Any, proposal: Proposal) -> list[Event]:
+def events_for(actor: Actor, proposal: Proposal) -> list[Event]:
     """The buttons this person may press on this proposal, straight from the transition table."""
     is_author = getattr(actor, "id", None) == proposal.author_id and can(
         actor, Permission.PROPOSE_CHANGE, proposal.work_stream_id
@@ -167,7 +168,7 @@ def queue_count() -> int:
     return db.session.scalar(select(func.count(Proposal.id)).where(Proposal.state == State.SUBMITTED.value)) or 0
 
 
-def proposals_by(actor: Any) -> list[Proposal]:
+def proposals_by(actor: Actor) -> list[Proposal]:
     """The proposals this person wrote, open ones first."""
     return list(
         db.session.scalars(
@@ -179,7 +180,7 @@ def proposals_by(actor: Any) -> list[Proposal]:
     )
 
 
-def visible_for_target(actor: Any, target_type: str, target_id: int) -> list[Proposal]:
+def visible_for_target(actor: Actor, target_type: str, target_id: int) -> list[Proposal]:
     column = Proposal.action_id if target_type == "action" else Proposal.measure_id
     proposals = db.session.scalars(select(Proposal).where(column == target_id).order_by(Proposal.id.desc())).all()
     return [
@@ -256,7 +257,7 @@ def _inspect_evidence(
 
 
 def _save_evidence(
-    actor: Any, proposal: Proposal, item: EvidenceInput, content_type: str | None, *, submitted: bool
+    actor: Actor, proposal: Proposal, item: EvidenceInput, content_type: str | None, *, submitted: bool
 ) -> Evidence:
     if item.filename:
         data = item.data
@@ -322,12 +323,12 @@ def _check_submittable(proposal: Proposal) -> dict[str, str]:
 # --- events ----------------------------------------------------------------------------------------------
 
 
-def _require_author_rights(actor: Any, work_stream_id: int) -> None:
+def _require_author_rights(actor: Actor, work_stream_id: int) -> None:
     if not can(actor, Permission.PROPOSE_CHANGE, work_stream_id):
         raise PermissionDenied(Permission.PROPOSE_CHANGE, "You can only propose updates in the work streams you run")
 
 
-def _fire(actor: Any, proposal: Proposal, event: Event, expected_version: int, **values: Any) -> State:
+def _fire(actor: Actor, proposal: Proposal, event: Event, expected_version: int, **values: Any) -> State:
     """Move the proposal along the table, guarded on its state and version; exactly one concurrent caller wins."""
     state = proposal.state_enum
     is_author = actor.id == proposal.author_id
@@ -342,7 +343,7 @@ def _fire(actor: Any, proposal: Proposal, event: Event, expected_version: int, *
         raise ServiceError(refused.message) from refused
     if expected_version != proposal.version:
         raise Conflict(_stale_message(proposal))
-    result = db.session.execute(
+    result: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]  # an UPDATE's result has rowcount
         update(Proposal)
         .where(Proposal.id == proposal.id, Proposal.state == state.value, Proposal.version == expected_version)
         .values(state=new_state.value, version=Proposal.version + 1, updated_at=utcnow(), **values)
@@ -372,7 +373,7 @@ def _stale_message(proposal: Proposal) -> str:
     )
 
 
-def _event_audit(actor: Any, proposal: Proposal, kind: str, summary: str, **kwargs: Any) -> None:
+def _event_audit(actor: Actor, proposal: Proposal, kind: str, summary: str, **kwargs: Any) -> None:
     audit.record(
         actor,
         kind,
@@ -386,7 +387,7 @@ def _event_audit(actor: Any, proposal: Proposal, kind: str, summary: str, **kwar
     )
 
 
-def create(actor: Any, target_type: str, target_id: int, data: ProposalInput, *, submit: bool = False) -> Proposal:
+def create(actor: Actor, target_type: str, target_id: int, data: ProposalInput, *, submit: bool = False) -> Proposal:
     """Start a proposal (and optionally submit it) in one transaction."""
     with write_transaction():
         target = get_target(target_type, target_id)
@@ -448,7 +449,9 @@ def _target_moved_message(target_type: str) -> str:
     )
 
 
-def edit(actor: Any, proposal_id: int, expected_version: int, data: ProposalInput, *, submit: bool = False) -> Proposal:
+def edit(
+    actor: Actor, proposal_id: int, expected_version: int, data: ProposalInput, *, submit: bool = False
+) -> Proposal:
     with write_transaction():
         proposal = _load(proposal_id)
         if actor.id != proposal.author_id:
@@ -493,7 +496,7 @@ def _load(proposal_id: int) -> Proposal:
     return proposal
 
 
-def _submit(actor: Any, proposal: Proposal, expected_version: int) -> None:
+def _submit(actor: Actor, proposal: Proposal, expected_version: int) -> None:
     errors = _check_submittable(proposal)
     if errors:
         raise ValidationFailed(errors)
@@ -512,14 +515,14 @@ def _submit(actor: Any, proposal: Proposal, expected_version: int) -> None:
     )
 
 
-def submit(actor: Any, proposal_id: int, expected_version: int) -> Proposal:
+def submit(actor: Actor, proposal_id: int, expected_version: int) -> Proposal:
     with write_transaction():
         proposal = _load(proposal_id)
         _submit(actor, proposal, expected_version)
     return proposal
 
 
-def withdraw(actor: Any, proposal_id: int, expected_version: int) -> Proposal:
+def withdraw(actor: Actor, proposal_id: int, expected_version: int) -> Proposal:
     with write_transaction():
         proposal = _load(proposal_id)
         _fire(actor, proposal, Event.WITHDRAW, expected_version, decided_at=utcnow())
@@ -530,7 +533,7 @@ def withdraw(actor: Any, proposal_id: int, expected_version: int) -> Proposal:
 
 
 def challenge(
-    actor: Any, proposal_id: int, expected_version: int, question: str, *, more_evidence: bool = False
+    actor: Actor, proposal_id: int, expected_version: int, question: str, *, more_evidence: bool = False
 ) -> Proposal:
     question = question.strip()
     with write_transaction():
@@ -554,7 +557,7 @@ def challenge(
     return proposal
 
 
-def _check_party(actor: Any, proposal: Proposal, event: Event) -> None:
+def _check_party(actor: Actor, proposal: Proposal, event: Event) -> None:
     try:
         check_party(
             proposal.state_enum, event, is_author=actor.id == proposal.author_id, is_reviewer=is_reviewer(actor)
@@ -563,7 +566,7 @@ def _check_party(actor: Any, proposal: Proposal, event: Event) -> None:
         raise PermissionDenied(Permission.REVIEW_PROPOSAL, refused.message) from refused
 
 
-def _fire_check_only(actor: Any, proposal: Proposal, event: Event) -> None:
+def _fire_check_only(actor: Actor, proposal: Proposal, event: Event) -> None:
     """Refuse people who may not fire the event before telling them their input was incomplete."""
     _check_party(actor, proposal, event)
     if proposal.state_enum in FINAL_STATES:
@@ -574,7 +577,7 @@ def _fire_check_only(actor: Any, proposal: Proposal, event: Event) -> None:
         raise ServiceError(refused.message) from refused
 
 
-def respond(actor: Any, proposal_id: int, expected_version: int, answer: str, evidence: EvidenceInput) -> Proposal:
+def respond(actor: Actor, proposal_id: int, expected_version: int, answer: str, evidence: EvidenceInput) -> Proposal:
     answer = answer.strip()
     with write_transaction():
         proposal = _load(proposal_id)
@@ -605,7 +608,7 @@ def respond(actor: Any, proposal_id: int, expected_version: int, answer: str, ev
     return proposal
 
 
-def reject(actor: Any, proposal_id: int, expected_version: int, reason: str) -> Proposal:
+def reject(actor: Actor, proposal_id: int, expected_version: int, reason: str) -> Proposal:
     reason = reason.strip()
     with write_transaction():
         proposal = _load(proposal_id)
@@ -638,7 +641,12 @@ def differences_since_proposed(proposal: Proposal) -> list[tuple[str, Any, Any]]
 
 
 def approve(
-    actor: Any, proposal_id: int, expected_version: int, *, confirmed_target_version: int | None = None, note: str = ""
+    actor: Actor,
+    proposal_id: int,
+    expected_version: int,
+    *,
+    confirmed_target_version: int | None = None,
+    note: str = "",
 ) -> Proposal:
     """Apply the change to the action or measure, bump its version and write the audit record: one transaction."""
     with write_transaction():
@@ -688,7 +696,7 @@ def approve(
     return proposal
 
 
-def approval_summary(proposal: Proposal, approver: Any) -> str:
+def approval_summary(proposal: Proposal, approver: Actor) -> str:
     """One readable line: what changed, who proposed it, who approved it and when, and the evidence by title."""
     labels = _target_fields(proposal.target_type)
     parts = []
@@ -725,7 +733,7 @@ def _date_words(value: str | None) -> str:
 # --- evidence downloads ----------------------------------------------------------------------------------
 
 
-def evidence_for_download(actor: Any, evidence_id: int) -> tuple[Evidence, bytes]:
+def evidence_for_download(actor: Actor, evidence_id: int) -> tuple[Evidence, bytes]:
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None or evidence.kind != "file" or not evidence.storage_key:
         raise NotFound("No such evidence file")

@@ -184,7 +184,7 @@ def with_narrative(data: ReportData, narrative: Mapping[str, str] | None) -> Rep
     unknown = set(narrative) - set(NARRATIVE_FIELDS)
     if unknown:
         raise ValueError(f"Not narrative fields: {', '.join(sorted(unknown))}")
-    return replace(data, **dict(narrative))
+    return replace(data, **dict(narrative))  # type: ignore[arg-type]  # the keys were checked above
 
 
 def build_report_data(
@@ -243,7 +243,7 @@ def build_report_data(
         meeting_date=meeting_date,
         plan_title=plan.title,
         contact_officer=contact_officer,
-        **default_narrative(plan.title, plan.start_date, meeting_date, summary.checkpoint),
+        **default_narrative(plan.title, plan.start_date, meeting_date, summary.checkpoint),  # type: ignore[arg-type]
         actions=summary.actions,
         measures=summary.measures,
         checkpoint=summary.checkpoint,
@@ -934,7 +934,8 @@ def _pdf(page: str) -> bytes:
     from weasyprint import HTML  # noqa: PLC0415
     from weasyprint.urls import URLFetcher  # noqa: PLC0415
 
-    return HTML(string=page, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf(pdf_tags=True)
+    pdf: bytes = HTML(string=page, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf(pdf_tags=True)
+    return pdf
 
 
 # --- Word -----------------------------------------------------------------------------------------------
@@ -1031,8 +1032,8 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
                 section = doc.add_section(WD_SECTION.NEW_PAGE)
                 _orient(section, part.landscape)
             else:
-                doc.add_page_break()
-        usable = section.page_width - section.left_margin - section.right_margin
+                doc.add_page_break()  # type: ignore[no-untyped-call]
+        usable = int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
         for block in part.blocks:
             if isinstance(block, Heading):
                 doc.add_heading(block.text, level=block.level)

@@ -24,7 +24,7 @@ from app.domain.risk import SCORE_MAX, SCORE_MIN, ActionState, Reason, band, exi
 from app.domain.spreadsheet import neutralised
 from app.extensions import db
 from app.models import Action, Plan, RiskComment, RiskEntry, User, WorkStream
-from app.policy import SYSTEM, Permission, PermissionDenied, can_as, require_as
+from app.policy import SYSTEM, Actor, Permission, PermissionDenied, can_as, require_as
 from app.services import audit
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.tx import write_transaction
@@ -51,7 +51,7 @@ def _default_owner(action: Action) -> int | None:
     return managers[0].id if managers else None
 
 
-def reevaluate(action: Action, *, on: date | None = None, actor: Any = SYSTEM) -> str:
+def reevaluate(action: Action, *, on: date | None = None, actor: Actor = SYSTEM) -> str:
     """Open, update or close the action's entry so it matches the rules. Runs in the caller's transaction.
 
     Returns what happened: "opened", "updated", "closed" or "unchanged".
@@ -60,7 +60,7 @@ def reevaluate(action: Action, *, on: date | None = None, actor: Any = SYSTEM) -
     plan = db.session.get(Plan, action.work_stream.plan_id)
     reasons = reasons_for(action_state(action), on, plan.risk_warning_days if plan else 30)
     entry = _open_entry(action.id)
-    common = {
+    common: dict[str, Any] = {  # where every record of this re-evaluation belongs
         "object_type": "risk",
         "plan_id": action.work_stream.plan_id,
         "work_stream_id": action.work_stream_id,
@@ -162,21 +162,21 @@ class EntryInput:
 
 
 def get_entry(entry_id: int) -> RiskEntry:
-    entry = db.session.scalar(
+    entry = db.session.scalars(
         select(RiskEntry)
         .options(joinedload(RiskEntry.action), joinedload(RiskEntry.owner), selectinload(RiskEntry.comments))
         .where(RiskEntry.id == entry_id)
-    )
+    ).first()
     if entry is None:
         raise NotFound("No such risk register entry")
     return entry
 
 
-def may_edit(actor: Any, entry: RiskEntry) -> bool:
+def may_edit(actor: Actor, entry: RiskEntry) -> bool:
     return entry.is_open and can_as(actor, Permission.EDIT_RISK, entry.work_stream_id)
 
 
-def may_escalate(actor: Any, entry: RiskEntry) -> bool:
+def may_escalate(actor: Actor, entry: RiskEntry) -> bool:
     return entry.is_open and can_as(actor, Permission.ESCALATE_RISK)
 
 
@@ -192,7 +192,7 @@ def _snapshot(entry: RiskEntry) -> dict[str, Any]:
     }
 
 
-def edit(actor: Any, entry_id: int, expected_version: int, data: EntryInput) -> RiskEntry:
+def edit(actor: Actor, entry_id: int, expected_version: int, data: EntryInput) -> RiskEntry:
     with write_transaction():
         entry = get_entry(entry_id)
         if not can_as(actor, Permission.EDIT_RISK, entry.work_stream_id):
@@ -254,7 +254,7 @@ def edit(actor: Any, entry_id: int, expected_version: int, data: EntryInput) -> 
     return entry
 
 
-def set_escalated(actor: Any, entry_id: int, expected_version: int, escalated: bool, comment: str) -> RiskEntry:
+def set_escalated(actor: Actor, entry_id: int, expected_version: int, escalated: bool, comment: str) -> RiskEntry:
     with write_transaction():
         require_as(actor, Permission.ESCALATE_RISK)
         entry = get_entry(entry_id)
@@ -290,7 +290,7 @@ def set_escalated(actor: Any, entry_id: int, expected_version: int, escalated: b
     return entry
 
 
-def add_comment(actor: Any, entry_id: int, body: str) -> RiskEntry:
+def add_comment(actor: Actor, entry_id: int, body: str) -> RiskEntry:
     with write_transaction():
         entry = get_entry(entry_id)
         if not (can_as(actor, Permission.ESCALATE_RISK) or can_as(actor, Permission.EDIT_RISK, entry.work_stream_id)):
@@ -312,7 +312,7 @@ def add_comment(actor: Any, entry_id: int, body: str) -> RiskEntry:
     return entry
 
 
-def set_warning_window(actor: Any, plan_id: int, days: int | None, reason: str) -> RefreshResult:
+def set_warning_window(actor: Actor, plan_id: int, days: int | None, reason: str) -> RefreshResult:
     """Change how close a deadline must be to pull an action in, then re-evaluate the plan."""
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)

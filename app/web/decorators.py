@@ -17,9 +17,9 @@ def permission_required(permission: Permission) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            require(current_user, permission)  # type: ignore[arg-type]
+            require(current_user, permission)
             return view(*args, **kwargs)
 
-        return login_required(wrapped)  # type: ignore[return-value]
+        return login_required(wrapped)
 
     return decorator

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, flash, jsonify, redirect, request, url_for
+from werkzeug.wrappers import Response as WResponse
 
 from app.extensions import login_manager
 from app.models import User
@@ -29,7 +30,7 @@ def _load_user(token: str) -> User | None:
     return accounts.load_session(token, touch=not passive)
 
 
-def _unauthorized() -> Response:
+def _unauthorized() -> WResponse:
     """htmx requests get HX-Redirect, so a login page is never swapped into a fragment."""
     if request.path.startswith("/api/"):
         response = jsonify(error="unauthenticated", message="Sign in to use the API")

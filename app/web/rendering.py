@@ -57,10 +57,10 @@ def attempt(form: FlaskForm, call: Callable[[], T]) -> T | None:
         return call()
     except ValidationFailed as error:
         apply_errors(form, error.errors)
-        form.refusal = error  # type: ignore[attr-defined]
+        form.refusal = error
     except ServiceError as error:
         form.form_errors.append(error.message)
-        form.refusal = error  # type: ignore[attr-defined]
+        form.refusal = error
     db.session.rollback()
     return None
 
@@ -78,7 +78,8 @@ def form_status(form: FlaskForm) -> int:
 
 def me() -> User:
     """The signed-in person as the model (not Flask-Login's proxy), for the services."""
-    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+    user: User = current_user._get_current_object()
+    return user
 
 
 def int_arg(value: object) -> int | None:

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 from flask import Response, request, stream_with_context
-from sqlalchemy import select
+from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
-from app.extensions import db
-from app.models import User
 from app.policy import Permission
-from app.services import audit, plan_read
+from app.services import accounts, audit, plan_read
 from app.services.errors import NotFound
 from app.web.audit_trail import bp
 from app.web.decorators import permission_required
@@ -16,7 +14,7 @@ from app.web.rendering import render
 
 @bp.get("/audit")
 @permission_required(Permission.VIEW_AUDIT)
-def trail() -> Response:
+def trail() -> WResponse:
     f = audit.AuditFilter.from_args(request.args)
     page = int(request.args["page"]) if request.args.get("page", "").isdigit() and int(request.args["page"]) > 0 else 1
     events, more = audit.trail(f, page=page)
@@ -24,7 +22,7 @@ def trail() -> Response:
         work_streams = plan_read.get_plan().work_streams
     except NotFound:
         work_streams = []
-    people = list(db.session.scalars(select(User).order_by(User.name)))
+    people = accounts.list_users()
     return render(
         "audit/trail.html",
         "audit/_results.html",

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from app.extensions import limiter
+from app.models import User
 from app.policy import Permission, can
 from app.services import accounts
 from app.web.auth import bp
@@ -42,7 +43,7 @@ def login() -> str | Response:
     return render_template("auth/login.html", form=form)
 
 
-def _home(user: object) -> str:
+def _home(user: User) -> str:
     """Committee members land on the page written for them; everyone else on the dashboard."""
     return url_for("committee.landing") if can(user, Permission.READ_AS_MEMBER) else url_for("plan.dashboard")
 

@@ -257,7 +257,9 @@ def import_plan() -> WResponse:
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.workbook.data
-        data = upload.read(MAX_IMPORT_BYTES + 1) if upload is not None and getattr(upload, "filename", "") else b""
+        data = (
+            upload.read(MAX_IMPORT_BYTES + 1) if upload is not None and bool(getattr(upload, "filename", "")) else b""
+        )
         if not data:
             form.workbook.errors = ["Choose an Excel workbook to import"]
         elif len(data) > MAX_IMPORT_BYTES:

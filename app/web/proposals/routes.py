@@ -39,7 +39,7 @@ EventForm = SimpleEventForm | ChallengeForm | RejectForm | ApproveForm | Respond
 def _evidence_input(form: ProposalForm | RespondForm) -> EvidenceInput:
     upload = form.evidence_file.data
     filename, data = "", b""
-    if upload is not None and getattr(upload, "filename", ""):
+    if upload is not None and bool(getattr(upload, "filename", "")):
         filename = upload.filename
         data = upload.read()
     return EvidenceInput(

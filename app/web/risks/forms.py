@@ -9,7 +9,8 @@ SCORES = [("", "Select")] + [(str(n), str(n)) for n in range(1, 6)]
 
 
 def _int_or_none(value: object) -> int | None:
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+    text = "" if value is None else str(value)
+    return int(text) if text.isdigit() else None
 
 
 class EntryForm(FlaskForm):
