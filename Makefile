@@ -6,7 +6,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-postgres install db demo vendor screenshots clean
+.PHONY: run test test-postgres lint format install db demo vendor screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,16 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The gate: lint, formatting and types, as .ci/run and the pre-commit hook run them.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 test-postgres: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -312,7 +312,7 @@ def heat_map(page: Any) -> dict[tuple[int, int], int]:
         """(rows) => rows.map((r) => [r.cells[0].innerText.replace(/\\D/g, ''),
                                        Array.from(r.cells).slice(1).map((c) => c.innerText.trim().split(/\\s/)[0])])"""
     )
-    return {(int(l), i + 1): int(n) for l, cells in rows for i, n in enumerate(cells)}
+    return {(int(label), i + 1): int(n) for label, cells in rows for i, n in enumerate(cells)}
 
 
 def crawl_read_only(page: Any, start: list[str], base_url: str, per_shape: int = 3) -> list[str]:
