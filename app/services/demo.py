@@ -58,30 +58,21 @@ def seed_demo(seed_day: date | None = None, *, history: bool = False) -> tuple[P
                     )
                 )
             for position, m in enumerate(seed["measures"], start=1):
-                db.session.add(
-                    PerformanceMeasure(
+                for checkpoint, target, status, narrative in (
+                    (6, m["target"], m["status_6"], m["narrative_6"]),
+                    (12, m["target_12"], m["status_12"], m["narrative_12"]),
+                ):
+                    measure = PerformanceMeasure(
                         work_stream=ws,
                         reference=m["reference"],
                         position=position,
                         description=m["description"],
-                        checkpoint=6,
-                        target=m["target"],
-                        status=m["status_6"],
-                        narrative=m["narrative_6"],
+                        checkpoint=checkpoint,
+                        target=target,
+                        status=status,
+                        narrative=narrative,
                     )
-                )
-                db.session.add(
-                    PerformanceMeasure(
-                        work_stream=ws,
-                        reference=m["reference"],
-                        position=position,
-                        description=m["description"],
-                        checkpoint=12,
-                        target=m["target_12"],
-                        status=m["status_12"],
-                        narrative=m["narrative_12"],
-                    )
-                )
+                    db.session.add(measure)
         db.session.flush()
         audit.record(
             SYSTEM,

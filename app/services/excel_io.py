@@ -31,13 +31,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from app.domain.status import STATUS_ORDER, Status, StatusCounts
 from app.extensions import db
 from app.models import Action, PerformanceMeasure, Plan, User, WorkStream
 from app.policy import Actor, Permission, require_as, roles_with
-from app.services import audit
+from app.services import audit, plan_read
 from app.services.errors import ValidationFailed
 from app.services.plan_read import get_plan
 from app.services.tx import write_transaction
@@ -205,19 +204,8 @@ def export_plan(plan_id: int) -> bytes:
     work_streams = list(
         db.session.scalars(select(WorkStream).where(WorkStream.plan_id == plan.id).order_by(WorkStream.number))
     )
-    actions = db.session.scalars(
-        select(Action)
-        .join(WorkStream, WorkStream.id == Action.work_stream_id)
-        .options(joinedload(Action.owner))
-        .where(WorkStream.plan_id == plan.id)
-        .order_by(WorkStream.number, Action.position, Action.id)
-    ).all()
-    measures = db.session.scalars(
-        select(PerformanceMeasure)
-        .join(WorkStream, WorkStream.id == PerformanceMeasure.work_stream_id)
-        .where(WorkStream.plan_id == plan.id)
-        .order_by(WorkStream.number, PerformanceMeasure.checkpoint, PerformanceMeasure.position, PerformanceMeasure.id)
-    ).all()
+    actions = plan_read.plan_actions(plan.id)
+    measures = plan_read.plan_measures(plan.id)
     actions_by_ws: dict[int, list[Action]] = {}
     for action in actions:
         actions_by_ws.setdefault(action.work_stream_id, []).append(action)

@@ -16,7 +16,7 @@ from app.domain.risk import Reason
 from app.domain.status import StatusCounts
 from app.extensions import db
 from app.formatting import format_date
-from app.models import Action, AuditEvent, Baseline, CommitteeMeeting, PerformanceMeasure, Plan, RiskEntry, WorkStream
+from app.models import Action, AuditEvent, Baseline, CommitteeMeeting, Plan, RiskEntry, WorkStream
 from app.policy import Actor, Permission, require_as
 from app.services import audit, plan_read
 from app.services.errors import NotFound, ServiceError, ValidationFailed
@@ -150,19 +150,8 @@ def snapshot(plan: Plan) -> dict[str, Any]:
     """The approved plan, its measures and its open risk register, as plain JSON."""
     summary = plan_read.plan_summary(plan)
     numbers = {w.work_stream.id: w.work_stream.number for w in summary.work_streams}
-    actions = db.session.scalars(
-        select(Action)
-        .join(WorkStream, WorkStream.id == Action.work_stream_id)
-        .options(joinedload(Action.owner))
-        .where(WorkStream.plan_id == plan.id)
-        .order_by(WorkStream.number, Action.position, Action.id)
-    ).all()
-    measures = db.session.scalars(
-        select(PerformanceMeasure)
-        .join(WorkStream, WorkStream.id == PerformanceMeasure.work_stream_id)
-        .where(WorkStream.plan_id == plan.id)
-        .order_by(WorkStream.number, PerformanceMeasure.checkpoint, PerformanceMeasure.position)
-    ).all()
+    actions = plan_read.plan_actions(plan.id)
+    measures = plan_read.plan_measures(plan.id)
     risks = db.session.scalars(
         select(RiskEntry)
         .options(joinedload(RiskEntry.action), joinedload(RiskEntry.owner))

@@ -54,6 +54,33 @@ def get_action(action_id: int) -> Action:
     return action
 
 
+def plan_actions(plan_id: int) -> list[Action]:
+    """Every action of the plan, retired ones too, in the plan's order, owners loaded."""
+    return list(
+        db.session.scalars(
+            select(Action)
+            .join(WorkStream, WorkStream.id == Action.work_stream_id)
+            .options(joinedload(Action.owner))
+            .where(WorkStream.plan_id == plan_id)
+            .order_by(WorkStream.number, Action.position, Action.id)
+        )
+    )
+
+
+def plan_measures(plan_id: int) -> list[PerformanceMeasure]:
+    """Every performance measure of the plan, 6-month ones first within each work stream."""
+    return list(
+        db.session.scalars(
+            select(PerformanceMeasure)
+            .join(WorkStream, WorkStream.id == PerformanceMeasure.work_stream_id)
+            .where(WorkStream.plan_id == plan_id)
+            .order_by(
+                WorkStream.number, PerformanceMeasure.checkpoint, PerformanceMeasure.position, PerformanceMeasure.id
+            )
+        )
+    )
+
+
 def get_measure(measure_id: int) -> PerformanceMeasure:
     measure = db.session.get(PerformanceMeasure, measure_id)
     if measure is None:

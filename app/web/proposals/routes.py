@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any
 
 from flask import flash, redirect, request, send_file, url_for
 from flask_login import login_required
@@ -33,7 +35,6 @@ from app.web.proposals.forms import (
 from app.web.rendering import attempt, form_status, int_arg, me, refusal, render, version_of
 
 ProposalForm = ActionProposalForm | MeasureProposalForm
-EventForm = SimpleEventForm | ChallengeForm | RejectForm | ApproveForm | RespondForm
 
 
 def _evidence_input(form: ProposalForm | RespondForm) -> EvidenceInput:
@@ -226,85 +227,41 @@ def edit(proposal_id: int) -> Response:
     )
 
 
-F = TypeVar("F", bound=EventForm)
+@dataclass(frozen=True)
+class Step:
+    """One workflow event as a page sends it: the form it posts, the service call, what to say when done."""
+
+    form: type[Any]
+    form_key: str
+    call: Callable[[User, int, int, Any], object]
+    done: str
 
 
-def _event(
-    proposal_id: int, form_class: type[F], form_key: str, call: Callable[[User, int, int, F], object], done: str
-) -> Response:
-    """One step of the workflow: the service decides; a refusal re-renders the proposal with the form kept."""
-    proposal = proposals.get_for(me(), proposal_id)
-    form = form_class()
-    if not form.validate():
-        return _show(proposal, 400, **{form_key: form, "error_form": form})
-    if attempt(form, lambda: call(me(), proposal_id, version_of(form.proposal_version.data), form)) is not None:
-        flash(done, "success")
-        return redirect(url_for("proposals.show", proposal_id=proposal_id), 303)
-    proposal = proposals.get_for(me(), proposal_id)
-    why = refusal(form)
-    if isinstance(why, TargetChanged) and isinstance(form, ApproveForm):
-        form.confirmed_target_version.data = why.target_version
-        return _show(proposal, 409, approve_form=form, error_form=form, differences=why.differences)
-    if isinstance(why, ValidationFailed):
-        return _show(proposal, 400, **{form_key: form, "error_form": form})
-    return _show(proposal, 409 if isinstance(why, Conflict) else 400, error_form=form)
-
-
-@bp.post("/proposals/<int:proposal_id>/submit")
-@login_required
-def submit(proposal_id: int) -> Response:
-    return _event(
-        proposal_id,
+STEPS: dict[str, Step] = {
+    "submit": Step(
         SimpleEventForm,
         "event_form",
         lambda who, pid, v, f: proposals.submit(who, pid, v),
-        done="Proposal submitted for approval",
-    )
-
-
-@bp.post("/proposals/<int:proposal_id>/withdraw")
-@login_required
-def withdraw(proposal_id: int) -> Response:
-    return _event(
-        proposal_id,
-        SimpleEventForm,
-        "event_form",
-        lambda who, pid, v, f: proposals.withdraw(who, pid, v),
-        done="Proposal withdrawn",
-    )
-
-
-@bp.post("/proposals/<int:proposal_id>/challenge")
-@login_required
-def challenge(proposal_id: int) -> Response:
-    return _event(
-        proposal_id,
+        "Proposal submitted for approval",
+    ),
+    "withdraw": Step(
+        SimpleEventForm, "event_form", lambda who, pid, v, f: proposals.withdraw(who, pid, v), "Proposal withdrawn"
+    ),
+    "challenge": Step(
         ChallengeForm,
         "challenge_form",
         lambda who, pid, v, f: proposals.challenge(
             who, pid, v, f.question.data or "", more_evidence=bool(f.more_evidence.data)
         ),
-        done="Challenge sent. The proposal is back with its author.",
-    )
-
-
-@bp.post("/proposals/<int:proposal_id>/reject")
-@login_required
-def reject(proposal_id: int) -> Response:
-    return _event(
-        proposal_id,
+        "Challenge sent. The proposal is back with its author.",
+    ),
+    "reject": Step(
         RejectForm,
         "reject_form",
         lambda who, pid, v, f: proposals.reject(who, pid, v, f.reason.data or ""),
-        done="Proposal rejected",
-    )
-
-
-@bp.post("/proposals/<int:proposal_id>/approve")
-@login_required
-def approve(proposal_id: int) -> Response:
-    return _event(
-        proposal_id,
+        "Proposal rejected",
+    ),
+    "approve": Step(
         ApproveForm,
         "approve_form",
         lambda who, pid, v, f: proposals.approve(
@@ -316,19 +273,42 @@ def approve(proposal_id: int) -> Response:
             if f.confirmed_target_version.data
             else None,
         ),
-        done="Proposal approved: the change has been applied to the plan",
-    )
-
-
-@bp.post("/proposals/<int:proposal_id>/respond")
-@login_required
-def respond(proposal_id: int) -> Response:
-    return _event(
-        proposal_id,
+        "Proposal approved: the change has been applied to the plan",
+    ),
+    "respond": Step(
         RespondForm,
         "respond_form",
         lambda who, pid, v, f: proposals.respond(who, pid, v, f.answer.data or "", _evidence_input(f)),
-        done="Answer sent. The proposal is back with the project manager.",
+        "Answer sent. The proposal is back with the project manager.",
+    ),
+}
+
+
+def _event(proposal_id: int, step: Step) -> Response:
+    """One step of the workflow: the service decides; a refusal re-renders the proposal with the form kept."""
+    proposal = proposals.get_for(me(), proposal_id)
+    form = step.form()
+    if not form.validate():
+        return _show(proposal, 400, **{step.form_key: form, "error_form": form})
+    if attempt(form, lambda: step.call(me(), proposal_id, version_of(form.proposal_version.data), form)) is not None:
+        flash(step.done, "success")
+        return redirect(url_for("proposals.show", proposal_id=proposal_id), 303)
+    proposal = proposals.get_for(me(), proposal_id)
+    why = refusal(form)
+    if isinstance(why, TargetChanged) and isinstance(form, ApproveForm):
+        form.confirmed_target_version.data = why.target_version
+        return _show(proposal, 409, approve_form=form, error_form=form, differences=why.differences)
+    if isinstance(why, ValidationFailed):
+        return _show(proposal, 400, **{step.form_key: form, "error_form": form})
+    return _show(proposal, 409 if isinstance(why, Conflict) else 400, error_form=form)
+
+
+for _name, _step in STEPS.items():  # POST /proposals/<id>/submit, …/approve: endpoints proposals.submit, …
+    bp.add_url_rule(
+        f"/proposals/<int:proposal_id>/{_name}",
+        _name,
+        login_required(partial(_event, step=_step)),
+        methods=["POST"],
     )
 
 
