@@ -87,8 +87,10 @@ def authenticate(email: str, password: str) -> User | None:
             user, "auth.login_failed", f"Failed sign-in for {user.name} ({why})", object_type="user", object_id=user.id
         )
         return None
-    if hasher().check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if hasher().check_needs_rehash(user.password_hash):  # stronger parameters since it was set
+        new_hash = hash_password(password)
+        with write_transaction():
+            user.password_hash = new_hash
     return user
 
 

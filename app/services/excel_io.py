@@ -36,7 +36,7 @@ from app.domain.status import STATUS_ORDER, Status, StatusCounts
 from app.extensions import db
 from app.models import Action, PerformanceMeasure, Plan, User, WorkStream
 from app.policy import Actor, Permission, require_as, roles_with
-from app.services import audit, plan_read
+from app.services import audit, plan_read, risks
 from app.services.errors import ValidationFailed
 from app.services.plan_read import get_plan
 from app.services.tx import write_transaction
@@ -1085,4 +1085,6 @@ def apply_import(actor: Actor, preview: ImportPreview, *, title_override: str | 
             plan_id=plan.id,
             after={**counts, "title": title, "start_date": preview.start_date.isoformat(), "source": "excel"},
         )
+        for action in plan_read.plan_actions(plan.id):  # STATIC or overdue on arrival: in the register at once
+            risks.reevaluate(action)
     return plan
