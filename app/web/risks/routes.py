@@ -177,7 +177,9 @@ def export_csv() -> Response:
 @bp.get("/risks.xlsx")
 @permission_required(Permission.VIEW_PLAN)
 def export_xlsx() -> Response:
-    response = make_response(risks.to_xlsx(_export_rows()))
+    closed = request.args.get("closed") == "1"
+    workbook = risks.to_xlsx(_export_rows(), plan=_plan(), closed=closed, f=risks.RegisterFilter.from_args(request.args))
+    response = make_response(workbook)
     response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response.headers["Content-Disposition"] = f'attachment; filename="risk-register-{today().isoformat()}.xlsx"'
     return response
