@@ -35,13 +35,18 @@ def risks_refresh(plan_id: int | None) -> None:
 
 
 @demo_cli.command("seed")
-@click.option("--history/--without-history", default=True,
-              help="Also play out the months since July: a presented meeting, approved changes, a waiting proposal.")
+@click.option(
+    "--history/--without-history",
+    default=True,
+    help="Also play out the months since July: a presented meeting, approved changes, a waiting proposal.",
+)
 def demo_seed(history: bool) -> None:
     """Load the demo plan and accounts. Does nothing if they are already there."""
     plan, created = demo.seed_demo(history=history)
     if created:
-        click.echo(f"Demo plan loaded: {plan.title} (plan {plan.id}). Sign in as pm@example.org with demo-password-2015.")
+        click.echo(
+            f"Demo plan loaded: {plan.title} (plan {plan.id}). Sign in as pm@example.org with demo-password-2015."
+        )
     else:
         click.echo(f"Demo plan already present: {plan.title} (plan {plan.id}). Nothing changed.")
 
@@ -69,8 +74,11 @@ ROLE_CHOICE = click.Choice([r.value for r in Role])
 @click.option("--role", type=ROLE_CHOICE, required=True)
 @click.option("--job-title", default="")
 @click.option("--work-stream", "work_streams", type=int, multiple=True, help="Work stream id (service managers only).")
-@click.option("--temporary", is_flag=True,
-              help="The password is for someone else: they must choose their own when they first sign in.")
+@click.option(
+    "--temporary",
+    is_flag=True,
+    help="The password is for someone else: they must choose their own when they first sign in.",
+)
 @click.password_option(help="Prompted for if not given.")
 def users_create(
     email: str, name: str, role: str, job_title: str, work_streams: tuple[int, ...], temporary: bool, password: str
@@ -79,8 +87,14 @@ def users_create(
     change it; give --temporary when creating an account for someone else)."""
     try:
         user = accounts.create_user(
-            SYSTEM, email=email, name=name, role=role, password=password, job_title=job_title,
-            work_stream_ids=work_streams, must_change_password=temporary,
+            SYSTEM,
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            job_title=job_title,
+            work_stream_ids=work_streams,
+            must_change_password=temporary,
         )
     except ValidationFailed as error:
         _fail(error)
@@ -108,7 +122,11 @@ def users_set_role(email: str, role: str) -> None:
     user = _user(email)
     try:
         accounts.update_user(
-            SYSTEM, user.id, name=user.name, job_title=user.job_title, role=role,
+            SYSTEM,
+            user.id,
+            name=user.name,
+            job_title=user.job_title,
+            role=role,
             work_stream_ids=[ws.id for ws in user.work_streams],
         )
     except ValidationFailed as error:

@@ -77,7 +77,12 @@ class StatusCounts:
         )
 
     def as_dict(self) -> dict[str, int]:
-        return {"total": self.total, "completed": self.completed, "in_progress": self.in_progress, "static": self.static}
+        return {
+            "total": self.total,
+            "completed": self.completed,
+            "in_progress": self.in_progress,
+            "static": self.static,
+        }
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str | Status, int]]) -> StatusCounts:

@@ -20,7 +20,9 @@ PASSIVE_ENDPOINTS = frozenset({"proposals.queue_count"})
 OPEN_BEFORE_PASSWORD_CHANGE = frozenset(
     {"auth.change_password", "auth.logout", "static", "plan.accessibility", "healthz"}
 )
-PASSWORD_CHANGE_NEEDED = "Choose a new password before you continue: the one you signed in with was set by an administrator."
+PASSWORD_CHANGE_NEEDED = (
+    "Choose a new password before you continue: the one you signed in with was set by an administrator."
+)
 
 
 def register_login(app: Flask) -> None:

@@ -6,22 +6,23 @@ Create Date: 2026-12-01 13:20:00.000000
 
 Accounts that exist already are not flagged: nobody can tell now who chose their password.
 """
+
 from alembic import op
 import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005'
-down_revision = '0004'
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default='0', nullable=False))
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("must_change_password", sa.Boolean(), server_default="0", nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('must_change_password')
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("must_change_password")

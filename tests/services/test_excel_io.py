@@ -27,12 +27,24 @@ EMAILS = {f"{k}@example.org" for k in ("admin", "pm", "smt", "committee", "sm1",
 
 def _actions(plan_id: int) -> list[tuple[Any, ...]]:
     rows = db.session.scalars(
-        select(Action).join(WorkStream).where(WorkStream.plan_id == plan_id).order_by(WorkStream.number, Action.position)
+        select(Action)
+        .join(WorkStream)
+        .where(WorkStream.plan_id == plan_id)
+        .order_by(WorkStream.number, Action.position)
     )
     return [
         (
-            a.work_stream.number, a.position, a.reference, a.title, a.measures_and_milestones, a.key_targets,
-            a.progress, a.status, a.owner.email if a.owner else None, a.deadline, a.retired_on,
+            a.work_stream.number,
+            a.position,
+            a.reference,
+            a.title,
+            a.measures_and_milestones,
+            a.key_targets,
+            a.progress,
+            a.status,
+            a.owner.email if a.owner else None,
+            a.deadline,
+            a.retired_on,
         )
         for a in rows
     ]
@@ -54,7 +66,9 @@ def _measures(plan_id: int) -> list[tuple[Any, ...]]:
 def _work_streams(plan_id: int) -> list[tuple[int, str]]:
     return [
         (ws.number, ws.title)
-        for ws in db.session.scalars(select(WorkStream).where(WorkStream.plan_id == plan_id).order_by(WorkStream.number))
+        for ws in db.session.scalars(
+            select(WorkStream).where(WorkStream.plan_id == plan_id).order_by(WorkStream.number)
+        )
     ]
 
 
@@ -70,6 +84,7 @@ def _user(demo: dict[str, Any], key: str) -> User:
 
 # --- the round trip -------------------------------------------------------------------------------------
 
+
 def test_exported_plan_imports_back_with_nothing_lost(app: Flask, demo: dict[str, Any]) -> None:
     with app.app_context():
         plan_id = demo["plan_id"]
@@ -77,22 +92,36 @@ def test_exported_plan_imports_back_with_nothing_lost(app: Flask, demo: dict[str
         assert original is not None
         preview = preview_import(export_plan(plan_id))
         assert preview.problems == []
-        assert preview.counts == {"work_streams": 7, "actions": 52, "retired_actions": preview.counts["retired_actions"], "measures": 114}
+        assert preview.counts == {
+            "work_streams": 7,
+            "actions": 52,
+            "retired_actions": preview.counts["retired_actions"],
+            "measures": 114,
+        }
         assert preview.counts["retired_actions"] > 0
-        assert (preview.action_counts.completed, preview.action_counts.in_progress, preview.action_counts.static) == (25, 27, 0)
+        assert (preview.action_counts.completed, preview.action_counts.in_progress, preview.action_counts.static) == (
+            25,
+            27,
+            0,
+        )
 
         imported = apply_import(_user(demo, "pm"), preview, title_override="Imported plan")
 
         assert imported.title == "Imported plan"
         assert imported.is_current is False
         assert original.is_current is True
-        assert (imported.start_date, imported.reporting_checkpoint) == (original.start_date, original.reporting_checkpoint)
+        assert (imported.start_date, imported.reporting_checkpoint) == (
+            original.start_date,
+            original.reporting_checkpoint,
+        )
         assert _work_streams(imported.id) == _work_streams(plan_id)
         assert len(_actions(plan_id)) == 52
         assert _actions(imported.id) == _actions(plan_id)
         assert len(_measures(plan_id)) == 114
         assert _measures(imported.id) == _measures(plan_id)
-        assert all(not ws.managers for ws in db.session.scalars(select(WorkStream).where(WorkStream.plan_id == imported.id)))
+        assert all(
+            not ws.managers for ws in db.session.scalars(select(WorkStream).where(WorkStream.plan_id == imported.id))
+        )
 
 
 def test_the_import_is_audited_with_its_counts(app: Flask, demo: dict[str, Any]) -> None:
@@ -200,7 +229,9 @@ def test_text_that_looks_like_a_formula_stays_text_both_ways(app: Flask, demo: d
         assert preview.problems == []
         first = preview.work_streams[0].actions[0]
         assert (first.progress, first.key_targets, first.measures_and_milestones, first.title) == (
-            HOSTILE_TEXTS["progress"], HOSTILE_TEXTS["key_targets"], HOSTILE_TEXTS["measures_and_milestones"],
+            HOSTILE_TEXTS["progress"],
+            HOSTILE_TEXTS["key_targets"],
+            HOSTILE_TEXTS["measures_and_milestones"],
             HOSTILE_TEXTS["title"],
         )
         plan = apply_import(_user(demo, "pm"), preview, title_override="Hostile copy")
@@ -212,6 +243,7 @@ def test_openpyxl_reads_xml_through_defusedxml() -> None:
 
 
 # --- who may import -------------------------------------------------------------------------------------
+
 
 def test_committee_member_cannot_import_a_plan(app: Flask, demo: dict[str, Any]) -> None:
     with app.app_context():
@@ -269,6 +301,7 @@ def test_known_emails_can_be_a_set_or_a_function_without_a_database(app: Flask, 
 
 # --- bad workbooks --------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def exported(app: Flask, demo: dict[str, Any]) -> bytes:
     with app.app_context():
@@ -319,9 +352,7 @@ def _rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
 def _macro_workbook(data: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         types = archive.read("[Content_Types].xml")
-    types = types.replace(
-        excel_io.XLSX_MAIN.encode(), b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-    )
+    types = types.replace(excel_io.XLSX_MAIN.encode(), b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
     return _rezip(data, {"[Content_Types].xml": types, "xl/vbaProject.bin": b"\x00" * 64})
 
 
@@ -388,10 +419,17 @@ BAD_WORKBOOKS: dict[str, tuple[Callable[[bytes], bytes], str, str | None, int | 
     "a CSV renamed .xlsx": (lambda _: _csv(), "not an Excel workbook", "", None, None),
     "a zip that is not a workbook": (lambda _: _zip({"notes.txt": b"hello"}), "not an Excel workbook", "", None, None),
     "a Word document": (
-        lambda _: _zip({"[Content_Types].xml": b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                        b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
-                        b'officedocument.wordprocessingml.document.main+xml"/></Types>'}),
-        "not an Excel workbook", "", None, None,
+        lambda _: _zip(
+            {
+                "[Content_Types].xml": b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+                b'officedocument.wordprocessingml.document.main+xml"/></Types>'
+            }
+        ),
+        "not an Excel workbook",
+        "",
+        None,
+        None,
     ),
     "an old .xls file": (lambda _: excel_io.OLE_MAGIC + b"\x00" * 512, "older Excel file", "", None, None),
     "macros": (_macro_workbook, "macros", "", None, None),
@@ -399,76 +437,139 @@ BAD_WORKBOOKS: dict[str, tuple[Callable[[bytes], bytes], str, str | None, int | 
     "an XML entity bomb": (_entity_bomb, "could not be read", "", None, None),
     "a missing column": (lambda d: _edit(d, _drop_column("G")), "“Owner” is missing", "WS1", 2, None),
     "a wrong column": (
-        lambda d: _edit(d, _set("D2", "Targets (key)")), "“Targets (key)” is not a column", "WS1", 2, "D",
+        lambda d: _edit(d, _set("D2", "Targets (key)")),
+        "“Targets (key)” is not a column",
+        "WS1",
+        2,
+        "D",
     ),
     "an unknown status": (
-        lambda d: _edit(d, _set("F4", "DONE")), "“DONE” is not a status. Use COMPLETED, IN PROGRESS or STATIC",
-        "WS1", 4, "F",
+        lambda d: _edit(d, _set("F4", "DONE")),
+        "“DONE” is not a status. Use COMPLETED, IN PROGRESS or STATIC",
+        "WS1",
+        4,
+        "F",
     ),
     "a duplicate reference": (
-        lambda d: _edit(d, _duplicate_reference), "used twice in this work stream (rows 3 and 4)",
-        "WS1", 4, "A",
+        lambda d: _edit(d, _duplicate_reference),
+        "used twice in this work stream (rows 3 and 4)",
+        "WS1",
+        4,
+        "A",
     ),
     "a formula": (lambda d: _edit(d, _set("C5", "=1+1")), "formula (=1+1)", "WS1", 5, "C"),
     "a formula on the Plan sheet": (lambda d: _edit(d, _set("B1", "=A1", "Plan")), "formula", "Plan", 1, "B"),
     "a deadline that is not a date": (
-        lambda d: _edit(d, _set("I6", "next spring")), "“next spring” in Deadline is not a date",
-        "WS1", 6, "I",
+        lambda d: _edit(d, _set("I6", "next spring")),
+        "“next spring” in Deadline is not a date",
+        "WS1",
+        6,
+        "I",
     ),
     "a deadline that is a number": (
-        lambda d: _edit(d, _number_in_date_column), "holds the number 42, not a date", "WS1", 6, "I",
+        lambda d: _edit(d, _number_in_date_column),
+        "holds the number 42, not a date",
+        "WS1",
+        6,
+        "I",
     ),
     "an impossible date": (
-        lambda d: _edit(d, _set("J3", "31/02/2016")), "not a date", "WS1", 3, "J",
+        lambda d: _edit(d, _set("J3", "31/02/2016")),
+        "not a date",
+        "WS1",
+        3,
+        "J",
     ),
     "an empty reference": (
-        lambda d: _edit(d, _clear("A7")), "Reference is empty", "WS1", 7, "A",
+        lambda d: _edit(d, _clear("A7")),
+        "Reference is empty",
+        "WS1",
+        7,
+        "A",
     ),
     "an empty title": (lambda d: _edit(d, _clear("B7")), "Title is empty", "WS1", 7, "B"),
     "an empty status": (lambda d: _edit(d, _clear("F7")), "Status is empty", "WS1", 7, "F"),
     "an unknown owner": (
-        lambda d: _edit(d, _set("H3", "stranger@example.com")), "No active service manager, project manager or senior manager has the e-mail address “stranger@example.com”",
-        "WS1", 3, "H",
+        lambda d: _edit(d, _set("H3", "stranger@example.com")),
+        "No active service manager, project manager or senior manager has the e-mail address “stranger@example.com”",
+        "WS1",
+        3,
+        "H",
     ),
     "an owner's name that is not the account's": (
-        lambda d: _edit(d, _set("G3", "Tom Adeyemi")), "“Tom Adeyemi” is not the name of the account with the e-mail address",
-        "WS1", 3, "G",
+        lambda d: _edit(d, _set("G3", "Tom Adeyemi")),
+        "“Tom Adeyemi” is not the name of the account with the e-mail address",
+        "WS1",
+        3,
+        "G",
     ),
     "an owner by a name nobody has": (
         lambda d: _edit(d, _clear("H3"), _set("G3", "Nobody Known")),
-        "No active service manager, project manager or senior manager is called “Nobody Known”", "WS1", 3, "G",
+        "No active service manager, project manager or senior manager is called “Nobody Known”",
+        "WS1",
+        3,
+        "G",
     ),
     "a title that is not the Plan sheet's": (
-        lambda d: _edit(d, _set("A1", "Work stream i: Workforce")), "is not the title of work stream 1 on the “Plan” sheet",
-        "WS1", 1, "A",
+        lambda d: _edit(d, _set("A1", "Work stream i: Workforce")),
+        "is not the title of work stream 1 on the “Plan” sheet",
+        "WS1",
+        1,
+        "A",
     ),
     "a title of another work stream": (
-        lambda d: _edit(d, _set("A1", "Work stream ii: Workforce Development")), "names work stream ii",
-        "WS1", 1, "A",
+        lambda d: _edit(d, _set("A1", "Work stream ii: Workforce Development")),
+        "names work stream ii",
+        "WS1",
+        1,
+        "A",
     ),
     "a value beside the title": (
-        lambda d: _edit(d, _set("C1", "draft")), "Only the work stream's title belongs in row 1", "WS1", 1, "C",
+        lambda d: _edit(d, _set("C1", "draft")),
+        "Only the work stream's title belongs in row 1",
+        "WS1",
+        1,
+        "C",
     ),
     "a huge sheet": (lambda d: _edit(d, _huge_sheet), "more than 2,000 rows", "WS1", None, None),
     "too many sheets": (lambda d: _edit(d, _many_sheets), "the limit is 50", "", None, None),
     "no Plan sheet": (lambda d: _edit(d, _remove_sheet("Plan")), "no “Plan” sheet", "", None, None),
     "no Measures sheet": (lambda d: _edit(d, _remove_sheet("Measures")), "no “Measures” sheet", "", None, None),
     "an unknown sheet": (
-        lambda d: _edit(d, lambda wb: wb.create_sheet("Notes")), "“Notes” is not a sheet this import knows", "Notes", None, None,
+        lambda d: _edit(d, lambda wb: wb.create_sheet("Notes")),
+        "“Notes” is not a sheet this import knows",
+        "Notes",
+        None,
+        None,
     ),
     "a measure at 9 months": (lambda d: _edit(d, _set("C2", 9, "Measures")), "must be 6 or 12", "Measures", 2, "C"),
     "a measure in an unknown work stream": (
-        lambda d: _edit(d, _set("A2", 12, "Measures")), "Work stream 12 is not in the list", "Measures", 2, "A",
+        lambda d: _edit(d, _set("A2", 12, "Measures")),
+        "Work stream 12 is not in the list",
+        "Measures",
+        2,
+        "A",
     ),
     "a value in a column without a heading": (
-        lambda d: _edit(d, _set("K4", "stray note")), "no heading", "WS1", 4, "K",
+        lambda d: _edit(d, _set("K4", "stray note")),
+        "no heading",
+        "WS1",
+        4,
+        "K",
     ),
     "a reference stored as a number": (
-        lambda d: _edit(d, _set("A3", 1.1)), "stored as a number", "WS1", 3, "A",
+        lambda d: _edit(d, _set("A3", 1.1)),
+        "stored as a number",
+        "WS1",
+        3,
+        "A",
     ),
     "an in-progress action that is retired": (
-        lambda d: _edit(d, _set("J5", date(2015, 6, 1))), "Only COMPLETED actions can be retired",
-        "WS1", 5, "J",
+        lambda d: _edit(d, _set("J5", date(2015, 6, 1))),
+        "Only COMPLETED actions can be retired",
+        "WS1",
+        5,
+        "J",
     ),
 }
 
@@ -500,7 +601,9 @@ def test_problems_read_as_plain_english_with_their_place(app: Flask, demo: dict[
     ]
 
 
-def test_many_bad_rows_stop_after_a_readable_number_of_problems(app: Flask, demo: dict[str, Any], exported: bytes) -> None:
+def test_many_bad_rows_stop_after_a_readable_number_of_problems(
+    app: Flask, demo: dict[str, Any], exported: bytes
+) -> None:
     def bad_statuses(wb: Workbook) -> None:
         sheet = _ws1(wb)
         for row in range(3, 1500):
@@ -514,7 +617,9 @@ def test_many_bad_rows_stop_after_a_readable_number_of_problems(app: Flask, demo
     assert "Reading stopped" in preview.problems[-1].message
 
 
-def test_text_dates_and_columns_in_another_order_are_accepted(app: Flask, demo: dict[str, Any], exported: bytes) -> None:
+def test_text_dates_and_columns_in_another_order_are_accepted(
+    app: Flask, demo: dict[str, Any], exported: bytes
+) -> None:
     def reorder(wb: Workbook) -> None:
         sheet = _ws1(wb)
         for row in sheet.iter_rows():
@@ -528,6 +633,7 @@ def test_text_dates_and_columns_in_another_order_are_accepted(app: Flask, demo: 
 
 
 # --- owners by name, and workbooks in the older layout --------------------------------------------------
+
 
 def _without_owner_emails(wb: Workbook) -> None:
     for name in wb.sheetnames:
@@ -565,10 +671,19 @@ def test_a_workbook_in_the_older_layout_still_imports(app: Flask, demo: dict[str
         assert _actions(plan.id) == _actions(demo["plan_id"])
 
 
-def test_two_people_with_the_same_name_need_the_e_mail_address(app: Flask, demo: dict[str, Any], exported: bytes) -> None:
+def test_two_people_with_the_same_name_need_the_e_mail_address(
+    app: Flask, demo: dict[str, Any], exported: bytes
+) -> None:
     twins = {"sm1@example.org": "Sarah Whitfield", "sarah.w@example.org": "Sarah  Whitfield"}
-    others = {e: n for e, n in [("sm2@example.org", "Tom Adeyemi"), ("sm3@example.org", "Rachel Dunmore"),
-                                ("pm@example.org", "Helen Marsh"), ("smt@example.org", "David Okafor")]}
+    others = {
+        e: n
+        for e, n in [
+            ("sm2@example.org", "Tom Adeyemi"),
+            ("sm3@example.org", "Rachel Dunmore"),
+            ("pm@example.org", "Helen Marsh"),
+            ("smt@example.org", "David Okafor"),
+        ]
+    }
     data = _edit(exported, _without_owner_emails)
     with app.app_context():
         assert preview_import(exported, known_emails={**twins, **others}).problems == []

@@ -31,7 +31,9 @@ def test_the_contact_and_dates_come_from_the_settings(
     monkeypatch.setenv("ACCESSIBILITY_LAST_TESTED", "2027-01-29")
     page = _statement(migrated_database, tmp_path)
     assert page.count("contact the Business Support Team, Children&#39;s Services:") == 2
-    assert page.count('<a class="govuk-link" href="mailto:access.sip@council.gov.uk">access.sip@council.gov.uk</a>') == 2
+    assert (
+        page.count('<a class="govuk-link" href="mailto:access.sip@council.gov.uk">access.sip@council.gov.uk</a>') == 2
+    )
     assert page.count("call 01632 960 123") == 2
     assert "This statement was prepared on 4 January 2027. It was last reviewed on 3 February 2027." in page
     assert "This website was last tested on 29 January 2027" in page
@@ -53,12 +55,15 @@ def test_the_demo_has_a_made_up_contact_and_the_phone_is_left_out_when_not_set(
 
 def test_the_known_gaps_are_listed(migrated_database: str, tmp_path: Path) -> None:
     page = _statement(migrated_database, tmp_path)
-    for gap in ["your session ends after 60 minutes without activity, with no warning",
-                "the status table on the committee members' page is cut off",
-                "the action plan tables and the tables of changes are kept to a narrow column",
-                "a removed word and an added word can run together",
-                "the same name, “Menu”",
-                "do not say the file's type or size",
-                "in the Word version without alternative text",
-                "2.2.1 (timing adjustable)", "1.4.10 (reflow)"]:
+    for gap in [
+        "your session ends after 60 minutes without activity, with no warning",
+        "the status table on the committee members' page is cut off",
+        "the action plan tables and the tables of changes are kept to a narrow column",
+        "a removed word and an added word can run together",
+        "the same name, “Menu”",
+        "do not say the file's type or size",
+        "in the Word version without alternative text",
+        "2.2.1 (timing adjustable)",
+        "1.4.10 (reflow)",
+    ]:
         assert gap in page, gap

@@ -68,8 +68,18 @@ def test_nothing_else_is_reachable_before_the_change(app: Flask, login: Any, dem
     sm1 = _signed_in(app, "sm1@example.org")
     ws1, action = demo["work_streams"][1], demo["actions"]["1.4"]
 
-    for path in ["/", "/actions?status=COMPLETED", f"/work-streams/{ws1}", f"/actions/{action}", "/risks",
-                 "/risks.xlsx", "/glossary", "/notifications", "/audit", "/no-such-page"]:
+    for path in [
+        "/",
+        "/actions?status=COMPLETED",
+        f"/work-streams/{ws1}",
+        f"/actions/{action}",
+        "/risks",
+        "/risks.xlsx",
+        "/glossary",
+        "/notifications",
+        "/audit",
+        "/no-such-page",
+    ]:
         response = sm1.get(path)
         assert response.status_code == 302, path
         assert response.headers["Location"].startswith(CHANGE_PAGE), path
@@ -78,14 +88,17 @@ def test_nothing_else_is_reachable_before_the_change(app: Flask, login: Any, dem
     token = sm1.csrf_token(CHANGE_PAGE)
     proposed = sm1.post(
         f"/actions/{action}/propose",
-        data={"csrf_token": token, "progress": "Not yet", "save_draft": "1"}, content_type="multipart/form-data",
+        data={"csrf_token": token, "progress": "Not yet", "save_draft": "1"},
+        content_type="multipart/form-data",
     )
     assert proposed.status_code == 302 and proposed.headers["Location"] == CHANGE_PAGE
     with app.app_context():
         assert db.session.query(Proposal).filter_by(author_id=demo["users"]["sm1"]).count() == 0
 
-    htmx = sm1.get(f"/work-streams/{ws1}?status=COMPLETED",
-                   headers={"HX-Request": "true", "HX-Current-URL": f"http://localhost/work-streams/{ws1}"})
+    htmx = sm1.get(
+        f"/work-streams/{ws1}?status=COMPLETED",
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://localhost/work-streams/{ws1}"},
+    )
     assert htmx.status_code == 204
     assert htmx.headers["HX-Redirect"] == CHANGE_PAGE
     assert htmx.get_data(as_text=True) == ""
@@ -132,11 +145,15 @@ def test_after_changing_it_everything_works(app: Flask, login: Any, demo: dict[s
         events = db.session.query(AuditEvent).filter_by(kind="user.password_changed").order_by(AuditEvent.id).all()
         reset, own = events[-2], events[-1]
         assert (reset.actor_id, reset.before, reset.after) == (
-            demo["users"]["admin"], {"must_change_password": False}, {"must_change_password": True}
+            demo["users"]["admin"],
+            {"must_change_password": False},
+            {"must_change_password": True},
         )
         assert "must choose their own" in reset.summary
         assert (own.actor_id, own.before, own.after) == (
-            demo["users"]["sm1"], {"must_change_password": True}, {"must_change_password": False}
+            demo["users"]["sm1"],
+            {"must_change_password": True},
+            {"must_change_password": False},
         )
 
 
@@ -174,12 +191,37 @@ def test_the_demo_accounts_are_not_asked_to_change_their_password(app: Flask, lo
 def test_command_line_passwords(app: Flask, demo: dict[str, Any]) -> None:
     """The first administrator types their own; a reset, or an account made --temporary, must be changed."""
     runner = app.test_cli_runner()
-    own = runner.invoke(args=["users", "create", "--email", "it@council.gov.uk", "--name", "Head of IT",
-                              "--role", "administrator", "--password", FIRST])
+    own = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "it@council.gov.uk",
+            "--name",
+            "Head of IT",
+            "--role",
+            "administrator",
+            "--password",
+            FIRST,
+        ]
+    )
     assert own.exit_code == 0, own.output
     assert not _flagged(app, "it@council.gov.uk")
-    temporary = runner.invoke(args=["users", "create", "--email", "new@council.gov.uk", "--name", "New Starter",
-                                    "--role", "committee_member", "--temporary", "--password", FIRST])
+    temporary = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "new@council.gov.uk",
+            "--name",
+            "New Starter",
+            "--role",
+            "committee_member",
+            "--temporary",
+            "--password",
+            FIRST,
+        ]
+    )
     assert temporary.exit_code == 0 and "must choose their own password" in temporary.output
     assert _flagged(app, "new@council.gov.uk")
     reset = runner.invoke(args=["users", "set-password", "sm2@example.org", "--password", FIRST])
