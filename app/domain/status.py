@@ -86,7 +86,7 @@ class StatusCounts:
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str | Status, int]]) -> StatusCounts:
-        values = {s: 0 for s in Status}
+        values = dict.fromkeys(Status, 0)
         for status, n in pairs:
             values[Status(status)] += n
         return cls(values[Status.COMPLETED], values[Status.IN_PROGRESS], values[Status.STATIC])

@@ -13,8 +13,8 @@ from sqlalchemy.orm import joinedload
 from app.clock import today, utcnow
 from app.domain.changes import APPROVED_CHANGE_KINDS, StatusEvent, compare_snapshots, counts_at, month_ends
 from app.domain.status import StatusCounts
-from app.formatting import format_date
 from app.extensions import db
+from app.formatting import format_date
 from app.models import Action, AuditEvent, Baseline, CommitteeMeeting, PerformanceMeasure, Plan, RiskEntry, WorkStream
 from app.policy import Permission, require_as
 from app.services import audit, plan_read

@@ -20,7 +20,6 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import today, utcnow
-from app.formatting import format_date
 from app.domain import evidence as evidence_rules
 from app.domain.proposals import (
     FINAL_STATES,
@@ -29,22 +28,22 @@ from app.domain.proposals import (
     OPEN_STATES,
     Event,
     NotYourTurn,
-    check_party,
     State,
     TransitionRefused,
     available_events,
+    check_party,
     field_labels,
     next_state,
 )
 from app.domain.status import Status
 from app.extensions import db
-from app.models import Action, Evidence, PerformanceMeasure, Proposal, ProposalMessage, User
-from app.policy import Permission, PermissionDenied, Role, can, can_view_proposal, is_reviewer
+from app.formatting import format_date
+from app.models import Action, Evidence, PerformanceMeasure, Proposal, ProposalMessage
+from app.policy import Permission, PermissionDenied, can, can_view_proposal, is_reviewer
 from app.services import audit, notifications, risks
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.evidence_store import store
 from app.services.tx import write_transaction
-
 
 # --- inputs ---------------------------------------------------------------------------------------------
 

@@ -405,7 +405,7 @@ def open_counts(plan_id: int) -> dict[int | None, int]:
         .where(RiskEntry.plan_id == plan_id, RiskEntry.closed_on.is_(None))
         .group_by(RiskEntry.work_stream_id)
     ).all()
-    counts: dict[int | None, int] = {ws: n for ws, n in rows}
+    counts: dict[int | None, int] = dict(rows)
     counts[None] = sum(n for _, n in rows)
     return counts
 

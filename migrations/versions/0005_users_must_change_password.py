@@ -7,9 +7,8 @@ Create Date: 2026-12-01 13:20:00.000000
 Accounts that exist already are not flagged: nobody can tell now who chose their password.
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0005"

@@ -320,8 +320,9 @@ def crawl_read_only(page: Any, start: list[str], base_url: str, per_shape: int =
     `per_shape` pages per URL shape such as /actions/N), asserting that none offers a control that
     changes anything: no form that posts except Sign out, no htmx verb that writes, no file input,
     textarea or editable content. Returns the paths visited; downloads (reports) are not pages."""
-    from playwright.sync_api import Error as PlaywrightError
     from urllib.parse import urlsplit
+
+    from playwright.sync_api import Error as PlaywrightError
 
     queue, seen, shapes, visited = list(start), set(), {}, []
     while queue:

@@ -25,8 +25,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import docx
 import openpyxl
-from openpyxl.utils import get_column_letter
 import pytest
+from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 
 from tests.browser.helpers import (

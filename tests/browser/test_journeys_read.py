@@ -12,8 +12,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.helpers import (
     action_references,
-    follow,
     focused,
+    follow,
     sign_in,
     sign_in_with_keyboard,
     tab_to,
@@ -166,7 +166,7 @@ def test_expired_session_during_htmx_request_goes_to_login_and_back(new_context:
     context = new_context()
     page = context.new_page()
     sign_in(page, "sm1")
-    path = open_work_stream(page, "i")
+    open_work_stream(page, "i")
     page.get_by_label("Status", exact=True).select_option(label="COMPLETED")
     page.wait_for_url(re.compile(r"status=COMPLETED"))
     page.locator(".app-results__count", has_text="matching the filters").wait_for()

@@ -676,13 +676,10 @@ def test_two_people_with_the_same_name_need_the_e_mail_address(
 ) -> None:
     twins = {"sm1@example.org": "Sarah Whitfield", "sarah.w@example.org": "Sarah  Whitfield"}
     others = {
-        e: n
-        for e, n in [
-            ("sm2@example.org", "Tom Adeyemi"),
-            ("sm3@example.org", "Rachel Dunmore"),
-            ("pm@example.org", "Helen Marsh"),
-            ("smt@example.org", "David Okafor"),
-        ]
+        "sm2@example.org": "Tom Adeyemi",
+        "sm3@example.org": "Rachel Dunmore",
+        "pm@example.org": "Helen Marsh",
+        "smt@example.org": "David Okafor",
     }
     data = _edit(exported, _without_owner_emails)
     with app.app_context():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import threading
 from datetime import timedelta
 from typing import Any

@@ -265,15 +265,15 @@ def test_brute_force_agrees_after_a_run_of_changes_on_the_demo(ctx: Any, demo: d
 
 
 def entry_input(**overrides: Any) -> risks.EntryInput:
-    values = dict(
-        likelihood=4,
-        impact=4,
-        mitigations="Agency cover agreed",
-        remedial_actions="Recruit two posts",
-        next_review_on=today() + timedelta(days=14),
-        owner_id=None,
-        reason="Clinic on Monday",
-    )
+    values = {
+        "likelihood": 4,
+        "impact": 4,
+        "mitigations": "Agency cover agreed",
+        "remedial_actions": "Recruit two posts",
+        "next_review_on": today() + timedelta(days=14),
+        "owner_id": None,
+        "reason": "Clinic on Monday",
+    }
     values.update(overrides)
     return risks.EntryInput(**values)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 
 from app.extensions import db
-from app.models import Baseline, CommitteeMeeting, Plan
+from app.models import Baseline, Plan
 from tests.web.test_workflow import act, proposal_id, propose
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

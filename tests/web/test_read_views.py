@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from app.extensions import db
-from app.models import Action, WorkStream
+from app.models import Action
 
 
 def text_of(html: str) -> str:

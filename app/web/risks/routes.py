@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response as WResponse
 from app.clock import today
 from app.domain.risk import REASON_ORDER, band
 from app.extensions import db
-
 from app.policy import Permission
 from app.services import plan_editor, plan_read, risks
 from app.services.errors import Conflict, ServiceError, ValidationFailed
