@@ -75,11 +75,17 @@ ROLE_CHOICE = click.Choice([r.value for r in Role])
 @click.option("--role", type=ROLE_CHOICE, required=True)
 @click.option("--job-title", default="")
 @click.option("--work-stream", "work_streams", type=int, multiple=True, help="Work stream id (service managers only).")
+@click.option(
+    "--temporary",
+    is_flag=True,
+    help="The password is for someone else: they must choose their own when they first sign in.",
+)
 @click.password_option(help="Prompted for if not given.")
 def users_create(
-    email: str, name: str, role: str, job_title: str, work_streams: tuple[int, ...], password: str
+    email: str, name: str, role: str, job_title: str, work_streams: tuple[int, ...], temporary: bool, password: str
 ) -> None:
-    """Create an account, such as the first administrator."""
+    """Create an account, such as the first administrator (who types their own password, so is not asked to
+    change it; give --temporary when creating an account for someone else)."""
     try:
         user = accounts.create_user(
             SYSTEM,
@@ -89,11 +95,13 @@ def users_create(
             password=password,
             job_title=job_title,
             work_stream_ids=work_streams,
+            must_change_password=temporary,
         )
     except ValidationFailed as error:
         _fail(error)
     else:
-        click.echo(f"Created {user.email} as {user.role_label}.")
+        then = " They must choose their own password when they first sign in." if temporary else ""
+        click.echo(f"Created {user.email} as {user.role_label}.{then}")
 
 
 @users_cli.command("list")
@@ -102,6 +110,8 @@ def users_list() -> None:
     for user in accounts.list_users():
         streams = ",".join(str(ws.number) for ws in user.work_streams)
         state = "active" if user.active else "deactivated"
+        if user.must_change_password:
+            state += ", must change password"
         click.echo(f"{user.id}\t{user.email}\t{user.name}\t{user.role}\t{state}\t{streams}")
 
 
@@ -164,10 +174,10 @@ def users_reactivate(email: str) -> None:
 @click.argument("email")
 @click.password_option()
 def users_set_password(email: str, password: str) -> None:
-    """Set a new password and end every session of that person."""
+    """Set a new password and end every session of that person, who must choose their own when they next sign in."""
     user = _user(email)
     try:
         accounts.set_password(SYSTEM, user.id, password)
     except ValidationFailed as error:
         _fail(error)
-    click.echo(f"Password of {user.email} changed.")
+    click.echo(f"Password of {user.email} changed. They must choose their own when they next sign in.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - deliberately public, refused in production
@@ -24,6 +25,52 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _date(name: str, default: str) -> date:
+    value = os.environ.get(name, "").strip() or default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a date written like 2026-12-01, not {value!r}") from None
+
+
+# The accessibility statement's contact and dates. The demo's are made up (example.org, a phone number
+# Ofcom keeps for drama), so production must give its own contact e-mail address.
+DEMO_ACCESSIBILITY_EMAIL = "improvement-plan@example.org"
+ACCESSIBILITY_DEFAULTS = {
+    "ACCESSIBILITY_CONTACT_NAME": "the Children's Social Care improvement team",
+    "ACCESSIBILITY_CONTACT_PHONE": "020 7946 0123",
+    "ACCESSIBILITY_STATEMENT_PREPARED": "2026-11-28",
+    "ACCESSIBILITY_STATEMENT_REVIEWED": "2026-12-01",
+    "ACCESSIBILITY_LAST_TESTED": "2026-11-28",
+}
+
+
+@dataclass(frozen=True)
+class AccessibilityStatement:
+    contact_name: str
+    contact_email: str
+    contact_phone: str  # may be empty: the statement then gives the e-mail address alone
+    prepared_on: date
+    reviewed_on: date
+    tested_on: date
+
+
+def _accessibility(env: str) -> AccessibilityStatement:
+    d = ACCESSIBILITY_DEFAULTS
+    return AccessibilityStatement(
+        contact_name=os.environ.get("ACCESSIBILITY_CONTACT_NAME", "").strip() or d["ACCESSIBILITY_CONTACT_NAME"],
+        contact_email=os.environ.get(
+            "ACCESSIBILITY_CONTACT_EMAIL", "" if env == "production" else DEMO_ACCESSIBILITY_EMAIL
+        ).strip(),
+        contact_phone=os.environ.get(
+            "ACCESSIBILITY_CONTACT_PHONE", "" if env == "production" else d["ACCESSIBILITY_CONTACT_PHONE"]
+        ).strip(),
+        prepared_on=_date("ACCESSIBILITY_STATEMENT_PREPARED", d["ACCESSIBILITY_STATEMENT_PREPARED"]),
+        reviewed_on=_date("ACCESSIBILITY_STATEMENT_REVIEWED", d["ACCESSIBILITY_STATEMENT_REVIEWED"]),
+        tested_on=_date("ACCESSIBILITY_LAST_TESTED", d["ACCESSIBILITY_LAST_TESTED"]),
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str
@@ -34,6 +81,7 @@ class Settings:
     evidence_dir: str
     ratelimit_storage_uri: str
     evidence_storage: str
+    accessibility: AccessibilityStatement
 
 
 def load_settings(instance_path: str) -> Settings:
@@ -48,6 +96,7 @@ def load_settings(instance_path: str) -> Settings:
         evidence_dir=os.environ.get("EVIDENCE_DIR", str(Path(instance_path) / "evidence")),
         ratelimit_storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         evidence_storage=os.environ.get("EVIDENCE_STORAGE", "filesystem"),
+        accessibility=_accessibility(env),
     )
     check_production(settings)
     return settings
@@ -70,6 +119,13 @@ def check_production(settings: Settings) -> None:
         raise ConfigError(
             "Refusing to start in production on SQLite: set DATABASE_URL to a PostgreSQL database, "
             "for example postgresql+psycopg://tracker@db.internal/tracker"
+        )
+    email = settings.accessibility.contact_email
+    if not email or email.lower().endswith("@example.org"):
+        raise ConfigError(
+            "Refusing to start in production without a contact for the accessibility statement: set "
+            "ACCESSIBILITY_CONTACT_EMAIL (and ACCESSIBILITY_CONTACT_NAME, ACCESSIBILITY_CONTACT_PHONE) to the "
+            "people who answer requests for accessible formats and reports of accessibility problems."
         )
 
 
@@ -95,4 +151,5 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,  # above the 20 MB evidence limit, so that gets a form error
         "ARGON2_PROFILE": "default",
+        "ACCESSIBILITY_STATEMENT": settings.accessibility,
     }

@@ -31,8 +31,34 @@ def test_production_with_a_good_configuration_starts(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("SECRET_KEY", STRONG)
     monkeypatch.delenv("DEMO_MODE", raising=False)
     monkeypatch.setenv("DATABASE_URL", "postgresql://tracker@db/tracker")
+    monkeypatch.setenv("ACCESSIBILITY_CONTACT_EMAIL", "digital.access@council.gov.uk")
+    monkeypatch.delenv("ACCESSIBILITY_CONTACT_PHONE", raising=False)
     settings = load_settings(str(tmp_path))
     assert settings.demo_mode is False
+    assert settings.accessibility.contact_email == "digital.access@council.gov.uk"
+    assert settings.accessibility.contact_phone == "", "no made-up phone number in production"
+
+
+@pytest.mark.parametrize("email", [None, "improvement-plan@example.org"])
+def test_production_without_an_accessibility_contact_refuses_to_start(  # type: ignore[no-untyped-def]
+    email: str | None, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.delenv("DEMO_MODE", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://tracker@db/tracker")
+    if email is None:
+        monkeypatch.delenv("ACCESSIBILITY_CONTACT_EMAIL", raising=False)
+    else:
+        monkeypatch.setenv("ACCESSIBILITY_CONTACT_EMAIL", email)
+    with pytest.raises(ConfigError, match="ACCESSIBILITY_CONTACT_EMAIL"):
+        load_settings(str(tmp_path))
+
+
+def test_a_statement_date_that_is_not_a_date_refuses_to_start(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ACCESSIBILITY_STATEMENT_REVIEWED", "1 December 2026")
+    with pytest.raises(ConfigError, match="ACCESSIBILITY_STATEMENT_REVIEWED must be a date written like 2026-12-01"):
+        load_settings(str(tmp_path))
 
 
 def test_development_defaults_to_demo_mode_on_sqlite(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]

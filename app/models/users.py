@@ -27,6 +27,9 @@ class User(Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Set when someone else (an administrator, the command line) chose the password: its owner must
+    # replace it before anything else is reachable.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     work_streams: Mapped[list[WorkStream]] = relationship(
         secondary="work_stream_managers", back_populates="managers", order_by="WorkStream.number"

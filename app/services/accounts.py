@@ -183,6 +183,7 @@ def _user_snapshot(user: User) -> dict[str, Any]:
         "role": user.role,
         "active": user.active,
         "work_streams": [ws.id for ws in user.work_streams],
+        "must_change_password": user.must_change_password,
     }
 
 
@@ -221,16 +222,19 @@ def create_user(
     password: str,
     job_title: str = "",
     work_stream_ids: Iterable[int] = (),
+    must_change_password: bool = True,
 ) -> User:
+    """A new account. The person must replace the first password when they first sign in, unless the
+    caller chose it for themselves (`flask users create`, bootstrapping the first administrator)."""
+    require_as(actor, Permission.MANAGE_USERS)
+    email = normalise_email(email)
+    errors = _validate_identity(email, name, role)
+    problem = check_new_password(password, email=email, name=name)
+    if problem:
+        errors["password"] = problem
+    if errors:
+        raise ValidationFailed(errors)
     with write_transaction():
-        require_as(actor, Permission.MANAGE_USERS)
-        email = normalise_email(email)
-        errors = _validate_identity(email, name, role)
-        problem = check_new_password(password, email=email, name=name)
-        if problem:
-            errors["password"] = problem
-        if errors:
-            raise ValidationFailed(errors)
         user = User(
             email=email,
             name=name.strip(),
@@ -238,6 +242,7 @@ def create_user(
             role=role,
             password_hash=hash_password(password),
             active=True,
+            must_change_password=must_change_password,
         )
         db.session.add(user)
         if may_run_work_streams(role):
@@ -246,7 +251,8 @@ def create_user(
         audit.record(
             actor,
             "user.created",
-            f"Account created for {user.name} as {Role(role).label}",
+            f"Account created for {user.name} as {Role(role).label}"
+            + ("; they must choose their own password when they first sign in" if must_change_password else ""),
             object_type="user",
             object_id=user.id,
             after=_user_snapshot(user),
@@ -340,10 +346,14 @@ def set_active(actor: Actor, user_id: int, active: bool, reason: str = "") -> Us
 
 
 def set_password(actor: Actor, user_id: int, password: str) -> User:
-    """An administrator (or the command line) sets a new password; every session of that person ends."""
+    """An administrator (or the command line) sets a new password; every session of that person ends.
+
+    Someone else now knows it, so its owner must choose their own when they next sign in; an
+    administrator setting their own password is not asked again.
+    """
     require_as(actor, Permission.MANAGE_USERS)
     user = get_user(user_id)
-    return _apply_password(actor, user, password)
+    return _apply_password(actor, user, password, must_change=getattr(actor, "id", None) != user.id)
 
 
 def change_own_password(user: User, current_password: str, new_password: str) -> User:
@@ -351,25 +361,38 @@ def change_own_password(user: User, current_password: str, new_password: str) ->
         raise ValidationFailed({"current_password": "Your current password is not right"})
     if current_password == new_password:
         raise ValidationFailed({"new_password": "Your new password must be different from your current one"})
-    return _apply_password(user, user, new_password, field="new_password")
+    return _apply_password(user, user, new_password, must_change=False, field="new_password")
 
 
-def _apply_password(actor: Actor, user: User, password: str, field: str = "password") -> User:
+def _apply_password(actor: Actor, user: User, password: str, *, must_change: bool, field: str = "password") -> User:
     """Every session of the person ends, this one too: the caller signs the browser in again afresh."""
     problem = check_new_password(password, email=user.email, name=user.name)
     if problem:
         raise ValidationFailed({field: problem})
     password_hash = hash_password(password)  # slow by design: before the write lock is taken
     with write_transaction():
+        before = {"must_change_password": user.must_change_password}
         user.password_hash = password_hash
         user.password_changed_at = utcnow()
+        user.must_change_password = must_change
         _revoke_all(user, "password changed")
+        if getattr(actor, "id", None) == user.id:
+            summary = f"{user.name} changed their password; their other sessions signed out"
+        elif must_change:
+            summary = (
+                f"New password set for {user.name}, who must choose their own when they next sign in; "
+                "their sessions signed out"
+            )
+        else:
+            summary = f"New password set for {user.name}; their sessions signed out"
         audit.record(
             actor,
             "user.password_changed",
-            f"Password of {user.name} changed; other sessions signed out",
+            summary,
             object_type="user",
             object_id=user.id,
+            before=before,
+            after={"must_change_password": must_change},
         )
     return user
 

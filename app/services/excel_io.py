@@ -1,8 +1,10 @@
 """A plan in and out of Excel, the way councils keep these plans today.
 
 The workbook has a "Plan" sheet (title, start date, reporting checkpoint and the list of work streams),
-one sheet per work stream with the committee report's columns, and a "Measures" sheet. Export writes
-exactly what import reads, so a plan survives the round trip with nothing lost.
+one sheet per work stream ("WS2": the full title is in its first row, above the committee report's
+columns) and a "Measures" sheet. Owners are shown by name, with their e-mail address in the next column.
+Export writes exactly what import reads, so a plan survives the round trip with nothing lost; import also
+reads the older layout (sheets named "WS2 Improving Triage, MASH and", owners by e-mail, no title row).
 
 Import is two steps, because a workbook comes from outside and may be wrong or hostile:
 `preview_import` reads it without saving anything and lists every problem, row by row;
@@ -15,7 +17,7 @@ import logging
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from io import BytesIO
@@ -35,6 +37,7 @@ from sqlalchemy import func, select
 from app.domain.status import STATUS_ORDER, Status, StatusCounts
 from app.extensions import db
 from app.models import Action, PerformanceMeasure, Plan, User, WorkStream
+from app.models.plan import to_roman
 from app.policy import Actor, Permission, require_as, roles_with
 from app.services import audit, plan_read, risks
 from app.services.errors import ValidationFailed
@@ -53,9 +56,11 @@ ACTION_COLUMNS: tuple[str, ...] = (
     "Progress - actions",
     "Status",
     "Owner",
+    "Owner e-mail",
     "Deadline",
     "Retired on",
 )
+OWNER_EMAIL = "Owner e-mail"  # optional on import: workbooks exported before it existed have e-mails under Owner
 MEASURE_COLUMNS: tuple[str, ...] = (
     "Work stream number",
     "Reference",
@@ -89,8 +94,11 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Spreadsheet programs run a cell typed with one of these first characters as a formula.
 from app.domain.spreadsheet import FORMULA_PREFIXES  # noqa: E402
 
-SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 WORK_STREAM_SHEET = re.compile(r"^\s*WS\s*(\d{1,3})(?:\s|$)", re.IGNORECASE)
+# A work stream sheet's first row: "Work stream ii: Improving Triage, MASH and Referrals & Assessment".
+WORK_STREAM_HEADING = re.compile(
+    r"^\s*(?:work\s*stream|WS)\s*([ivxlc]+|\d{1,3})\s*[:.\-\u2013\u2014]?\s*(.*?)\s*$", re.IGNORECASE
+)
 
 # GOV.UK colours; the font colour on each gives a contrast ratio of at least 4.5:1.
 RAG_STYLE: dict[str, tuple[str, str]] = {
@@ -98,7 +106,8 @@ RAG_STYLE: dict[str, tuple[str, str]] = {
     "amber": ("FFBF47", "0B0C0C"),
     "red": ("D4351C", "FFFFFF"),
 }
-ACTION_WIDTHS = (11, 36, 48, 40, 60, 14, 30, 12, 12)
+ACTION_WIDTHS = (11, 36, 48, 40, 60, 14, 24, 30, 12, 12)
+TITLE_FONT = Font(bold=True, size=14)
 MEASURE_WIDTHS = (12, 11, 11, 48, 36, 14, 60)
 
 NOT_A_WORKBOOK = (
@@ -198,7 +207,8 @@ class ImportPreview:
 def export_plan(plan_id: int) -> bytes:
     """The plan as an .xlsx workbook that `preview_import` reads back unchanged.
 
-    Callers check who may export; the Owner column holds e-mail addresses because import needs them.
+    Callers check who may export. Owners are shown by name; the e-mail address beside it is what import
+    matches an account by, since two people may share a name.
     """
     plan = get_plan(plan_id)
     work_streams = list(
@@ -216,19 +226,24 @@ def export_plan(plan_id: int) -> bytes:
     wb.properties.creator = "Improvement plan tracker"
     _write_plan_sheet(wb.active, plan, work_streams)
     for ws in work_streams:
-        sheet = wb.create_sheet(work_stream_sheet_name(ws.number, ws.title))
-        _write_header(sheet, ACTION_COLUMNS, ACTION_WIDTHS)
-        for row, action in enumerate(actions_by_ws.get(ws.id, []), start=2):
+        sheet = wb.create_sheet(work_stream_sheet_name(ws.number))
+        title = _put_text(sheet.cell(1, 1), work_stream_heading(ws.number, ws.title))
+        title.font = TITLE_FONT
+        title.alignment = Alignment(vertical="top")  # not wrapped: the title runs on across the empty cells
+        sheet.row_dimensions[1].height = 24
+        _write_header(sheet, ACTION_COLUMNS, ACTION_WIDTHS, row=2)
+        for row, action in enumerate(actions_by_ws.get(ws.id, []), start=3):
             _put_text(sheet.cell(row, 1), action.reference)
             _put_text(sheet.cell(row, 2), action.title)
             _put_text(sheet.cell(row, 3), action.measures_and_milestones)
             _put_text(sheet.cell(row, 4), action.key_targets)
             _put_text(sheet.cell(row, 5), action.progress)
             _put_status(sheet.cell(row, 6), action.status_enum)
-            _put_text(sheet.cell(row, 7), action.owner.email if action.owner else "")
-            _put_date(sheet.cell(row, 8), action.deadline)
-            _put_date(sheet.cell(row, 9), action.retired_on)
-        _finish_table(sheet, status_column=6)
+            _put_text(sheet.cell(row, 7), action.owner.name if action.owner else "")
+            _put_text(sheet.cell(row, 8), action.owner.email if action.owner else "")
+            _put_date(sheet.cell(row, 9), action.deadline)
+            _put_date(sheet.cell(row, 10), action.retired_on)
+        _finish_table(sheet, status_column=6, header_row=2)
 
     sheet = wb.create_sheet(MEASURES_SHEET)
     _write_header(sheet, MEASURE_COLUMNS, MEASURE_WIDTHS)
@@ -247,11 +262,14 @@ def export_plan(plan_id: int) -> bytes:
     return out.getvalue()
 
 
-def work_stream_sheet_name(number: int, title: str) -> str:
-    """ "WS1 Workforce Development": Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
-    name = SHEET_NAME_FORBIDDEN.sub(" ", f"WS{number} {title}")
-    name = re.sub(r"\s+", " ", name)[:31].strip().strip("'").strip()
-    return name or f"WS{number}"
+def work_stream_sheet_name(number: int) -> str:
+    """ "WS2": short, because Excel cuts sheet names at 31 characters; the title is in the sheet's first row."""
+    return f"WS{number}"
+
+
+def work_stream_heading(number: int, title: str) -> str:
+    """The first row of a work stream's sheet, in the words the pages use: "Work stream ii: Improving Triage"."""
+    return f"Work stream {to_roman(number)}: {title}"
 
 
 def _write_plan_sheet(sheet: Worksheet, plan: Plan, work_streams: Sequence[WorkStream]) -> None:
@@ -290,28 +308,28 @@ HEADER_BORDER = Border(bottom=Side(style="medium", color="0B0C0C"))
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _write_header(sheet: Worksheet, columns: Sequence[str], widths: Sequence[int]) -> None:
+def _write_header(sheet: Worksheet, columns: Sequence[str], widths: Sequence[int], *, row: int = 1) -> None:
     for col, (heading, width) in enumerate(zip(columns, widths, strict=True), start=1):
-        cell = _put_text(sheet.cell(1, col), heading)
+        cell = _put_text(sheet.cell(row, col), heading)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.border = HEADER_BORDER
         cell.alignment = WRAP
         sheet.column_dimensions[get_column_letter(col)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.print_title_rows = "1:1"
+    sheet.freeze_panes = f"A{row + 1}"
+    sheet.print_title_rows = f"{row}:{row}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _finish_table(sheet: Worksheet, *, status_column: int) -> None:
+def _finish_table(sheet: Worksheet, *, status_column: int, header_row: int = 1) -> None:
     """Filters on the header, a drop-down of statuses, and colours that follow edits made in Excel."""
-    last_row = max(sheet.max_row, 2)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{last_row}"
+    last_row = max(sheet.max_row, header_row + 1)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(sheet.max_column)}{last_row}"
     letter = get_column_letter(status_column)
-    status_range = f"{letter}2:{letter}{max(last_row, 200)}"
+    status_range = f"{letter}{header_row + 1}:{letter}{max(last_row, 200)}"
     words = ",".join(s.label for s in STATUS_ORDER)
     validation = DataValidation(
         type="list",
@@ -399,22 +417,23 @@ class _Problems:
         return bool(self.items)
 
 
-KnownEmails = Collection[str] | Callable[[str], bool]
+KnownEmails = Mapping[str, str] | Collection[str] | Callable[[str], bool]
 
 
 def preview_import(data: bytes, *, known_emails: KnownEmails | None = None) -> ImportPreview:
     """Read a workbook in the export's shape and say what it would create. Saves nothing, never raises.
 
-    `known_emails` says which owner e-mail addresses belong to someone who may own an action: a set of
-    addresses or a function. Without it, the database is asked (one query): active service managers,
-    project managers and senior managers, as in the plan editor.
+    `known_emails` says who may own an action: e-mail addresses mapped to names (so an owner given by
+    name alone is found too), a set of addresses, or a function of an address. Without it, the database
+    is asked (one query): active service managers, project managers and senior managers, as in the plan
+    editor.
     """
     preview = ImportPreview()
     problems = _Problems()
     try:
         _check_package(data, problems)
         if not problems:
-            _read_workbook(data, preview, problems, _email_checker(known_emails))
+            _read_workbook(data, preview, problems, _owner_directory(known_emails))
     except _TooManyProblems:
         pass
     except Exception:  # a damaged or hostile file must become a message, never a 500
@@ -428,16 +447,39 @@ def preview_import(data: bytes, *, known_emails: KnownEmails | None = None) -> I
     return preview
 
 
-def _email_checker(known: KnownEmails | None) -> Callable[[str], bool]:
+@dataclass(frozen=True)
+class _Owners:
+    """Who may own an action: by e-mail address, and by name where names are known."""
+
+    knows: Callable[[str], bool]
+    names: Mapping[str, str] | None = None  # e-mail address -> name
+
+    def name_of(self, email: str) -> str | None:
+        return self.names.get(email) if self.names is not None else None
+
+    def emails_named(self, name: str) -> list[str]:
+        wanted = _person(name)
+        return sorted(e for e, n in (self.names or {}).items() if _person(n) == wanted)
+
+
+def _person(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _owner_directory(known: KnownEmails | None) -> _Owners:
     if callable(known):
-        return known
+        return _Owners(known)
     if known is None:
-        known = {u.email for u in db.session.scalars(_possible_owners())}
+        known = {u.email: u.name for u in db.session.scalars(_possible_owners())}
+    if isinstance(known, Mapping):
+        names = {e.strip().lower(): n for e, n in known.items()}
+        return _Owners(names.__contains__, names)
     lowered = {e.strip().lower() for e in known}
-    return lambda email: email in lowered
+    return _Owners(lowered.__contains__)
 
 
 _NO_OWNER = "No active service manager, project manager or senior manager has the e-mail address"
+_NO_OWNER_NAMED = "No active service manager, project manager or senior manager is called"
 
 
 def _possible_owners() -> Any:
@@ -524,9 +566,7 @@ def _check_package(data: bytes, problems: _Problems) -> None:
         problems.add("", None, None, f"The workbook has {sheets} sheets; the limit is {MAX_SHEETS}.")
 
 
-def _read_workbook(
-    data: bytes, preview: ImportPreview, problems: _Problems, email_known: Callable[[str], bool]
-) -> None:
+def _read_workbook(data: bytes, preview: ImportPreview, problems: _Problems, owners: _Owners) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about features it drops; they do not matter here
         wb = load_workbook(BytesIO(data), read_only=True, data_only=False)
@@ -548,7 +588,7 @@ def _read_workbook(
                     None,
                     None,
                     f"“{name}” is not a sheet this import knows. A plan workbook has a “{PLAN_SHEET}” sheet, one "
-                    f"sheet per work stream named like “WS1 Workforce Development”, and a “{MEASURES_SHEET}” sheet.",
+                    f"sheet per work stream named like “WS1”, and a “{MEASURES_SHEET}” sheet.",
                 )
                 continue
             number = int(match.group(1))
@@ -569,16 +609,13 @@ def _read_workbook(
         for w in preview.work_streams:
             if w.number not in ws_sheets and plan_name is not None:
                 problems.add(
-                    plan_name,
-                    w.row,
-                    "A",
-                    f"Work stream {w.number} has no sheet; add one named like “WS{w.number} {w.title}”.",
+                    plan_name, w.row, "A", f"Work stream {w.number} has no sheet; add one named “WS{w.number}”."
                 )
         for number, name in sorted(ws_sheets.items()):
             target = by_number.get(number)
             if target is None and plan_name is not None:
                 problems.add(name, None, None, f"Work stream {number} is not in the list on the “{plan_name}” sheet.")
-            actions = _read_action_sheet(wb[name], name, problems, email_known)
+            actions = _read_action_sheet(wb[name], name, number, target.title if target else None, problems, owners)
             if target is not None:
                 target.sheet = name
                 target.actions = actions
@@ -661,8 +698,11 @@ def _normal(heading: Any) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-def _headings(row: _Row | None, expected: Sequence[str], sheet: str, problems: _Problems) -> dict[str, int] | None:
-    """Map each expected heading to its column. Columns may be in any order; none may be missing or unknown."""
+def _headings(
+    row: _Row | None, expected: Sequence[str], sheet: str, problems: _Problems, *, optional: Collection[str] = ()
+) -> dict[str, int] | None:
+    """Map each expected heading to its column. Columns may be in any order; none but `optional` may be missing,
+    and none may be unknown."""
     if row is None:
         problems.add(sheet, 1, None, f"The sheet is empty: it needs a heading row with {_quoted(expected)}.")
         return None
@@ -687,7 +727,7 @@ def _headings(row: _Row | None, expected: Sequence[str], sheet: str, problems: _
             ok = False
         else:
             found[wanted[key]] = column
-    missing = [h for h in expected if h not in found]
+    missing = [h for h in expected if h not in found and h not in optional]
     for heading in missing:
         problems.add(sheet, row.number, None, f"The column “{heading}” is missing from the heading row.")
     return found if ok and not missing else None
@@ -885,12 +925,17 @@ def _read_plan_sheet(sheet: Any, name: str, preview: ImportPreview, problems: _P
 
 
 def _read_action_sheet(
-    sheet: Any, name: str, problems: _Problems, email_known: Callable[[str], bool]
+    sheet: Any, name: str, number: int, title: str | None, problems: _Problems, owners: _Owners
 ) -> list[ImportedAction]:
+    """The actions of one work stream's sheet: its title in the first row (older workbooks have none), then
+    the heading row and one row per action."""
     rows = _rows(sheet, name, problems)
     if rows is None:
         return []
-    columns = _headings(rows[0] if rows else None, ACTION_COLUMNS, name, problems)
+    if rows and not _is_heading_row(rows[0], ACTION_COLUMNS):
+        _read_title_row(rows[0], name, number, title, problems)
+        rows = rows[1:]
+    columns = _headings(rows[0] if rows else None, ACTION_COLUMNS, name, problems, optional=(OWNER_EMAIL,))
     if columns is None:
         return []
     _refuse_unheaded(rows[1:], columns, name, problems)
@@ -906,16 +951,11 @@ def _read_action_sheet(
             key_targets=cells.text("Key targets"),
             progress=cells.text("Progress - actions"),
             status=cells.status(),
-            owner_email=cells.text("Owner", strip=True).lower() or None,
+            owner_email=_read_owner(cells, owners),
             deadline=cells.date("Deadline"),
             retired_on=cells.date("Retired on"),
             row=row.number,
         )
-        if action.owner_email and not email_known(action.owner_email):
-            cells.problem(
-                "Owner",
-                f"{_NO_OWNER} “{_short(action.owner_email)}”. Create the account first, or leave the owner empty.",
-            )
         status_given = Status.parse(_text(row.cell(columns["Status"]))) is not None
         if action.retired_on is not None and status_given and action.status is not Status.COMPLETED:
             cells.problem(
@@ -933,6 +973,97 @@ def _read_action_sheet(
                 first_row[key] = row.number
         actions.append(action)
     return actions
+
+
+def _is_heading_row(row: _Row, expected: Sequence[str]) -> bool:
+    headings = {_normal(h) for h in expected}
+    return any(_normal(_value(cell)) in headings for cell in row.cells)
+
+
+def _read_title_row(row: _Row, sheet: str, number: int, title: str | None, problems: _Problems) -> None:
+    """The title row is for people; the Plan sheet's title is the one imported, so the two must agree."""
+    for column, cell in enumerate(row.cells[1:], start=2):
+        if _has_value(cell):
+            problems.add(
+                sheet,
+                row.number,
+                column,
+                f"Only the work stream's title belongs in row {row.number}, in column A: this would be lost.",
+            )
+    text = _text(row.cell(1)).strip()
+    example = work_stream_heading(number, title or "Workforce Development")
+    match = WORK_STREAM_HEADING.match(text)
+    if match is None:
+        problems.add(
+            sheet,
+            row.number,
+            "A",
+            f"“{_short(text)}” is not a work stream's title. The first row holds it, such as “{_short(example, 60)}”, "
+            "and the column headings are in the row below.",
+        )
+        return
+    token, heading = match.group(1), match.group(2)
+    if token.casefold() not in {str(number), to_roman(number)}:
+        problems.add(
+            sheet,
+            row.number,
+            "A",
+            f"The title names work stream {token}, but this is the sheet of work stream {number} (“{sheet}”).",
+        )
+    elif title is not None and _person(heading) != _person(title):
+        problems.add(
+            sheet,
+            row.number,
+            "A",
+            f"The title “{_short(heading, 60)}” is not the title of work stream {number} on the “{PLAN_SHEET}” sheet "
+            f"(“{_short(title, 60)}”). Make them the same: the title on the “{PLAN_SHEET}” sheet is the one imported.",
+        )
+
+
+def _read_owner(cells: _Cells, owners: _Owners) -> str | None:
+    """The owner's e-mail address: from "Owner e-mail" when given, else the name under "Owner" (or, in older
+    workbooks, the e-mail address there)."""
+    name = cells.text("Owner", strip=True)
+    email, column = "", OWNER_EMAIL
+    if OWNER_EMAIL in cells.columns:
+        email = cells.text(OWNER_EMAIL, strip=True).lower()
+    if not email and "@" in name:
+        email, name, column = name.lower(), "", "Owner"
+    if email:
+        if not owners.knows(email):
+            cells.problem(column, f"{_NO_OWNER} “{_short(email)}”. Create the account first, or leave the owner empty.")
+            return email
+        known_name = owners.name_of(email)
+        if name and known_name is not None and _person(name) != _person(known_name):
+            cells.problem(
+                "Owner",
+                f"“{_short(name)}” is not the name of the account with the e-mail address {email} ({known_name}). "
+                f"Correct the name or the e-mail address, or clear the name to keep the e-mail address.",
+            )
+        return email
+    if not name:
+        return None
+    if owners.names is None:
+        cells.problem(
+            "Owner",
+            f"Put the e-mail address of “{_short(name)}” in “{OWNER_EMAIL}”: here owners are found by e-mail address.",
+        )
+        return None
+    matches = owners.emails_named(name)
+    if not matches:
+        cells.problem(
+            "Owner",
+            f"{_NO_OWNER_NAMED} “{_short(name)}”. "
+            "Check the spelling, create the account first, or leave the owner empty.",
+        )
+        return None
+    if len(matches) > 1:
+        cells.problem(
+            "Owner",
+            f"{len(matches)} people are called “{_short(name)}”: put the owner's e-mail address in “{OWNER_EMAIL}”.",
+        )
+        return None
+    return matches[0]
 
 
 def _read_measures_sheet(

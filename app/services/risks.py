@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,6 +24,7 @@ from app.clock import today, utcnow
 from app.domain.risk import SCORE_MAX, SCORE_MIN, ActionState, Reason, band, exit_explanation, ordered, reasons_for
 from app.domain.spreadsheet import neutralised
 from app.extensions import db
+from app.formatting import format_date
 from app.models import Action, Plan, RiskComment, RiskEntry, User, WorkStream
 from app.policy import SYSTEM, Actor, Permission, PermissionDenied, can_as, require_as
 from app.services import audit
@@ -449,16 +451,21 @@ EXPORT_COLUMNS = [
     "Closed",
     "Why closed",
 ]
+DATE_COLUMNS = frozenset({"Opened", "Next review", "Closed"})
+EXPORT_WIDTHS = (12, 10, 40, 28, 16, 22, 11, 9, 8, 10, 48, 48, 16, 11, 16, 36)
+WRAPPED_COLUMNS = frozenset({"Title", "Reasons", "Mitigating actions", "Remedial actions", "Why closed"})
+XLSX_DATE_FORMAT = "d mmmm yyyy"  # "3 September 2015", as on the pages
 
 
 def export_rows(rows: list[RiskEntry]) -> list[list[Any]]:
+    """One list per entry in EXPORT_COLUMNS order; dates stay dates, and each format writes them its own way."""
     return [
         [
             e.work_stream.number,
             e.action.reference,
             e.action.title,
             "; ".join(r.label for r in e.reason_list),
-            e.opened_on.isoformat(),
+            e.opened_on,
             e.owner.name if e.owner else "",
             e.likelihood,
             e.impact,
@@ -466,9 +473,9 @@ def export_rows(rows: list[RiskEntry]) -> list[list[Any]]:
             band(e.score).label,
             e.mitigations,
             e.remedial_actions,
-            e.next_review_on.isoformat() if e.next_review_on else "",
+            e.next_review_on,
             "Yes" if e.escalated else "No",
-            e.closed_on.isoformat() if e.closed_on else "",
+            e.closed_on,
             e.closed_reason,
         ]
         for e in rows
@@ -480,23 +487,66 @@ def to_csv(rows: list[RiskEntry]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     for row in export_rows(rows):
-        writer.writerow([neutralised(v) for v in row])
+        writer.writerow([v.isoformat() if isinstance(v, date) else "" if v is None else neutralised(v) for v in row])
     return buffer.getvalue()
 
 
-def to_xlsx(rows: list[RiskEntry]) -> bytes:
+def filter_words(f: RegisterFilter) -> list[str]:
+    """The filter in words, as the export's title says it: ["work stream iii", "owner Tom Adeyemi"]."""
+    words: list[str] = []
+    if f.work_stream_id:
+        ws = db.session.get(WorkStream, f.work_stream_id)
+        words.append(f"work stream {ws.roman}" if ws else "a work stream")
+    if f.reason:
+        words.append(f"reason {f.reason.label}")
+    if f.owner_id:
+        owner = db.session.get(User, f.owner_id)
+        words.append(f"owner {owner.name}" if owner else "an owner")
+    if f.escalated is not None:
+        words.append("escalated to SMT" if f.escalated else "not escalated")
+    return words
+
+
+def to_xlsx(rows: list[RiskEntry], *, plan: Plan, closed: bool = False, f: RegisterFilter = RegisterFilter()) -> bytes:
+    """The register as a workbook: a title row saying what it holds, then a filterable table with real dates."""
     book = Workbook()
+    book.properties.title = f"Risk register: {plan.title}"
+    book.properties.creator = "Improvement plan tracker"
     sheet = book.active
-    sheet.title = "Risk register"
-    sheet.append(EXPORT_COLUMNS)
-    for cell in sheet[1]:
+    sheet.title = "Closed entries" if closed else "Risk register"
+    sheet["A1"] = neutralised(f"Risk register: {plan.title}")
+    sheet["A1"].font = Font(bold=True, size=14)
+    which = "Closed entries (history)" if closed else "Open entries"
+    shown = f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}"
+    filtered = f", filtered by {', '.join(filter_words(f))}" if f.active else ""
+    sheet["A2"] = f"{which} on {format_date(today())}: {shown}{filtered}"
+    header_row = 3
+    top = Alignment(vertical="top")
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    for column, (heading, width) in enumerate(zip(EXPORT_COLUMNS, EXPORT_WIDTHS, strict=True), start=1):
+        cell = sheet.cell(header_row, column, heading)
         cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DEE0E2")
+        cell.border = Border(bottom=Side(style="medium", color="0B0C0C"))
+        cell.alignment = wrapped
+        sheet.column_dimensions[get_column_letter(column)].width = width
     fills = {"HIGH": "F6D7D2", "MEDIUM": "FCD6C3", "LOW": "CCE2D8"}
-    for row in export_rows(rows):
-        sheet.append([neutralised(v) for v in row])
-        rating = sheet.cell(row=sheet.max_row, column=10)
+    for number, values in enumerate(export_rows(rows), start=header_row + 1):
+        for column, (heading, value) in enumerate(zip(EXPORT_COLUMNS, values, strict=True), start=1):
+            cell = sheet.cell(number, column, neutralised(value))
+            cell.alignment = wrapped if heading in WRAPPED_COLUMNS else top
+            if heading in DATE_COLUMNS:
+                cell.number_format = XLSX_DATE_FORMAT
+        rating = sheet.cell(number, EXPORT_COLUMNS.index("Rating") + 1)
         rating.fill = PatternFill("solid", fgColor=fills[str(rating.value)])
-    sheet.freeze_panes = "A2"
+    last_row = max(sheet.max_row, header_row + 1)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(EXPORT_COLUMNS))}{last_row}"
+    sheet.freeze_panes = f"C{header_row + 1}"  # the header, and which action each row is, stay in view
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,10 +1,13 @@
-"""Signing in: which session a request belongs to, and where an unsigned-in request goes."""
+"""Signing in: which session a request belongs to, where an unsigned-in request goes, and the password
+change that comes before everything else when an administrator chose the password."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, flash, jsonify, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
 from werkzeug.wrappers import Response as WResponse
 
 from app.extensions import login_manager
@@ -13,6 +16,14 @@ from app.services import accounts
 
 # Requests the page makes by itself (badges, ?poll=1 refreshes) must not keep an idle session alive.
 PASSIVE_ENDPOINTS = frozenset({"proposals.queue_count"})
+# All that is reachable while a password set by someone else is unchanged. The accessibility statement
+# stays open: it says whom to contact if the change-password page cannot be used.
+OPEN_BEFORE_PASSWORD_CHANGE = frozenset(
+    {"auth.change_password", "auth.logout", "static", "plan.accessibility", "healthz"}
+)
+PASSWORD_CHANGE_NEEDED = (
+    "Choose a new password before you continue: the one you signed in with was set by an administrator."
+)
 
 
 def register_login(app: Flask) -> None:
@@ -23,11 +34,11 @@ def register_login(app: Flask) -> None:
     login_manager.session_protection = None  # the server-side session row is the protection
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
+    app.before_request(_require_own_password)
 
 
 def _load_user(token: str) -> User | None:
-    passive = request.endpoint in PASSIVE_ENDPOINTS or request.args.get("poll") == "1"
-    return accounts.load_session(token, touch=not passive)
+    return accounts.load_session(token, touch=not _is_passive())
 
 
 def _unauthorized() -> WResponse:
@@ -46,6 +57,30 @@ def _unauthorized() -> WResponse:
         response.headers["HX-Redirect"] = target
         return response
     return redirect(target)
+
+
+def _require_own_password() -> BaseResponse | None:
+    """Until its owner replaces a password someone else chose, every other request goes to the change page."""
+    if request.endpoint in OPEN_BEFORE_PASSWORD_CHANGE:
+        return None
+    if not current_user.is_authenticated or not current_user.must_change_password:
+        return None
+    if request.path.startswith("/api/"):
+        response = jsonify(error="password_change_required", message=PASSWORD_CHANGE_NEEDED)
+        response.status_code = 403
+        return response
+    if request.headers.get("HX-Request") == "true":
+        response = Response(status=204)  # htmx swaps nothing on 204; a poll waits quietly
+        if not _is_passive():
+            response.headers["HX-Redirect"] = url_for("auth.change_password")
+        return response
+    back = _current_path() if request.method == "GET" else ""
+    target = url_for("auth.change_password", next=back) if back not in ("", "/") else url_for("auth.change_password")
+    return redirect(target)
+
+
+def _is_passive() -> bool:
+    return request.endpoint in PASSIVE_ENDPOINTS or request.args.get("poll") == "1"
 
 
 def _current_path() -> str:

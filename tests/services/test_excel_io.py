@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
@@ -17,6 +16,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Action, AuditEvent, PerformanceMeasure, Plan, User, WorkStream
+from app.models.plan import to_roman
 from app.policy import PermissionDenied
 from app.services import audit, excel_io
 from app.services.errors import ValidationFailed
@@ -141,44 +141,63 @@ def test_the_import_is_audited_with_its_counts(app: Flask, demo: dict[str, Any])
 def test_export_has_the_reports_columns_colours_and_real_dates(app: Flask, demo: dict[str, Any]) -> None:
     with app.app_context():
         wb = load_workbook(io.BytesIO(export_plan(demo["plan_id"])))
-    assert wb.sheetnames[0] == "Plan"
-    assert wb.sheetnames[1] == "WS1 Workforce Development"
-    assert wb.sheetnames[-1] == "Measures"
-    assert len(wb.sheetnames) == 9
-    assert all(len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name) for name in wb.sheetnames)
+    assert wb.sheetnames == ["Plan", "WS1", "WS2", "WS3", "WS4", "WS5", "WS6", "WS7", "Measures"]
     plan_sheet = wb["Plan"]
     assert plan_sheet["A1"].value == "Plan title"
     assert isinstance(plan_sheet["B2"].value, datetime)
     assert [plan_sheet.cell(r, 1).value for r in range(6, 13)] == [1, 2, 3, 4, 5, 6, 7]
 
-    sheet = wb["WS1 Workforce Development"]
-    assert [c.value for c in sheet[1]] == list(excel_io.ACTION_COLUMNS)
-    assert all(c.font.b for c in sheet[1])
-    assert sheet.freeze_panes == "A2"
+    sheet = wb["WS1"]
+    assert sheet["A1"].value == "Work stream i: Workforce Development"
+    assert sheet["A1"].font.b
+    assert [c.value for c in sheet[2]] == list(excel_io.ACTION_COLUMNS)
+    assert all(c.font.b for c in sheet[2])
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref == f"A2:J{sheet.max_row}"
+    assert sheet.print_title_rows == "$2:$2"
     assert sheet.column_dimensions["E"].width >= 40
-    assert sheet["E2"].alignment.wrap_text
+    assert sheet["E3"].alignment.wrap_text
     colours = {}
-    for row in sheet.iter_rows(min_row=2):
+    for row in sheet.iter_rows(min_row=3):
         status = row[5]
         colours[status.value] = (status.fill.fgColor.rgb, status.font.color.rgb)
-        assert isinstance(row[7].value, datetime)
-        assert row[7].number_format == "dd/mm/yyyy"
-        assert row[6].value.endswith("@example.org")
+        assert isinstance(row[8].value, datetime)
+        assert row[8].number_format == "dd/mm/yyyy"
     assert colours["COMPLETED"] == ("0000703C", "00FFFFFF")
     assert colours["IN PROGRESS"] == ("00FFBF47", "000B0C0C")
-    assert any(isinstance(r[8].value, datetime) for r in sheet.iter_rows(min_row=2))
+    assert any(isinstance(r[9].value, datetime) for r in sheet.iter_rows(min_row=3))
 
     measures = wb["Measures"]
     assert [c.value for c in measures[1]] == list(excel_io.MEASURE_COLUMNS)
     assert {measures.cell(r, 3).value for r in range(2, measures.max_row + 1)} == {6, 12}
 
 
-def test_sheet_names_are_legal_in_excel() -> None:
-    assert (
-        excel_io.work_stream_sheet_name(2, "Improving Triage, MASH and Referrals & Assessment")
-        == "WS2 Improving Triage, MASH and"
-    )
-    assert excel_io.work_stream_sheet_name(9, "Q&A: [draft] */?\\") == "WS9 Q&A draft"
+def test_owners_are_shown_by_name_with_their_e_mail_address_beside(app: Flask, demo: dict[str, Any]) -> None:
+    with app.app_context():
+        wb = load_workbook(io.BytesIO(export_plan(demo["plan_id"])))
+    sheet = wb["WS1"]
+    assert (sheet["G2"].value, sheet["H2"].value) == ("Owner", "Owner e-mail")
+    owners = {(row[6].value, row[7].value) for row in sheet.iter_rows(min_row=3)}
+    assert ("Sarah Whitfield", "sm1@example.org") in owners
+    assert not any("@" in (name or "") for name, _ in owners)
+
+
+def test_each_work_stream_sheet_has_a_short_name_and_its_full_title_in_the_first_row(
+    app: Flask, demo: dict[str, Any]
+) -> None:
+    with app.app_context():
+        titles = dict(_work_streams(demo["plan_id"]))
+        wb = load_workbook(io.BytesIO(export_plan(demo["plan_id"])))
+    assert len(titles[2]) > 31, "the demo has a title Excel would cut in a sheet name"
+    for number, title in titles.items():
+        sheet = wb[f"WS{number}"]
+        assert sheet["A1"].value == f"Work stream {to_roman(number)}: {title}"
+    assert wb["WS2"]["A1"].value == "Work stream ii: Improving Triage, MASH and Referrals & Assessment"
+
+
+def test_sheet_names_are_short_and_legal_in_excel() -> None:
+    assert excel_io.work_stream_sheet_name(2) == "WS2"
+    assert excel_io.work_stream_heading(9, "Q&A: [draft] */?") == "Work stream ix: Q&A: [draft] */?"
 
 
 HOSTILE_TEXTS = {
@@ -201,7 +220,7 @@ def test_text_that_looks_like_a_formula_stays_text_both_ways(app: Flask, demo: d
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
             assert not any(b"<f>" in archive.read(n) or b"<f " in archive.read(n) for n in sheets)
-        cell = load_workbook(io.BytesIO(data))["WS1 Workforce Development"]["E2"]
+        cell = load_workbook(io.BytesIO(data))["WS1"]["E3"]
         assert cell.value == HOSTILE_TEXTS["progress"]
         assert cell.data_type == "s"
         assert cell.quotePrefix
@@ -259,8 +278,8 @@ def test_import_is_all_or_nothing(app: Flask, demo: dict[str, Any], monkeypatch:
 
 def test_an_owner_who_may_not_own_actions_is_refused(app: Flask, demo: dict[str, Any], exported: bytes) -> None:
     with app.app_context():
-        preview = preview_import(_edit(exported, _set("G2", "committee@example.org")))
-    assert [(p.row, p.column) for p in preview.problems] == [(2, "G")]
+        preview = preview_import(_edit(exported, _set("H3", "committee@example.org")))
+    assert [(p.row, p.column) for p in preview.problems] == [(3, "H")]
 
 
 def test_a_preview_with_problems_cannot_be_applied(app: Flask, demo: dict[str, Any]) -> None:
@@ -277,7 +296,7 @@ def test_known_emails_can_be_a_set_or_a_function_without_a_database(app: Flask, 
     assert preview_import(data, known_emails=lambda e: e.endswith("@example.org")).problems == []
     refused = preview_import(data, known_emails={"pm@example.org"})
     assert refused.problems
-    assert all(p.column == "G" and "has the e-mail address" in p.message for p in refused.problems)
+    assert all(p.column == "H" and "has the e-mail address" in p.message for p in refused.problems)
 
 
 # --- bad workbooks --------------------------------------------------------------------------------------
@@ -289,25 +308,26 @@ def exported(app: Flask, demo: dict[str, Any]) -> bytes:
         return export_plan(demo["plan_id"])
 
 
-def _edit(data: bytes, change: Callable[[Workbook], None]) -> bytes:
+def _edit(data: bytes, *changes: Callable[[Workbook], None]) -> bytes:
     wb = load_workbook(io.BytesIO(data))
-    change(wb)
+    for change in changes:
+        change(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
 def _number_in_date_column(wb: Workbook) -> None:
-    cell = _ws1(wb)["H5"]
+    cell = _ws1(wb)["I6"]
     cell.value = 42
     cell.number_format = "General"  # in a cell formatted as a date, Excel would read 42 as 10 February 1900
 
 
 def _ws1(wb: Workbook) -> Any:
-    return wb["WS1 Workforce Development"]
+    return wb["WS1"]
 
 
-def _set(cell: str, value: Any, sheet: str = "WS1 Workforce Development") -> Callable[[Workbook], None]:
+def _set(cell: str, value: Any, sheet: str = "WS1") -> Callable[[Workbook], None]:
     def change(wb: Workbook) -> None:
         wb[sheet][cell] = value
 
@@ -359,7 +379,7 @@ def _drop_column(letter: str) -> Callable[[Workbook], None]:
 
 
 def _duplicate_reference(wb: Workbook) -> None:
-    _ws1(wb)["A3"] = _ws1(wb)["A2"].value
+    _ws1(wb)["A4"] = _ws1(wb)["A3"].value
 
 
 def _clear(*cells: str) -> Callable[[Workbook], None]:
@@ -372,7 +392,7 @@ def _clear(*cells: str) -> Callable[[Workbook], None]:
 
 def _huge_sheet(wb: Workbook) -> None:
     sheet = _ws1(wb)
-    for row in range(2, excel_io.MAX_ROWS + 3):
+    for row in range(3, excel_io.MAX_ROWS + 4):
         sheet.cell(row, 1, f"1.{row}")
 
 
@@ -415,74 +435,103 @@ BAD_WORKBOOKS: dict[str, tuple[Callable[[bytes], bytes], str, str | None, int | 
     "macros": (_macro_workbook, "macros", "", None, None),
     "a zip bomb": (_zip_bomb, "the limit is 50 MB", "", None, None),
     "an XML entity bomb": (_entity_bomb, "could not be read", "", None, None),
-    "a missing column": (
-        lambda d: _edit(d, _drop_column("G")),
-        "“Owner” is missing",
-        "WS1 Workforce Development",
-        1,
-        None,
-    ),
+    "a missing column": (lambda d: _edit(d, _drop_column("G")), "“Owner” is missing", "WS1", 2, None),
     "a wrong column": (
-        lambda d: _edit(d, _set("D1", "Targets (key)")),
+        lambda d: _edit(d, _set("D2", "Targets (key)")),
         "“Targets (key)” is not a column",
-        "WS1 Workforce Development",
-        1,
+        "WS1",
+        2,
         "D",
     ),
     "an unknown status": (
-        lambda d: _edit(d, _set("F3", "DONE")),
+        lambda d: _edit(d, _set("F4", "DONE")),
         "“DONE” is not a status. Use COMPLETED, IN PROGRESS or STATIC",
-        "WS1 Workforce Development",
-        3,
+        "WS1",
+        4,
         "F",
     ),
     "a duplicate reference": (
         lambda d: _edit(d, _duplicate_reference),
-        "used twice in this work stream (rows 2 and 3)",
-        "WS1 Workforce Development",
-        3,
+        "used twice in this work stream (rows 3 and 4)",
+        "WS1",
+        4,
         "A",
     ),
-    "a formula": (lambda d: _edit(d, _set("C4", "=1+1")), "formula (=1+1)", "WS1 Workforce Development", 4, "C"),
+    "a formula": (lambda d: _edit(d, _set("C5", "=1+1")), "formula (=1+1)", "WS1", 5, "C"),
     "a formula on the Plan sheet": (lambda d: _edit(d, _set("B1", "=A1", "Plan")), "formula", "Plan", 1, "B"),
     "a deadline that is not a date": (
-        lambda d: _edit(d, _set("H5", "next spring")),
+        lambda d: _edit(d, _set("I6", "next spring")),
         "“next spring” in Deadline is not a date",
-        "WS1 Workforce Development",
-        5,
-        "H",
+        "WS1",
+        6,
+        "I",
     ),
     "a deadline that is a number": (
         lambda d: _edit(d, _number_in_date_column),
         "holds the number 42, not a date",
-        "WS1 Workforce Development",
-        5,
-        "H",
-    ),
-    "an impossible date": (
-        lambda d: _edit(d, _set("I2", "31/02/2016")),
-        "not a date",
-        "WS1 Workforce Development",
-        2,
+        "WS1",
+        6,
         "I",
     ),
+    "an impossible date": (
+        lambda d: _edit(d, _set("J3", "31/02/2016")),
+        "not a date",
+        "WS1",
+        3,
+        "J",
+    ),
     "an empty reference": (
-        lambda d: _edit(d, _clear("A6")),
+        lambda d: _edit(d, _clear("A7")),
         "Reference is empty",
-        "WS1 Workforce Development",
-        6,
+        "WS1",
+        7,
         "A",
     ),
-    "an empty title": (lambda d: _edit(d, _clear("B6")), "Title is empty", "WS1 Workforce Development", 6, "B"),
-    "an empty status": (lambda d: _edit(d, _clear("F6")), "Status is empty", "WS1 Workforce Development", 6, "F"),
+    "an empty title": (lambda d: _edit(d, _clear("B7")), "Title is empty", "WS1", 7, "B"),
+    "an empty status": (lambda d: _edit(d, _clear("F7")), "Status is empty", "WS1", 7, "F"),
     "an unknown owner": (
-        lambda d: _edit(d, _set("G2", "stranger@example.com")),
+        lambda d: _edit(d, _set("H3", "stranger@example.com")),
         "No active service manager, project manager or senior manager has the e-mail address “stranger@example.com”",
-        "WS1 Workforce Development",
-        2,
+        "WS1",
+        3,
+        "H",
+    ),
+    "an owner's name that is not the account's": (
+        lambda d: _edit(d, _set("G3", "Tom Adeyemi")),
+        "“Tom Adeyemi” is not the name of the account with the e-mail address",
+        "WS1",
+        3,
         "G",
     ),
-    "a huge sheet": (lambda d: _edit(d, _huge_sheet), "more than 2,000 rows", "WS1 Workforce Development", None, None),
+    "an owner by a name nobody has": (
+        lambda d: _edit(d, _clear("H3"), _set("G3", "Nobody Known")),
+        "No active service manager, project manager or senior manager is called “Nobody Known”",
+        "WS1",
+        3,
+        "G",
+    ),
+    "a title that is not the Plan sheet's": (
+        lambda d: _edit(d, _set("A1", "Work stream i: Workforce")),
+        "is not the title of work stream 1 on the “Plan” sheet",
+        "WS1",
+        1,
+        "A",
+    ),
+    "a title of another work stream": (
+        lambda d: _edit(d, _set("A1", "Work stream ii: Workforce Development")),
+        "names work stream ii",
+        "WS1",
+        1,
+        "A",
+    ),
+    "a value beside the title": (
+        lambda d: _edit(d, _set("C1", "draft")),
+        "Only the work stream's title belongs in row 1",
+        "WS1",
+        1,
+        "C",
+    ),
+    "a huge sheet": (lambda d: _edit(d, _huge_sheet), "more than 2,000 rows", "WS1", None, None),
     "too many sheets": (lambda d: _edit(d, _many_sheets), "the limit is 50", "", None, None),
     "no Plan sheet": (lambda d: _edit(d, _remove_sheet("Plan")), "no “Plan” sheet", "", None, None),
     "no Measures sheet": (lambda d: _edit(d, _remove_sheet("Measures")), "no “Measures” sheet", "", None, None),
@@ -502,25 +551,25 @@ BAD_WORKBOOKS: dict[str, tuple[Callable[[bytes], bytes], str, str | None, int | 
         "A",
     ),
     "a value in a column without a heading": (
-        lambda d: _edit(d, _set("K3", "stray note")),
+        lambda d: _edit(d, _set("K4", "stray note")),
         "no heading",
-        "WS1 Workforce Development",
-        3,
+        "WS1",
+        4,
         "K",
     ),
     "a reference stored as a number": (
-        lambda d: _edit(d, _set("A2", 1.1)),
+        lambda d: _edit(d, _set("A3", 1.1)),
         "stored as a number",
-        "WS1 Workforce Development",
-        2,
+        "WS1",
+        3,
         "A",
     ),
     "an in-progress action that is retired": (
-        lambda d: _edit(d, _set("I4", date(2015, 6, 1))),
+        lambda d: _edit(d, _set("J5", date(2015, 6, 1))),
         "Only COMPLETED actions can be retired",
-        "WS1 Workforce Development",
-        4,
-        "I",
+        "WS1",
+        5,
+        "J",
     ),
 }
 
@@ -546,9 +595,9 @@ def test_bad_workbook_is_refused_with_a_useful_message_and_nothing_saved(
 
 def test_problems_read_as_plain_english_with_their_place(app: Flask, demo: dict[str, Any], exported: bytes) -> None:
     with app.app_context():
-        preview = preview_import(_edit(exported, _set("F3", "DONE")))
+        preview = preview_import(_edit(exported, _set("F4", "DONE")))
     assert [str(p) for p in preview.problems] == [
-        "sheet “WS1 Workforce Development”, row 3, column F: “DONE” is not a status. Use COMPLETED, IN PROGRESS or STATIC."
+        "sheet “WS1”, row 4, column F: “DONE” is not a status. Use COMPLETED, IN PROGRESS or STATIC."
     ]
 
 
@@ -557,7 +606,7 @@ def test_many_bad_rows_stop_after_a_readable_number_of_problems(
 ) -> None:
     def bad_statuses(wb: Workbook) -> None:
         sheet = _ws1(wb)
-        for row in range(2, 1500):
+        for row in range(3, 1500):
             sheet.cell(row, 1, f"1.{row}")
             sheet.cell(row, 2, "Title")
             sheet.cell(row, 6, "MAYBE")
@@ -574,10 +623,67 @@ def test_text_dates_and_columns_in_another_order_are_accepted(
     def reorder(wb: Workbook) -> None:
         sheet = _ws1(wb)
         for row in sheet.iter_rows():
-            row[7].value, row[8].value = row[8].value, row[7].value  # swap Deadline and Retired on
-        sheet["I2"] = "31/03/2016"  # the deadline, now in column I, typed as text
+            row[8].value, row[9].value = row[9].value, row[8].value  # swap Deadline and Retired on
+        sheet["J3"] = "31/03/2016"  # the deadline, now in column J, typed as text
 
     with app.app_context():
         preview = preview_import(_edit(exported, reorder))
     assert preview.problems == []
     assert preview.work_streams[0].actions[0].deadline == date(2016, 3, 31)
+
+
+# --- owners by name, and workbooks in the older layout --------------------------------------------------
+
+
+def _without_owner_emails(wb: Workbook) -> None:
+    for name in wb.sheetnames:
+        if name.startswith("WS"):
+            wb[name].delete_cols(8)  # "Owner e-mail": owners are then found by name
+
+
+def _older_layout(wb: Workbook) -> None:
+    """As exported before sheets had short names: "WS2 Improving Triage, MASH and", no title row, e-mails under Owner."""
+    for sheet in [wb[n] for n in wb.sheetnames if n.startswith("WS")]:
+        title = sheet["A1"].value.split(": ", 1)[1]
+        for row in sheet.iter_rows(min_row=3):
+            row[6].value = row[7].value
+        sheet.delete_cols(8)
+        sheet.delete_rows(1)
+        sheet.title = f"{sheet.title} {title}"[:31].strip()
+
+
+def test_owners_given_by_name_alone_are_found(app: Flask, demo: dict[str, Any], exported: bytes) -> None:
+    with app.app_context():
+        preview = preview_import(_edit(exported, _without_owner_emails))
+        assert preview.problems == []
+        plan = apply_import(_user(demo, "pm"), preview, title_override="Owners by name")
+        assert _actions(plan.id) == _actions(demo["plan_id"])
+
+
+def test_a_workbook_in_the_older_layout_still_imports(app: Flask, demo: dict[str, Any], exported: bytes) -> None:
+    older = _edit(exported, _older_layout)
+    assert "WS2 Improving Triage, MASH and" in load_workbook(io.BytesIO(older)).sheetnames
+    with app.app_context():
+        preview = preview_import(older)
+        assert preview.problems == []
+        plan = apply_import(_user(demo, "pm"), preview, title_override="Older layout")
+        assert _work_streams(plan.id) == _work_streams(demo["plan_id"])
+        assert _actions(plan.id) == _actions(demo["plan_id"])
+
+
+def test_two_people_with_the_same_name_need_the_e_mail_address(
+    app: Flask, demo: dict[str, Any], exported: bytes
+) -> None:
+    twins = {"sm1@example.org": "Sarah Whitfield", "sarah.w@example.org": "Sarah  Whitfield"}
+    others = {
+        "sm2@example.org": "Tom Adeyemi",
+        "sm3@example.org": "Rachel Dunmore",
+        "pm@example.org": "Helen Marsh",
+        "smt@example.org": "David Okafor",
+    }
+    data = _edit(exported, _without_owner_emails)
+    with app.app_context():
+        assert preview_import(exported, known_emails={**twins, **others}).problems == []
+        problems = preview_import(data, known_emails={**twins, **others}).problems
+    assert problems
+    assert all(p.column == "G" and "2 people are called “Sarah Whitfield”" in p.message for p in problems)

@@ -370,8 +370,51 @@ def test_exports_list_the_entries(ctx: Any, demo: dict[str, Any]) -> None:
     text = risks.to_csv(rows)
     assert text.splitlines()[0].startswith("Work stream,Action,Title,Reasons")
     assert len(text.strip().splitlines()) == 3
-    sheet = load_workbook(BytesIO(risks.to_xlsx(rows))).active
-    assert sheet.max_row == 3 and sheet["B2"].value in {"3.1", "4.2"}
+    plan = db.session.get(Plan, demo["plan_id"])
+    sheet = load_workbook(BytesIO(risks.to_xlsx(rows, plan=plan))).active
+    assert sheet.max_row == 5 and {sheet["B4"].value, sheet["B5"].value} == {"3.1", "4.2"}
+
+
+def test_register_workbook_has_a_title_a_filter_a_frozen_header_and_real_dates(ctx: Any, demo: dict[str, Any]) -> None:
+    from datetime import datetime
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    plan = db.session.get(Plan, demo["plan_id"])
+    entry = risks.entry_for_action(demo["actions"]["3.1"])
+    risks.edit(user("sm2", demo), entry.id, entry.version, entry_input(next_review_on=date(2030, 9, 3)))
+    rows = risks.entries(plan.id)
+    sheet = load_workbook(BytesIO(risks.to_xlsx(rows, plan=plan))).active
+
+    assert sheet["A1"].value == f"Risk register: {plan.title}"
+    assert sheet["A1"].font.b
+    assert sheet["A2"].value.startswith("Open entries on ") and sheet["A2"].value.endswith(": 2 entries")
+    assert [c.value for c in sheet[3]] == risks.EXPORT_COLUMNS
+    assert sheet.auto_filter.ref == "A3:P5"
+    assert sheet.freeze_panes == "C4"
+    by_action = {sheet.cell(r, 2).value: r for r in (4, 5)}
+    review = sheet.cell(by_action["3.1"], risks.EXPORT_COLUMNS.index("Next review") + 1)
+    assert review.value == datetime(2030, 9, 3) and review.is_date
+    assert review.number_format == "d mmmm yyyy"
+    opened = sheet.cell(by_action["3.1"], risks.EXPORT_COLUMNS.index("Opened") + 1)
+    assert isinstance(opened.value, datetime) and opened.is_date
+    assert sheet.cell(by_action["3.1"], risks.EXPORT_COLUMNS.index("Closed") + 1).value is None
+
+
+def test_a_filtered_or_closed_register_workbook_says_so_in_its_title(ctx: Any, demo: dict[str, Any]) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    plan = db.session.get(Plan, demo["plan_id"])
+    only = risks.RegisterFilter(work_stream_id=demo["work_streams"][3], owner_id=demo["users"]["sm2"])
+    sheet = load_workbook(BytesIO(risks.to_xlsx(risks.entries(plan.id, only), plan=plan, f=only))).active
+    assert sheet["A2"].value.endswith(": 1 entry, filtered by work stream iii, owner Tom Adeyemi")
+    closed = load_workbook(BytesIO(risks.to_xlsx([], plan=plan, closed=True))).active
+    assert closed.title == "Closed entries"
+    assert closed["A2"].value.startswith("Closed entries (history) on ") and closed["A2"].value.endswith(": 0 entries")
+    assert closed.auto_filter.ref == "A3:P4"
 
 
 def test_cli_refresh_reports_what_it_did(app: Flask, demo: dict[str, Any]) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
 from flask import Flask
+from openpyxl import load_workbook
 
 from app.extensions import db
 from app.models import RiskEntry
@@ -120,6 +122,10 @@ def test_exports_download_as_csv_and_excel(login: Any) -> None:
     assert csv.headers["Content-Disposition"].startswith("attachment") and "3.1" in csv.get_data(as_text=True)
     xlsx = client.get("/risks.xlsx")
     assert xlsx.data[:2] == b"PK" and "spreadsheetml" in xlsx.headers["Content-Type"]
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet["A1"].value.startswith("Risk register: ") and sheet["A4"].value in {3, 4}
+    closed = load_workbook(io.BytesIO(client.get("/risks.xlsx?closed=1").data)).active
+    assert closed["A2"].value.startswith("Closed entries")
 
 
 def test_project_manager_changes_the_warning_window(login: Any, demo: dict[str, Any]) -> None:

@@ -50,7 +50,7 @@ class NewUserForm(UserDetailsForm):
         "First password",
         description=(
             "At least 12 characters. Tell the person it in person or by phone; "
-            "they should change it when they first sign in."
+            "they must choose their own when they first sign in."
         ),
         widget=GovPasswordInput(),
         validators=[InputRequired(message="Enter a first password")],
@@ -81,7 +81,10 @@ class NewUserForm(UserDetailsForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         "New password",
-        description="At least 12 characters. Every session of this person ends.",
+        description=(
+            "At least 12 characters. Every session of this person ends, "
+            "and they must choose their own password when they next sign in."
+        ),
         widget=GovPasswordInput(),
         validators=[InputRequired(message="Enter a new password")],
     )

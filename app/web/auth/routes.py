@@ -70,5 +70,5 @@ def change_password() -> str | Response:
             accounts.start_session(user)
             login_user(user)
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
-            return redirect(url_for("plan.dashboard"))
+            return redirect(safe_next(request.args.get("next")) or _home(user))
     return render_template("auth/password.html", form=form)

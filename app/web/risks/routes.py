@@ -173,4 +173,10 @@ def export_csv() -> WResponse:
 @bp.get("/risks.xlsx")
 @permission_required(Permission.VIEW_PLAN)
 def export_xlsx() -> WResponse:
-    return download(risks.to_xlsx(_export_rows()), f"risk-register-{today().isoformat()}.xlsx", XLSX)
+    workbook = risks.to_xlsx(
+        _export_rows(),
+        plan=selected_plan(),
+        closed=request.args.get("closed") == "1",
+        f=risks.RegisterFilter.from_args(request.args),
+    )
+    return download(workbook, f"risk-register-{today().isoformat()}.xlsx", XLSX)
