@@ -12,6 +12,11 @@ from datetime import date
 from pathlib import Path
 
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - deliberately public, refused in production
+ENVIRONMENTS = ("development", "test", "production")
+MIN_SECRET_LENGTH = 32
+# A random key of 32 or more characters has far more distinct characters than this (token_hex(32) has
+# fewer than 12 of its 16 once in millions); 32 spaces, 32 x "a" or "abcabc..." do not.
+MIN_SECRET_DISTINCT = 12
 
 
 class ConfigError(RuntimeError):
@@ -86,6 +91,11 @@ class Settings:
 
 def load_settings(instance_path: str) -> Settings:
     env = os.environ.get("APP_ENV", "development").strip().lower()
+    if env not in ENVIRONMENTS:
+        raise ConfigError(
+            f"Refusing to start: APP_ENV is {env!r}, but must be one of {', '.join(ENVIRONMENTS)}. "
+            "A misspelt APP_ENV would otherwise start in development mode with the public development key."
+        )
     default_db = "sqlite:///" + str(Path(instance_path) / "tracker.db")
     settings = Settings(
         env=env,
@@ -102,13 +112,30 @@ def load_settings(instance_path: str) -> Settings:
     return settings
 
 
+def secret_key_problem(key: str) -> str | None:
+    """Why a production SECRET_KEY is unsafe, or None: missing, the public development key, short, or guessable."""
+    if not key.strip():
+        return "SECRET_KEY is not set"
+    if key == DEV_SECRET_KEY:
+        return "SECRET_KEY is the public development key"
+    if len(key) < MIN_SECRET_LENGTH:
+        return f"SECRET_KEY is {len(key)} characters long, fewer than {MIN_SECRET_LENGTH}"
+    if len(set(key)) < MIN_SECRET_DISTINCT:
+        return (
+            f"SECRET_KEY has only {len(set(key))} different characters, so it is easy to guess "
+            f"(a random key has at least {MIN_SECRET_DISTINCT})"
+        )
+    return None
+
+
 def check_production(settings: Settings) -> None:
     if settings.env != "production":
         return
-    if not settings.secret_key or settings.secret_key == DEV_SECRET_KEY or len(settings.secret_key) < 32:
+    if secret_key_problem(settings.secret_key):
         raise ConfigError(
-            "Refusing to start in production: set SECRET_KEY to a random value of at least 32 "
-            "characters, for example the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
+            f"Refusing to start in production: {secret_key_problem(settings.secret_key)}; set SECRET_KEY to a "
+            f"random value of at least {MIN_SECRET_LENGTH} characters, for example the output of: "
+            "python -c 'import secrets; print(secrets.token_hex(32))'"
         )
     if settings.demo_mode:
         raise ConfigError(

@@ -6,7 +6,7 @@ import pytest
 
 from app.config import ConfigError, load_settings
 
-STRONG = "x" * 48
+STRONG = "7f3c9a1e5b2d8f4a6c0e9b7d1a3f5c8e2b4d6f8a0c1e3b5d"  # what secrets.token_hex(24) gives
 
 
 def test_production_without_secret_key_refuses_to_start(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -84,3 +84,52 @@ def test_production_start_with_demo_accounts_on_the_demo_password_refuses(migrat
         create_app(
             {"APP_ENV": "production", "DEMO_MODE": False, "SQLALCHEMY_DATABASE_URI": uri, "ARGON2_PROFILE": "fast"}
         )
+
+
+def _production(monkeypatch: pytest.MonkeyPatch, secret: str) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", secret)
+    monkeypatch.delenv("DEMO_MODE", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://tracker@db/tracker")
+    monkeypatch.setenv("ACCESSIBILITY_CONTACT_EMAIL", "digital.access@council.gov.uk")
+
+
+@pytest.mark.parametrize("env", ["prod", "Live", "staging", "developmnet"])
+def test_an_unknown_app_env_refuses_to_start(env: str, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("APP_ENV", env)
+    with pytest.raises(ConfigError, match="APP_ENV .* must be one of development, test, production"):
+        load_settings(str(tmp_path))
+
+
+@pytest.mark.parametrize("env", ["development", "test", "production", " Production "])
+def test_each_known_app_env_is_accepted(env: str, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _production(monkeypatch, STRONG)
+    monkeypatch.setenv("APP_ENV", env)
+    assert load_settings(str(tmp_path)).env == env.strip().lower()
+
+
+@pytest.mark.parametrize(
+    ("secret", "why"),
+    [
+        (" " * 32, "not set"),
+        ("a" * 32, "only 1 different characters"),
+        ("abcabcabcabcabcabcabcabcabcabcabcabc", "only 3 different characters"),
+        ("0123456789" * 4, "only 10 different characters"),
+        ("short-but-random-Q7x!", "fewer than 32"),
+        ("dev-only-not-secret", "public development key"),
+    ],
+)
+def test_a_guessable_secret_key_refuses_to_start_in_production(  # type: ignore[no-untyped-def]
+    secret: str, why: str, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    _production(monkeypatch, secret)
+    with pytest.raises(ConfigError, match=why):
+        load_settings(str(tmp_path))
+
+
+def test_a_random_secret_key_starts_in_production(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import secrets
+
+    for _ in range(50):
+        _production(monkeypatch, secrets.token_hex(32))
+        assert load_settings(str(tmp_path)).env == "production"
