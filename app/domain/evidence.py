@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import ipaddress
+import re
+import socket
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -126,3 +130,64 @@ def safe_download_name(title: str, ext: str) -> str:
     if not cleaned.lower().endswith("." + ext):
         cleaned = f"{cleaned}.{ext}"
     return cleaned[:150]
+
+
+LINK_SCHEMES = frozenset({"http", "https"})
+# Names that always mean this computer, the local network or a cloud provider's metadata service.
+INTERNAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "metadata"})
+INTERNAL_SUFFIXES = (".localhost", ".local", ".localdomain", ".internal", ".home.arpa")
+INTERNAL_LINK = (
+    "Enter a link to a website others can open: links to this computer, to a private network address or to a "
+    "cloud metadata address are not allowed"
+)
+
+
+def link_problem(url: str) -> str | None:
+    """Why a link cannot be evidence, or None.
+
+    Pure: the host is judged as written, never looked up. A literal address must be a public one (not
+    loopback, private, link-local, metadata, shared or reserved), and names that always mean a local or
+    internal host are refused.
+    """
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+    except ValueError:
+        return "Enter a link that starts with https://"
+    if parts.scheme.lower() not in LINK_SCHEMES or not parts.netloc or not host:
+        return "Enter a link that starts with https://"
+    if len(text) > 2000:
+        return "The link must be 2,000 characters or fewer"
+    host = host.rstrip(".")
+    if host in INTERNAL_NAMES or host.endswith(INTERNAL_SUFFIXES):
+        return INTERNAL_LINK
+    address = _literal_address(host)
+    if address is not None and not _is_public(address):
+        return INTERNAL_LINK
+    return None
+
+
+def _literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host names literally, including the old shorthand forms (127.1, 0x7f000001, 2130706433)."""
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        pass
+    if _NUMERIC_HOST.fullmatch(host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return ipaddress.IPv4Address("0.0.0.0")  # noqa: S104 - an unreadable number: treated as not public
+    return None
+
+
+_NUMERIC_HOST = re.compile(r"(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}", re.IGNORECASE)
+
+
+def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
+        if embedded is not None and not _is_public(embedded):
+            return False
+    return address.is_global and not address.is_multicast

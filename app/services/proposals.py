@@ -11,7 +11,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 import magic
 from sqlalchemy import CursorResult, func, select, update
@@ -246,9 +245,9 @@ def _inspect_evidence(
             errors[f"{field_prefix}_file"] = verdict.problem
         content_type = verdict.content_type
     elif item.url.strip():
-        parts = urlsplit(item.url.strip())
-        if parts.scheme not in {"http", "https"} or not parts.netloc:
-            errors[f"{field_prefix}_url"] = "Enter a link that starts with https://"
+        problem = evidence_rules.link_problem(item.url)
+        if problem:
+            errors[f"{field_prefix}_url"] = problem
     if not item.note.strip():
         errors[f"{field_prefix}_note"] = "Say what the evidence shows"
     elif len(item.note) > 2000:

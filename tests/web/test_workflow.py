@@ -6,6 +6,7 @@ import io
 import re
 from typing import Any
 
+import pytest
 from flask import Flask
 
 from app.extensions import db
@@ -324,3 +325,14 @@ def test_project_manager_makes_another_plan_current(app: Flask, login: Any, demo
     with app.app_context():
         assert db.session.query(Plan).filter_by(is_current=True).count() == 1
         assert db.session.query(AuditEvent).filter_by(kind="plan.made_current").count() == 1
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:6379/", "http://169.254.169.254/", "http://localhost/admin"])
+def test_an_evidence_link_to_an_internal_address_is_refused_with_a_message(
+    login: Any, demo: dict[str, Any], url: str
+) -> None:
+    response = propose(login("sm2"), demo["actions"]["3.3"], evidence_file=(io.BytesIO(b""), ""), evidence_url=url)
+    assert response.status_code == 400
+    assert "to a private network address or to a cloud metadata address are not allowed" in response.get_data(
+        as_text=True
+    )
