@@ -63,7 +63,7 @@ def check_new_password(password: str, *, email: str = "", name: str = "") -> str
     if password == DEMO_PASSWORD and not current_app.config.get("DEMO_MODE"):
         return "That password is published in the README. Choose another"
     forbidden = tuple(p for p in [email.split("@")[0] if email else "", *name.split()] if len(p) >= 4)
-    return password_problem(password, forbidden=forbidden)
+    return password_problem(password, forbidden=forbidden, context=(name, email, *email.replace("@", ".").split(".")))
 
 
 # --- signing in -----------------------------------------------------------------------------------------

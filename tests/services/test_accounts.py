@@ -53,3 +53,14 @@ def test_demo_password_only_accepted_in_demo_mode(app: Flask, demo: dict[str, An
         with pytest.raises(ValidationFailed) as raised:
             accounts.set_password(admin, demo["users"]["sm1"], "demo-password-2015")
         assert "published" in raised.value.errors["password"]
+
+
+@pytest.mark.parametrize(
+    "password", ["123456789012", "letmeinletmein", "correcthorsebatterystaple", "Improvement plan tracker"]
+)
+def test_an_administrator_cannot_set_a_guessable_password(app: Flask, demo: dict[str, Any], password: str) -> None:
+    with app.app_context():
+        admin = db.session.get(User, demo["users"]["admin"])
+        with pytest.raises(ValidationFailed) as refused:
+            accounts.set_password(admin, demo["users"]["sm1"], password)
+        assert refused.value.errors["password"].startswith("Password is too easy to guess.")
