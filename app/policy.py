@@ -169,10 +169,16 @@ def can_view_proposal(actor: Actor | None, *, work_stream_id: int, state: str, a
     Service managers see proposals (and their evidence) only in the work streams they run; the project
     manager and senior managers see every proposal once submitted; committee members and administrators
     see none (evidence may hold personal data): they see approved changes in an action's history.
+
+    Rights come from the role held now: an author sees their own proposals only while their role may still
+    propose changes and see internal papers, so someone moved to the committee loses them with the role.
     """
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return False
-    if getattr(actor, "id", None) == author_id:
+    granted = permissions_for(actor.role)
+    if Permission.VIEW_INTERNAL not in granted:
+        return False
+    if getattr(actor, "id", None) == author_id and Permission.PROPOSE_CHANGE in granted:
         return True
     if actor.role == Role.SERVICE_MANAGER:
         return work_stream_id in actor.managed_work_stream_ids

@@ -455,6 +455,7 @@ def edit(
         proposal = _load(proposal_id)
         if actor.id != proposal.author_id:
             raise PermissionDenied(Permission.PROPOSE_CHANGE, "Only the person who wrote this proposal can change it")
+        _require_author_rights(actor, proposal.work_stream_id)
         if proposal.state_enum is State.CHALLENGED:
             raise ServiceError("Respond to the challenge instead of editing: your answer resubmits the proposal")
         target = proposal.target
@@ -581,6 +582,7 @@ def respond(actor: Actor, proposal_id: int, expected_version: int, answer: str, 
     with write_transaction():
         proposal = _load(proposal_id)
         if proposal.state_enum is State.CHALLENGED and actor.id == proposal.author_id:
+            _require_author_rights(actor, proposal.work_stream_id)  # a demoted author is refused, not corrected
             errors: dict[str, str] = {}
             if not answer:
                 errors["answer"] = "Enter your answer to the challenge"
