@@ -166,6 +166,8 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "APP_ENV": settings.env,
         "SECRET_KEY": settings.secret_key,
         "SQLALCHEMY_DATABASE_URI": url,
+        # a pooled connection that the database or a proxy dropped is replaced, not handed out to fail
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "DEMO_MODE": settings.demo_mode,
         "SESSION_IDLE_MINUTES": settings.idle_timeout_minutes,
         "EVIDENCE_DIR": settings.evidence_dir,

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from app.domain.bounds import parse_id
 from app.domain.status import Status
 
 
@@ -44,6 +45,4 @@ class ActionFilter:
 
 
 def _int(value: str | None) -> int | None:
-    if value is None or not value.strip().isdigit():
-        return None
-    return int(value)
+    return parse_id(value)

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from flask import has_request_context, request
 from sqlalchemy import select
 
+from app.domain.bounds import parse_id, parse_iso_date
 from app.domain.spreadsheet import neutralised
 from app.extensions import db
 from app.models import AuditEvent
@@ -73,7 +74,7 @@ KIND_GROUPS: dict[str, str] = {
     "proposal": "Proposals (drafted, submitted, challenged, answered, decided)",
     "action": "Changes to actions",
     "measure": "Changes to performance measures",
-    "evidence": "Evidence added",
+    "evidence": "Evidence added, or a file that could not be sent",
     "work_stream": "Work streams",
     "plan": "Plans",
     "auth": "Sign-ins and sign-outs",
@@ -92,15 +93,7 @@ class AuditFilter:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> AuditFilter:
-        def _int(v: str | None) -> int | None:
-            return int(v) if v and v.isdigit() else None
-
-        def _date(v: str | None) -> date | None:
-            try:
-                return date.fromisoformat(v) if v else None
-            except ValueError:
-                return None
-
+        _int, _date = parse_id, parse_iso_date  # out of range is ignored, like any malformed value
         kind = args.get("kind") or None
         return cls(
             _int(args.get("work_stream")),

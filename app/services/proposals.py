@@ -37,7 +37,7 @@ from app.domain.proposals import (
 from app.domain.status import Status
 from app.extensions import db
 from app.formatting import format_date
-from app.models import Action, Evidence, PerformanceMeasure, Proposal, ProposalMessage
+from app.models import Action, AuditEvent, Evidence, PerformanceMeasure, Proposal, ProposalMessage
 from app.policy import Actor, Permission, PermissionDenied, can, can_view_proposal, is_reviewer
 from app.services import audit, notifications, risks
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
@@ -743,10 +743,57 @@ def evidence_for_download(actor: Actor, evidence_id: int) -> tuple[Evidence, byt
         actor, work_stream_id=proposal.work_stream_id, state=proposal.state, author_id=proposal.author_id
     ):
         raise PermissionDenied(Permission.VIEW_INTERNAL, "You cannot download this evidence")
-    data = store().load(evidence.storage_key)
-    if hashlib.sha256(data).hexdigest() != evidence.sha256:
-        raise ServiceError("This file does not match the checksum recorded when it was uploaded. It has not been sent.")
+    try:
+        data: bytes | None = store().load(evidence.storage_key)
+    except (OSError, ValueError):  # gone from the disk or the database, or a storage key the store refuses
+        data = None
+    if data is None or hashlib.sha256(data).hexdigest() != evidence.sha256:
+        _report_unavailable(actor, evidence, missing=data is None)
+        raise EvidenceUnavailable(missing=data is None)
     return evidence, data
+
+
+class EvidenceUnavailable(ServiceError):
+    """The stored file is missing, or no longer matches the checksum taken at upload: it is never sent."""
+
+    def __init__(self, *, missing: bool) -> None:
+        self.missing = missing
+        if missing:
+            message = "This evidence file cannot be found in the store, so it cannot be sent."
+        else:
+            message = "This file does not match the checksum recorded when it was uploaded. It has not been sent."
+        super().__init__(f"{message} The project manager has been told.")
+
+
+def _report_unavailable(actor: Actor, evidence: Evidence, *, missing: bool) -> None:
+    """An audit record of every attempt; a notice to the reviewers the first time, so they can restore it."""
+    problem = "missing" if missing else "altered"
+    proposal = evidence.proposal
+    with write_transaction():
+        seen_before = db.session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.kind == "evidence.unavailable",
+                AuditEvent.object_type == "evidence",
+                AuditEvent.object_id == evidence.id,
+            )
+        )
+        audit.record(
+            actor,
+            "evidence.unavailable",
+            f"Evidence file “{evidence.title}” could not be sent: it is {problem}",
+            object_type="evidence",
+            object_id=evidence.id,
+            plan_id=proposal.work_stream.plan_id,
+            work_stream_id=proposal.work_stream_id,
+            action_id=proposal.action_id,
+            after={"problem": problem, "sha256": evidence.sha256, "storage_key": evidence.storage_key},
+        )
+        if not seen_before:
+            notifications.notify_reviewers(
+                f"The evidence file “{evidence.title}” for {proposal.target_label} is {problem} in the store. "
+                "Restore it from the backup, or ask for it again.",
+                proposal.id,
+            )
 
 
 def approved_evidence_for_action(action_id: int) -> list[Evidence]:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import today, utcnow
+from app.domain.bounds import parse_id
 from app.domain.risk import SCORE_MAX, SCORE_MIN, ActionState, Reason, band, exit_explanation, ordered, reasons_for
 from app.domain.spreadsheet import neutralised
 from app.extensions import db
@@ -356,9 +357,7 @@ class RegisterFilter:
 
     @classmethod
     def from_args(cls, args: Any) -> RegisterFilter:
-        def _int(v: str | None) -> int | None:
-            return int(v) if v and v.isdigit() else None
-
+        _int = parse_id
         try:
             reason = Reason(args.get("reason")) if args.get("reason") else None
         except ValueError:

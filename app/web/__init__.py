@@ -10,6 +10,7 @@ from app.web.api import bp as api_bp
 from app.web.audit_trail import bp as audit_bp
 from app.web.auth import bp as auth_bp
 from app.web.committee import bp as committee_bp
+from app.web.converters import IdConverter
 from app.web.editor import bp as editor_bp
 from app.web.errors import register_errors
 from app.web.login import register_login
@@ -20,6 +21,7 @@ from app.web.template_helpers import register_template_helpers
 
 
 def register_web(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter  # before any route is added: rules compile with it
     WTFormsHelpers(app)
     register_login(app)
     register_template_helpers(app)

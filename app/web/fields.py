@@ -8,6 +8,8 @@ from typing import Any
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField
 
+from app.domain.bounds import MAX_YEAR, MIN_YEAR, year_in_range
+
 
 class OptionalDateField(DateField):
     """A GOV.UK day/month/year date that may be left blank, with GOV.UK's error wording."""
@@ -20,10 +22,21 @@ class OptionalDateField(DateField):
             self.raw_data = None  # the GOV.UK widget then shows empty boxes
             return
         try:
-            day, month, year = (int(str(v).strip()) for v in valuelist)
+            day, month, year = (_number(v) for v in valuelist)
             if year < 1000:
                 raise ValueError
             self.data = date(year, month, day)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             self.data = None
             raise ValueError(f"{self.label.text} must be a real date, for example 27 3 2026") from None
+        if not year_in_range(year):
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a date between {MIN_YEAR} and {MAX_YEAR}")
+
+
+def _number(value: object) -> int:
+    """A day, month or year as typed: ASCII digits, at most 4 of them."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 4):
+        raise ValueError(text)
+    return int(text)

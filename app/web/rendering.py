@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from htmx_flask import request as htmx_request
 from werkzeug.wrappers import Response
 
+from app.domain.bounds import parse_id
 from app.extensions import db
 from app.models import Plan, User
 from app.services import plan_read
@@ -83,9 +84,9 @@ def me() -> User:
 
 
 def int_arg(value: object) -> int | None:
-    """A non-negative integer from a query argument or hidden field, or None."""
-    text = str(value) if value is not None else ""
-    return int(text) if text.isdigit() else None
+    """A non-negative integer from a query argument or hidden field, or None: also None when it is too
+    large to be an id (or a version), so it never overflows a query."""
+    return parse_id(value)
 
 
 def version_of(value: object) -> int:

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovPasswordInput,
@@ -11,13 +10,14 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.policy import ROLE_DESCRIPTIONS, Role
 from app.services.accounts import check_new_password, email_problem, normalise_email
+from app.web.forms import Form
 
 
 def role_choices() -> list[tuple[str, str]]:
     return [(r.value, r.label) for r in Role]
 
 
-class UserDetailsForm(FlaskForm):
+class UserDetailsForm(Form):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -78,7 +78,7 @@ class NewUserForm(UserDetailsForm):
                 self._fields.move_to_end(name)
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(
         "New password",
         description=(

@@ -4,6 +4,7 @@ from flask import Response, request, stream_with_context
 from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
+from app.domain.bounds import parse_id
 from app.policy import Permission
 from app.services import accounts, audit, plan_read
 from app.services.errors import NotFound
@@ -11,12 +12,14 @@ from app.web.audit_trail import bp
 from app.web.decorators import permission_required
 from app.web.rendering import render
 
+MAX_PAGE = 1_000_000  # 100 million events: beyond any real trail, and the offset stays inside the database's integers
+
 
 @bp.get("/audit")
 @permission_required(Permission.VIEW_AUDIT)
 def trail() -> WResponse:
     f = audit.AuditFilter.from_args(request.args)
-    page = int(request.args["page"]) if request.args.get("page", "").isdigit() and int(request.args["page"]) > 0 else 1
+    page = parse_id(request.args.get("page"), maximum=MAX_PAGE) or 1  # out of range: the first page
     events, more = audit.trail(f, page=page)
     try:
         work_streams = plan_read.get_plan().work_streams

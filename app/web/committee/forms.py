@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from app.web.fields import OptionalDateField
+from app.web.forms import Form
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     committee_name = StringField(
         "Committee",
         widget=GovTextInput(),
@@ -18,7 +18,7 @@ class MeetingForm(FlaskForm):
     submit = SubmitField("Record the meeting", widget=GovSubmitInput())
 
 
-class NarrativeForm(FlaskForm):
+class NarrativeForm(Form):
     reason_for_item = TextAreaField("Reason for item", widget=GovTextArea(), validators=[Length(max=5000)])
     recommendation = TextAreaField(
         "Suggested committee activity (recommendation)", widget=GovTextArea(), validators=[Length(max=5000)]
@@ -33,7 +33,7 @@ class NarrativeForm(FlaskForm):
     submit = SubmitField("Save the narrative", widget=GovSubmitInput())
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     workbook = FileField(
         "Excel workbook (.xlsx)",
         description="One sheet per work stream, as the export makes them.",
@@ -42,7 +42,7 @@ class ImportForm(FlaskForm):
     submit = SubmitField("Preview the import", widget=GovSubmitInput())
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     payload = HiddenField()
     title = StringField("Title of the new plan", widget=GovTextInput(), validators=[Length(max=200)])
     submit = SubmitField("Create the plan", widget=GovSubmitInput())

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, flash, jsonify, make_response, redirect, request, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
@@ -32,6 +31,7 @@ from app.services.report_render import (
 from app.web.committee import bp
 from app.web.committee.forms import ConfirmImportForm, ImportForm, MeetingForm, NarrativeForm
 from app.web.decorators import permission_required
+from app.web.forms import Form
 from app.web.rendering import DOCX, XLSX, attempt, download, int_arg, me, render, selected_plan
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -98,7 +98,7 @@ def meeting(meeting_id: int) -> WResponse:
 @bp.post("/meetings/<int:meeting_id>/present")
 @permission_required(Permission.EDIT_PLAN)
 def present(meeting_id: int) -> WResponse:
-    form = FlaskForm()
+    form = Form()
     if form.validate_on_submit():
         presented = attempt(form, lambda: meetings.present(me(), meeting_id))
         if form.errors:  # a refusal about the meeting as a whole belongs at the top of the page

@@ -1,9 +1,9 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.web.fields import OptionalDateField
+from app.web.forms import Form
 
 REASON_HINT = "Shown in the action's history and to the committee as the justification for the change."
 
@@ -14,7 +14,7 @@ class ReasonMixin:
     )
 
 
-class ActionForm(FlaskForm, ReasonMixin):
+class ActionForm(Form, ReasonMixin):
     version = HiddenField()
     title = StringField("Title", widget=GovTextInput(), validators=[Length(max=200)])
     measures_and_milestones = TextAreaField(
@@ -43,17 +43,17 @@ class NewActionForm(ActionForm):
     submit = SubmitField("Add action", widget=GovSubmitInput())
 
 
-class RetireForm(FlaskForm, ReasonMixin):
+class RetireForm(Form, ReasonMixin):
     version = HiddenField()
     submit = SubmitField("Retire action", widget=GovSubmitInput())
 
 
-class WorkStreamForm(FlaskForm, ReasonMixin):
+class WorkStreamForm(Form, ReasonMixin):
     title = StringField("Title", widget=GovTextInput(), validators=[Length(max=200)])
     submit = SubmitField("Add work stream", widget=GovSubmitInput())
 
 
-class MeasureForm(FlaskForm, ReasonMixin):
+class MeasureForm(Form, ReasonMixin):
     version = HiddenField()
     reference = StringField("Reference (optional)", widget=GovTextInput(), validators=[Length(max=20)])
     description = TextAreaField("Projected outcome", widget=GovTextArea(), validators=[Length(max=2000)])
@@ -68,5 +68,5 @@ class MeasureForm(FlaskForm, ReasonMixin):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class MakeCurrentForm(FlaskForm):
+class MakeCurrentForm(Form):
     reason = StringField()

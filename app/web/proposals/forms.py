@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -13,6 +12,7 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitFi
 from wtforms.validators import Length, Optional
 
 from app.web.fields import OptionalDateField
+from app.web.forms import Form
 
 STATUS_CHOICES = [("COMPLETED", "COMPLETED"), ("IN_PROGRESS", "IN PROGRESS"), ("STATIC", "STATIC")]
 
@@ -35,7 +35,7 @@ class EvidenceFields:
     evidence_note = TextAreaField("What does this evidence show?", widget=GovTextArea(), validators=[Length(max=2000)])
 
 
-class ActionProposalForm(FlaskForm, EvidenceFields):
+class ActionProposalForm(Form, EvidenceFields):
     target_version = HiddenField()
     proposal_version = HiddenField()
     status = RadioField("New status", choices=STATUS_CHOICES, widget=GovRadioInput(), validators=[Optional()])
@@ -71,7 +71,7 @@ class ActionProposalForm(FlaskForm, EvidenceFields):
     submit_proposal = SubmitField("Submit for approval", widget=GovSubmitInput())
 
 
-class MeasureProposalForm(FlaskForm, EvidenceFields):
+class MeasureProposalForm(Form, EvidenceFields):
     target_version = HiddenField()
     proposal_version = HiddenField()
     status = RadioField("New status", choices=STATUS_CHOICES, widget=GovRadioInput(), validators=[Optional()])
@@ -91,7 +91,7 @@ class MeasureProposalForm(FlaskForm, EvidenceFields):
     submit_proposal = SubmitField("Submit for approval", widget=GovSubmitInput())
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     proposal_version = HiddenField()
 
 

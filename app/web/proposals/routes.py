@@ -335,7 +335,15 @@ def mine() -> Response:
 @bp.get("/evidence/<int:evidence_id>")
 @login_required
 def download(evidence_id: int) -> Response:
-    evidence, data = proposals.evidence_for_download(me(), evidence_id)
+    try:
+        evidence, data = proposals.evidence_for_download(me(), evidence_id)
+    except proposals.EvidenceUnavailable as unavailable:
+        return render(
+            "errors/generic.html",
+            status=410 if unavailable.missing else 409,
+            title="This evidence file cannot be sent",
+            message=unavailable.message,
+        )
     ext = extension_for(evidence.content_type)
     response = send_file(
         io.BytesIO(data),

@@ -1,9 +1,9 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.web.fields import OptionalDateField
+from app.web.forms import Form
 
 SCORES = [("", "Select")] + [(str(n), str(n)) for n in range(1, 6)]
 
@@ -13,7 +13,7 @@ def _int_or_none(value: object) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     version = HiddenField()
     likelihood = SelectField(
         "Likelihood (1 to 5)",
@@ -39,18 +39,18 @@ class EntryForm(FlaskForm):
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
-class EscalateForm(FlaskForm):
+class EscalateForm(Form):
     version = HiddenField()
     comment = TextAreaField("Why?", widget=GovTextArea(), validators=[Length(max=2000)])
     submit = SubmitField("Escalate to SMT", widget=GovSubmitInput())
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField("Comment", widget=GovTextArea(), validators=[Length(max=2000)])
     submit = SubmitField("Add comment", widget=GovSubmitInput())
 
 
-class WindowForm(FlaskForm):
+class WindowForm(Form):
     days = IntegerField(
         "Warning window (days)",
         widget=GovTextInput(),
