@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.meetings import Baseline, CommitteeMeeting
 from app.models.plan import Action, PerformanceMeasure, Plan, WorkStream, work_stream_managers
 from app.models.proposals import Evidence, EvidenceBlob, Notification, Proposal, ProposalMessage
+from app.models.refusals import RefusalCount
 from app.models.risks import RiskComment, RiskEntry
 from app.models.users import User, UserSession
 
@@ -17,6 +18,7 @@ __all__ = [
     "Notification",
     "Proposal",
     "ProposalMessage",
+    "RefusalCount",
     "RiskComment",
     "RiskEntry",
     "PerformanceMeasure",

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, login_manager
 from app.policy import PermissionDenied
-from app.services import audit
+from app.services import refusals
 from app.services.errors import NotFound
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -52,11 +52,12 @@ def _page(code: int, template: str, *, message: str, **context: object) -> Respo
 
 def _denied(error: PermissionDenied) -> Response:
     db.session.rollback()  # record the refusal alone, never alongside anything the request had begun
-    audit.record_and_commit(
-        current_user if current_user.is_authenticated else None,
-        "access.refused",
-        f"Refused {request.method} {request.path[:200]}",
-        after={"permission": error.permission.value},
+    refusals.record_refusal(  # one audit record per person, request and minute; the repeats counted
+        current_user._get_current_object() if current_user.is_authenticated else None,
+        request.method,
+        request.path[:200],
+        error.permission.value,
+        address=request.remote_addr or "",
     )
     return _page(403, "errors/403.html", message=error.message)
 
