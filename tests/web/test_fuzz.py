@@ -175,6 +175,8 @@ UNIFORM = (
     "abc\x00def", "\x1b[31m\x07", "9" * 30, str(2**31), "²", "x" * 10_000, "ünïcødé ☃ 𝔘 \u202e", "9999-12-31",
 )  # fmt: skip
 
+FOR_QUERIES = {"abc\x00def", "9" * 30, "²", "9999-12-31"}
+
 
 def _served_role(endpoint: str, method: str) -> str:
     table = PERMISSIONS.get((endpoint, method), {})
@@ -190,6 +192,8 @@ def test_one_hostile_value_everywhere_is_never_a_server_error(
     app, ids = fuzzed
     if endpoint in SLOW and value != UNIFORM[0]:
         pytest.skip("slow: tried with one value")
+    if method == "GET" and value not in FOR_QUERIES:
+        pytest.skip("a query is parsed as a number, a date or a word: tried with the values that differ there")
     role = _served_role(endpoint, method)
     path = _path(app, endpoint, url_values(endpoint, ids))
     query = dict.fromkeys(QUERY_NAMES, value)
