@@ -8,7 +8,17 @@ from typing import Any
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import DateField
 
-from app.domain.bounds import MAX_YEAR, MIN_YEAR, year_in_range
+from app.domain.bounds import MAX_YEAR, MIN_YEAR, parse_id, year_in_range
+
+
+def coerce_id(value: object) -> int | None:
+    """A select's id, for `coerce=`: None for the blank choice; anything that cannot be an id is a form error."""
+    if value in (None, "", "None"):
+        return None
+    number = parse_id(str(value))
+    if number is None:
+        raise ValueError("not an id")
+    return number
 
 
 class OptionalDateField(DateField):

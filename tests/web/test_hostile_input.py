@@ -143,3 +143,20 @@ def test_a_missing_or_altered_evidence_file_gets_a_clear_page_an_audit_record_an
         assert len(records) == 2 and records[0].after["problem"] == fault
         notices = db.session.query(Notification).filter_by(user_id=demo["users"]["pm"]).all()
         assert len([n for n in notices if "in the store" in n.message]) == 1, "told once, not on every attempt"
+
+
+@pytest.mark.parametrize("owner", ["2147483648", "9" * 30, "²"])
+def test_a_huge_owner_id_in_a_form_is_a_form_error(login: Any, demo: dict[str, Any], owner: str) -> None:
+    response = login("pm").post_form(
+        f"/editor/work-streams/{demo['work_streams'][1]}/actions/new",
+        {"title": "A new action", "owner_id": owner, "reason": "Agreed at the board"},
+    )
+    assert response.status_code == 400
+
+
+def test_a_huge_work_stream_id_for_a_service_manager_is_a_form_error(login: Any, demo: dict[str, Any]) -> None:
+    response = login("admin").post_form(
+        f"/admin/users/{demo['users']['sm2']}",
+        {"name": "Tom Adeyemi", "job_title": "", "role": "service_manager", "work_streams": ["2147483648"]},
+    )
+    assert response.status_code == 200 and "There is a problem" in response.get_data(as_text=True)

@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.policy import ROLE_DESCRIPTIONS, Role
 from app.services.accounts import check_new_password, email_problem, normalise_email
+from app.web.fields import coerce_id
 from app.web.forms import Form
 
 
@@ -33,7 +34,7 @@ class UserDetailsForm(Form):
     work_streams = SelectMultipleField(
         "Work streams they run",
         description="Only for service managers: they can propose updates to actions in these work streams.",
-        coerce=int,
+        coerce=coerce_id,
         widget=GovCheckboxesInput(),
         validate_choice=False,
     )

@@ -2,7 +2,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubm
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.web.fields import OptionalDateField
+from app.web.fields import OptionalDateField, coerce_id
 from app.web.forms import Form
 
 REASON_HINT = "Shown in the action's history and to the committee as the justification for the change."
@@ -24,7 +24,7 @@ class ActionForm(Form, ReasonMixin):
     deadline = OptionalDateField("Deadline", description="For example, 27 3 2026.")
     owner_id = SelectField(
         "Owner",
-        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        coerce=coerce_id,
         widget=GovSelect(),
         validators=[Optional()],
         validate_choice=False,

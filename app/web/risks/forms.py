@@ -2,6 +2,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from app.domain.bounds import parse_id
 from app.web.fields import OptionalDateField
 from app.web.forms import Form
 
@@ -9,8 +10,7 @@ SCORES = [("", "Select")] + [(str(n), str(n)) for n in range(1, 6)]
 
 
 def _int_or_none(value: object) -> int | None:
-    text = "" if value is None else str(value)
-    return int(text) if text.isdigit() else None
+    return parse_id("" if value is None else str(value))
 
 
 class EntryForm(Form):
