@@ -26,7 +26,6 @@ ON_POSTGRES = TEST_DATABASE_URL.startswith("postgres")
 PASSWORD = "demo-password-2015"
 
 
-
 def _config(database_uri: str, tmp_path: Path) -> dict[str, Any]:
     return {
         "TESTING": True,
@@ -131,12 +130,20 @@ def seed_demo_ids(app: Flask) -> dict[str, Any]:
         from app.models import PerformanceMeasure
 
         measure = db.session.query(PerformanceMeasure).filter_by(reference="1.M1", checkpoint=6).one().id
-        return {"plan_id": plan.id, "users": users, "work_streams": work_streams, "actions": actions, "measure": measure}
+        return {
+            "plan_id": plan.id,
+            "users": users,
+            "work_streams": work_streams,
+            "actions": actions,
+            "measure": measure,
+        }
 
 
-CSRF_PATTERNS = [re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"'),
-                 re.compile(r'name="csrf_token" value="([^"]+)"'),
-                 re.compile(r'"X-CSRFToken": "([^"]+)"')]
+CSRF_PATTERNS = [
+    re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"'),
+    re.compile(r'name="csrf_token" value="([^"]+)"'),
+    re.compile(r'"X-CSRFToken": "([^"]+)"'),
+]
 
 
 class Client(FlaskClient):

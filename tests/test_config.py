@@ -55,4 +55,6 @@ def test_production_start_with_demo_accounts_on_the_demo_password_refuses(migrat
         db.session.remove()
         db.engine.dispose()
     with pytest.raises(ConfigError, match="admin@example.org"):
-        create_app({"APP_ENV": "production", "DEMO_MODE": False, "SQLALCHEMY_DATABASE_URI": uri, "ARGON2_PROFILE": "fast"})
+        create_app(
+            {"APP_ENV": "production", "DEMO_MODE": False, "SQLALCHEMY_DATABASE_URI": uri, "ARGON2_PROFILE": "fast"}
+        )

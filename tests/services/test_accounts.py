@@ -18,7 +18,9 @@ def test_only_administrators_may_create_accounts(app: Flask, demo: dict[str, Any
     with app.app_context():
         pm = db.session.get(User, demo["users"]["pm"])
         with pytest.raises(PermissionDenied):
-            accounts.create_user(pm, email="new@example.org", name="New", role="administrator", password="window orange tractor maple")
+            accounts.create_user(
+                pm, email="new@example.org", name="New", role="administrator", password="window orange tractor maple"
+            )
         assert accounts.find_by_email("new@example.org") is None
 
 
@@ -34,7 +36,9 @@ def test_common_and_short_passwords_are_refused_but_no_composition_rules(app: Fl
         admin = db.session.get(User, demo["users"]["admin"])
         for bad in ["qwertyuiop123", "password1234", "short"]:
             with pytest.raises(ValidationFailed) as raised:
-                accounts.create_user(admin, email="a@example.org", name="A Person", role="committee_member", password=bad)
+                accounts.create_user(
+                    admin, email="a@example.org", name="A Person", role="committee_member", password=bad
+                )
             assert "password" in raised.value.errors
         user = accounts.create_user(
             admin, email="a@example.org", name="A Person", role="committee_member", password="all lower case words here"

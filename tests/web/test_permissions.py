@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +23,10 @@ def seeded(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> 
 
     with app.app_context():
         target = accounts.create_user(
-            SYSTEM, email="target@example.org", name="Target Person", role="committee_member",
+            SYSTEM,
+            email="target@example.org",
+            name="Target Person",
+            role="committee_member",
             password="a long enough password for tests",
         )
         ids["target_user"] = target.id
@@ -44,9 +46,13 @@ def make_proposals(ids: dict[str, Any]) -> dict[str, Any]:
     sm1 = db.session.get(User, ids["users"]["sm1"])
     draft = proposals.create(sm1, "action", ids["actions"]["1.4"], ProposalInput(values={"progress": "Draft words."}))
     submitted = proposals.create(
-        sm1, "action", ids["actions"]["1.5"],
-        ProposalInput(values={"status": "COMPLETED", "progress": "All posts filled."},
-                      evidence=EvidenceInput(filename="tracker.csv", data=b"post,filled\nTM1,yes\n", note="Posts filled")),
+        sm1,
+        "action",
+        ids["actions"]["1.5"],
+        ProposalInput(
+            values={"status": "COMPLETED", "progress": "All posts filled."},
+            evidence=EvidenceInput(filename="tracker.csv", data=b"post,filled\nTM1,yes\n", note="Posts filled"),
+        ),
         submit=True,
     )
     from app.models import Action
@@ -65,7 +71,14 @@ def make_proposals(ids: dict[str, Any]) -> dict[str, Any]:
     presented = meetings.create_meeting(pm, ids["plan_id"], meetings.DEFAULT_COMMITTEE, date(2026, 1, 14))
     meetings.present(pm, presented.id)
     upcoming = meetings.create_meeting(pm, ids["plan_id"], meetings.DEFAULT_COMMITTEE, date(2026, 4, 8))
-    return {"presented": presented.id, "upcoming": upcoming.id, "draft": draft.id, "submitted": submitted.id, "evidence": submitted.evidence[0].id, "risk": entry.id}
+    return {
+        "presented": presented.id,
+        "upcoming": upcoming.id,
+        "draft": draft.id,
+        "submitted": submitted.id,
+        "evidence": submitted.evidence[0].id,
+        "risk": entry.id,
+    }
 
 
 def url_values(endpoint: str, ids: dict[str, Any]) -> dict[str, Any]:
