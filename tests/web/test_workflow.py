@@ -24,7 +24,7 @@ def form_version(html: str, form_id: str | None = None) -> str:
 def propose(client: Any, action_id: int, *, submit: bool = True, **overrides: Any) -> Any:
     """Follow the action page's "Propose an update" button, then fill in the form."""
     action_page = client.get(f"/actions/{action_id}").get_data(as_text=True)
-    link = re.search(r'href="([^"]+)"[^>]*>Propose an update<', action_page).group(1)
+    link = re.search(r'href="([^"]+)"[^>]*>\s*Propose an update\s*<', action_page).group(1)
     assert link == f"/actions/{action_id}/propose"
     page = client.get(link).get_data(as_text=True)
     target_version = re.search(r'name="target_version" type="hidden" value="(\d+)"', page).group(1)
