@@ -287,10 +287,12 @@ def test_excel_import_with_problem_rows_then_a_good_one_with_the_keyboard_alone(
 
     # The same workbook with two rows spoiled: each is named by sheet, row and column.
     book = openpyxl.load_workbook(good)
-    sheet = next(ws for ws in book.worksheets if ws.title.startswith("WS1 "))
-    status_column = next(cell.column for cell in sheet[1] if cell.value == "Status")
-    sheet.cell(row=3, column=status_column, value="DONE")
-    sheet.cell(row=5, column=status_column, value="NEARLY")
+    sheet = book["WS1"]  # short sheet names; the work stream's full title is in the sheet's first row
+    header = next(row for row in sheet.iter_rows(max_row=5) if any(cell.value == "Status" for cell in row))
+    status_column = next(cell.column for cell in header if cell.value == "Status")
+    first, third = header[0].row + 1, header[0].row + 3
+    sheet.cell(row=first, column=status_column, value="DONE")
+    sheet.cell(row=third, column=status_column, value="NEARLY")
     bad = tmp_path / "bad.xlsx"
     book.save(bad)
 
@@ -302,8 +304,8 @@ def test_excel_import_with_problem_rows_then_a_good_one_with_the_keyboard_alone(
     rows = table_rows(pm, "#problem-list")
     column = get_column_letter(status_column)
     spoiled = {(row[0], row[1], row[2]): row[3] for row in rows}
-    assert "“DONE” is not a status" in spoiled.get((sheet.title, "3", column), ""), rows
-    assert "“NEARLY” is not a status" in spoiled.get((sheet.title, "5", column), ""), rows
+    assert "“DONE” is not a status" in spoiled.get((sheet.title, str(first), column), ""), rows
+    assert "“NEARLY” is not a status" in spoiled.get((sheet.title, str(third), column), ""), rows
     assert pm.get_by_role("button", name="Create the plan").count() == 0
 
     tab_and_press(pm, "main a[href='/plans/import']")
