@@ -60,6 +60,7 @@ RAG_HEX: dict[Status, tuple[str, str]] = {
     Status.IN_PROGRESS: ("FFBF47", "0B0C0C"),
     Status.STATIC: ("D4351C", "FFFFFF"),
 }
+REPORT_AUTHOR = "Children's Social Care Service Improvement Plan"  # when no contact officer is recorded
 HATCHES: dict[Status, str] = {Status.COMPLETED: "///", Status.IN_PROGRESS: "...", Status.STATIC: "xxx"}
 
 
@@ -813,11 +814,12 @@ def _html_table(table: Table) -> str:
     for i, row in enumerate(table.rows):
         css = ' class="total"' if table.total_last and i == len(table.rows) - 1 else ""
         first = row[0]
-        cells = (
-            f'<th scope="row">{_esc(first)}</th>'
-            if isinstance(first, str) and table.css in {"figures", "summary-box"}
-            else _html_cell(first)
-        )
+        if isinstance(first, Status):  # a StrEnum: its words and colour, never its stored name
+            cells = f'<th scope="row" class="status status--{first.key}">{_esc(first.label)}</th>'
+        elif isinstance(first, str) and table.css in {"figures", "summary-box"}:
+            cells = f'<th scope="row">{_esc(first)}</th>'
+        else:
+            cells = _html_cell(first)
         cells += "".join(_html_cell(c) for c in row[1:])
         body.append(f"<tr{css}>{cells}</tr>")
     return (
@@ -898,7 +900,7 @@ def render_html(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_esc(data.title)}</title>"
-        f'<meta name="author" content="{_esc(data.contact_officer)}">'
+        f'<meta name="author" content="{_esc(data.contact_officer or REPORT_AUTHOR)}">'
         f"<style>{CSS % {'footer': footer}}</style></head>"
         f"<body>{parts}</body></html>\n"
     )
@@ -934,7 +936,8 @@ def _pdf(page: str) -> bytes:
     from weasyprint import HTML  # noqa: PLC0415
     from weasyprint.urls import URLFetcher  # noqa: PLC0415
 
-    pdf: bytes = HTML(string=page, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf(pdf_tags=True)
+    # PDF/UA-1: tagged, with the title, author and language from the page's <title>, <meta> and lang.
+    pdf: bytes = HTML(string=page, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf(pdf_variant="pdf/ua-1")
     return pdf
 
 
@@ -1002,8 +1005,24 @@ def _docx_table(doc: Any, table: Table, width: Any) -> None:
     doc.add_paragraph()
 
 
+A4_LONG, A4_SHORT = Cm(29.7), Cm(21.0)  # python-docx's blank document is US Letter
+
+
+def _british_english(doc: Any) -> None:
+    """Proofing language en-GB on the document's defaults and every style that names one."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    rpr = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
+    if rpr is not None and rpr.find(qn("w:lang")) is None:
+        rpr.append(OxmlElement("w:lang"))
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), "en-GB")
+        lang.set(qn("w:eastAsia"), "en-GB")
+
+
 def _orient(section: Any, landscape: bool) -> None:
-    long_side, short_side = max(section.page_width, section.page_height), min(section.page_width, section.page_height)
+    long_side, short_side = A4_LONG, A4_SHORT
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (long_side, short_side) if landscape else (short_side, long_side)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
@@ -1018,7 +1037,9 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
     normal.font.name = "Arial"
     normal.font.size = Pt(11)
     doc.core_properties.title = data.title
-    doc.core_properties.author = data.contact_officer or "Improvement plan tracker"
+    doc.core_properties.author = data.contact_officer or REPORT_AUTHOR
+    doc.core_properties.language = "en-GB"
+    _british_english(doc)
     doc.core_properties.subject = f"{data.committee_name} – {_uk_date(data.meeting_date)}"
     doc.core_properties.comments = ""
 
@@ -1048,7 +1069,9 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
                 for item in block.items:
                     doc.add_paragraph(item, style="List Number" if block.numbered else "List Bullet")
             elif isinstance(block, Chart):
-                doc.add_picture(BytesIO(charts[block.kind]), width=min(usable, Cm(16)))
+                picture = doc.add_picture(BytesIO(charts[block.kind]), width=min(usable, Cm(16)))
+                picture._inline.docPr.set("descr", block.alt)  # alt text, as Word's own dialog stores it
+                picture._inline.docPr.set("title", _chart_title(data, block.kind))
                 doc.paragraphs[-1].paragraph_format.keep_with_next = True
                 described = doc.add_paragraph(block.alt)
                 described.runs[0].italic = True
