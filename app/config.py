@@ -82,6 +82,7 @@ class Settings:
     ratelimit_storage_uri: str
     evidence_storage: str
     accessibility: AccessibilityStatement
+    migration_database_url: str = ""  # the owner's login, for `flask db upgrade`; empty: DATABASE_URL
 
 
 def load_settings(instance_path: str) -> Settings:
@@ -97,6 +98,7 @@ def load_settings(instance_path: str) -> Settings:
         ratelimit_storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         evidence_storage=os.environ.get("EVIDENCE_STORAGE", "filesystem"),
         accessibility=_accessibility(env),
+        migration_database_url=os.environ.get("MIGRATION_DATABASE_URL", ""),
     )
     check_production(settings)
     return settings
@@ -129,12 +131,16 @@ def check_production(settings: Settings) -> None:
         )
 
 
-def flask_config(settings: Settings) -> dict[str, object]:
-    url = settings.database_url
+def _psycopg(url: str) -> str:
     if url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url[len("postgres://") :]
-    elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        return "postgresql+psycopg://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def flask_config(settings: Settings) -> dict[str, object]:
+    url = _psycopg(settings.database_url)
     return {
         "APP_ENV": settings.env,
         "SECRET_KEY": settings.secret_key,
@@ -152,4 +158,5 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,  # above the 20 MB evidence limit, so that gets a form error
         "ARGON2_PROFILE": "default",
         "ACCESSIBILITY_STATEMENT": settings.accessibility,
+        "MIGRATION_DATABASE_URI": _psycopg(settings.migration_database_url),
     }
