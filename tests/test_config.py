@@ -84,3 +84,12 @@ def test_production_start_with_demo_accounts_on_the_demo_password_refuses(migrat
         create_app(
             {"APP_ENV": "production", "DEMO_MODE": False, "SQLALCHEMY_DATABASE_URI": uri, "ARGON2_PROFILE": "fast"}
         )
+
+
+def test_trusted_proxies_must_be_a_small_whole_number(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TRUSTED_PROXIES", "2")
+    assert load_settings(str(tmp_path)).trusted_proxies == 2
+    for bad in ("yes", "-1", "99"):
+        monkeypatch.setenv("TRUSTED_PROXIES", bad)
+        with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
+            load_settings(str(tmp_path))

@@ -42,6 +42,7 @@ from app.domain.status import STATUS_ORDER, Status, StatusCounts  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import PerformanceMeasure, WorkStream  # noqa: E402
 from app.models.plan import to_roman  # noqa: E402
+from app.services.audit import head as audit_head  # noqa: E402
 from app.services.plan_read import find_actions, get_plan, plan_summary  # noqa: E402
 
 ChartKind = Literal["actions", "measures", "trend"]
@@ -129,6 +130,7 @@ class ReportData:
     risk_lines: list[str] = field(default_factory=list)
     glossary: list[tuple[str, str]] = field(default_factory=list)
     trend: list[tuple[str, StatusCounts]] = field(default_factory=list)  # actions by status at each month end
+    audit_head: str = ""  # "seq:hash" of the audit chain when the figures were fixed; anchors the trail
 
     @property
     def title(self) -> str:
@@ -251,6 +253,7 @@ def build_report_data(
         work_streams=list(streams.values()),
         risk_lines=list(risk_lines or []),
         glossary=list(GLOSSARY),
+        audit_head=str(audit_head() or ""),
     )
     return with_narrative(data, narrative)
 
@@ -324,6 +327,7 @@ def report_data_from_json(raw: Mapping[str, Any]) -> ReportData:
         risk_lines=list(raw["risk_lines"]),
         glossary=[(a, b) for a, b in raw["glossary"]],
         trend=[(label, counts(c)) for label, c in raw.get("trend", [])],
+        audit_head=raw.get("audit_head", ""),
     )
 
 
@@ -730,6 +734,17 @@ def _outline(data: ReportData) -> list[Part]:
             css="glossary",
         ),
     ]
+    if data.audit_head:
+        appendix5.append(
+            Para(
+                _plain(
+                    f"Audit trail head at presentation: {data.audit_head}. This is the number and fingerprint "
+                    "(SHA-256) of the last change recorded before the report; it lets anyone check later that no "
+                    "change recorded up to it has been altered."
+                ),
+                css="audit-head",
+            )
+        )
     return [
         Part(False, main),
         Part(False, appendix1),
@@ -756,6 +771,7 @@ h2 { font-size: 13pt; margin: 1.2em 0 0.4em; }
 h3 { font-size: 12pt; margin: 1em 0 0.3em; }
 p { margin: 0 0 0.6em; }
 p.meeting { font-size: 9pt; color: #505a5f; }
+p.audit-head { font-size: 8pt; color: #505a5f; overflow-wrap: anywhere; margin-top: 2em; }
 p.numbered { padding-left: 2em; text-indent: -2em; }
 .number { display: inline-block; width: 2em; text-indent: 0; }
 ul, ol { margin: 0 0 0.8em; }
