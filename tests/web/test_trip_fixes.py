@@ -1,0 +1,39 @@
+"""Issue 14's small fixes as HTTP sees them: filtered titles, date hints, downloads, workflow errors."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+def title_of(response: Any) -> str:
+    match = re.search(r"<title>(.*?) – ", response.get_data(as_text=True), re.S)
+    assert match, "no title"
+    return match.group(1).strip()
+
+
+def test_a_filtered_actions_page_says_its_filter_in_the_title(login: Any, demo: dict[str, Any]) -> None:
+    pm = login("pm")
+    ws3 = demo["work_streams"][3]
+    assert title_of(pm.get("/actions")) == "Actions"
+    assert title_of(pm.get(f"/actions?status=STATIC&work_stream={ws3}")) == "Actions: STATIC, work stream iii"
+    assert title_of(pm.get("/actions?overdue=1")) == "Actions: overdue"
+
+
+def test_a_filtered_fragment_carries_the_title_for_htmx(login: Any, demo: dict[str, Any]) -> None:
+    fragment = login("pm").get("/actions?status=COMPLETED", headers={"HX-Request": "true"})
+    assert "<title>Actions: COMPLETED – " in fragment.get_data(as_text=True)
+
+
+def test_work_stream_risk_audit_and_changes_filters_are_in_their_titles(login: Any, demo: dict[str, Any]) -> None:
+    pm = login("pm")
+    ws2 = demo["work_streams"][2]
+    assert title_of(pm.get(f"/work-streams/{ws2}?status=COMPLETED")).endswith(": COMPLETED")
+    assert title_of(pm.get(f"/risks?work_stream={ws2}&escalated=yes")) == "Risk register: work stream ii, escalated"
+    assert title_of(pm.get("/audit?kind=auth&from=2015-01-01")) == (
+        "Audit trail: Sign-ins and sign-outs, from 1 January 2015"
+    )
+    assert title_of(pm.get(f"/changes?work_stream={ws2}&kind=action.retired")) == (
+        "Changes since the last committee meeting: work stream ii, Retirements"
+    )
+    assert title_of(pm.get("/changes")) == "Changes since the last committee meeting"
