@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
+
+from app.clock import today
 
 
 def title_of(response: Any) -> str:
@@ -37,3 +40,17 @@ def test_work_stream_risk_audit_and_changes_filters_are_in_their_titles(login: A
         "Changes since the last committee meeting: work stream ii, Retirements"
     )
     assert title_of(pm.get("/changes")) == "Changes since the last committee meeting"
+
+
+def example_weeks_ahead(weeks: int) -> str:
+    day = today() + timedelta(weeks=weeks)
+    return f"For example, {day.day} {day.month} {day.year}."
+
+
+def test_date_hints_give_an_example_a_few_weeks_ahead(login: Any, demo: dict[str, Any], clock: Any) -> None:
+    propose = login("sm1").get(f"/actions/{demo['actions']['1.3']}/propose").get_data(as_text=True)
+    assert "Only if the deadline must move. " + example_weeks_ahead(6) in propose
+    clock.advance(days=100)
+    meetings = login("pm").get("/meetings").get_data(as_text=True)
+    assert example_weeks_ahead(4) in meetings, "the hint is worked out when the page is drawn"
+    assert "27 3 2026" not in propose and "7 10 2015" not in meetings
