@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from app.clock import today
+from tests.web.test_workflow import form_version, proposal_id, propose
 
 
 def title_of(response: Any) -> str:
@@ -54,3 +55,23 @@ def test_date_hints_give_an_example_a_few_weeks_ahead(login: Any, demo: dict[str
     meetings = login("pm").get("/meetings").get_data(as_text=True)
     assert example_weeks_ahead(4) in meetings, "the hint is worked out when the page is drawn"
     assert "27 3 2026" not in propose and "7 10 2015" not in meetings
+
+
+def test_a_challenge_sent_back_empty_is_shown_at_the_proposals_own_address(login: Any, demo: dict[str, Any]) -> None:
+    sm2, pm = login("sm2"), login("pm")
+    pid = proposal_id(propose(sm2, demo["actions"]["3.5"]))
+    page = pm.get(f"/proposals/{pid}").get_data(as_text=True)
+    assert f'action="/proposals/{pid}"' in page and f'action="/proposals/{pid}/challenge"' not in page
+    data = {"csrf_token": pm.csrf_token(), "proposal_version": form_version(page, "challenge"), "step": "challenge"}
+    empty = pm.post(f"/proposals/{pid}", data={**data, "question": "", "more_evidence": "y"})
+    html = empty.get_data(as_text=True)
+    assert empty.status_code == 400 and empty.request.path == f"/proposals/{pid}"
+    assert "There is a problem" in html and 'name="more_evidence" type="checkbox" value="y" checked' in html
+    sent = pm.post(f"/proposals/{pid}", data={**data, "question": "Which teams does the tracker cover?"})
+    assert sent.status_code == 303 and sent.headers["Location"] == f"/proposals/{pid}"
+
+
+def test_a_post_to_a_proposal_without_a_known_step_is_refused(login: Any, demo: dict[str, Any]) -> None:
+    sm2, pm = login("sm2"), login("pm")
+    pid = proposal_id(propose(sm2, demo["actions"]["3.6"]))
+    assert pm.post(f"/proposals/{pid}", data={"csrf_token": pm.csrf_token(), "step": "delete"}).status_code == 400

@@ -9,7 +9,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from flask import flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -301,6 +301,18 @@ def _event(proposal_id: int, step: Step) -> Response:
     if isinstance(why, ValidationFailed):
         return _show(proposal, 400, **{step.form_key: form, "error_form": form})
     return _show(proposal, 409 if isinstance(why, Conflict) else 400, error_form=form)
+
+
+@bp.post("/proposals/<int:proposal_id>")
+@login_required
+def act(proposal_id: int) -> Response:
+    """The proposal page's forms post to its own address, naming their step, so a form sent back with an
+    error (an empty challenge, say) is shown at /proposals/N, an address that can be reloaded and shared."""
+    step = STEPS.get(request.form.get("step", ""))
+    if step is None:
+        proposals.get_for(me(), proposal_id)  # missing or not yours: 404 or 403 before anything else
+        abort(400)
+    return _event(proposal_id, step)
 
 
 for _name, _step in STEPS.items():  # POST /proposals/<id>/submit, …/approve: endpoints proposals.submit, …
