@@ -6,7 +6,11 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from flask import Flask
+
 from app.clock import today
+from app.extensions import db
+from app.models import Notification
 from tests.web.test_workflow import form_version, proposal_id, propose
 
 
@@ -75,3 +79,26 @@ def test_a_post_to_a_proposal_without_a_known_step_is_refused(login: Any, demo: 
     sm2, pm = login("sm2"), login("pm")
     pid = proposal_id(propose(sm2, demo["actions"]["3.6"]))
     assert pm.post(f"/proposals/{pid}", data={"csrf_token": pm.csrf_token(), "step": "delete"}).status_code == 400
+
+
+def test_an_evidence_link_says_the_files_type_and_size(login: Any, demo: dict[str, Any]) -> None:
+    sm2 = login("sm2")
+    pid = proposal_id(propose(sm2, demo["actions"]["3.7"], evidence_title="Recruitment tracker"))
+    page = sm2.get(f"/proposals/{pid}").get_data(as_text=True)
+    assert re.search(r"download>Recruitment tracker \(PDF, 45 bytes\)</a>", page), page[page.find("Evidence") :][:600]
+
+
+def test_older_notifications_are_a_page_away(app: Flask, login: Any, demo: dict[str, Any]) -> None:
+    sm1 = login("sm1")
+    with app.app_context():
+        for number in range(1, 56):
+            db.session.add(Notification(user_id=demo["users"]["sm1"], message=f"Notice number {number}.", link="/"))
+        db.session.commit()
+    first = sm1.get("/notifications").get_data(as_text=True)
+    assert "Notice number 55." in first and "Notice number 6." in first and "Notice number 5." not in first
+    assert 'href="?page=2"' in first and "Older notifications" in first
+    second = sm1.get("/notifications?page=2")
+    html = second.get_data(as_text=True)
+    assert title_of(second) == "Notifications: page 2"
+    assert "Notice number 5." in html and "Notice number 1." in html and "Notice number 6." not in html
+    assert "Newer notifications" in html and "Older notifications" not in html

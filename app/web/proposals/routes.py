@@ -364,7 +364,9 @@ def download(evidence_id: int) -> Response:
 @bp.get("/notifications")
 @login_required
 def notifications_page() -> Response:
-    return render("proposals/notifications.html", items=notifications.for_user(me().id), form=None)
+    page = int_arg(request.args.get("page")) or 1
+    items, more = notifications.page_for_user(me().id, page=page)
+    return render("proposals/notifications.html", items=items, more=more, page=page, form=None)
 
 
 @bp.post("/notifications/read")
