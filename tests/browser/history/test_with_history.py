@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -191,3 +192,50 @@ def test_the_project_managers_menu_is_one_landmark_on_one_line_at_1280_px(page_a
         .evaluate_all("(links) => links.map((a) => Math.round(a.getBoundingClientRect().top))")
     )
     assert len(tops) >= 6 and len(set(tops)) == 1, f"the menu wraps: link tops {tops}"
+
+
+# --- 5. date hints look ahead -----------------------------------------------------------------------------------
+
+
+def test_a_future_date_hint_gives_an_example_a_few_weeks_ahead(page_as: Callable[..., Any]) -> None:
+    sm = page_as("sm2")
+    sm.goto("/actions")
+    follow(sm.get_by_role("link", name="Action 3.3", exact=True))
+    follow(sm.get_by_role("button", name="Propose an update"))
+    hint = sm.locator("#deadline-hint").text_content() or ""
+    day, month, year = (int(n) for n in re.search(r"For example, (\d+) (\d+) (\d{4})\.", hint).groups())
+    ahead = (date(year, month, day) - date.today()).days
+    assert 28 <= ahead <= 56, f"the example is {ahead} days from today: {hint}"
+    assert_accessible(sm)
+
+
+# --- 8. a filtered page says its filter in its title ------------------------------------------------------------
+
+
+def test_filtering_the_actions_puts_the_filter_in_the_title_with_and_without_a_reload(
+    page_as: Callable[..., Any],
+) -> None:
+    pm = page_as("pm")
+    pm.goto("/actions")
+    assert pm.title().startswith("Actions – ")
+    pm.get_by_label("Status").select_option(label="STATIC")
+    pm.wait_for_function("() => document.title.startsWith('Actions: STATIC –')")
+    work_streams = pm.get_by_label("Work stream")
+    work_streams.select_option(label=work_streams.locator("option", has_text=re.compile(r"^iii\. ")).inner_text())
+    pm.wait_for_function("() => document.title.startsWith('Actions: STATIC, work stream iii –')")
+    pm.wait_for_function("() => location.search.includes('work_stream=')")
+    pm.reload()
+    assert pm.title().startswith("Actions: STATIC, work stream iii – "), pm.title()
+    assert_accessible(pm)
+
+
+def test_the_risk_register_and_changes_filters_are_in_their_titles(page_as: Callable[..., Any]) -> None:
+    pm = page_as("pm")
+    pm.goto("/risks?escalated=no")
+    assert pm.title().startswith("Risk register: not escalated – "), pm.title()
+    pm.goto("/changes")
+    pm.get_by_label("Kind of change").select_option(label="Approved updates")
+    pm.wait_for_function(
+        "() => document.title.startsWith('Changes since the last committee meeting: Approved updates')"
+    )
+    assert_accessible(pm)
