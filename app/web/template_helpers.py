@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 
 from app.clock import today
+from app.domain.evidence import kind_in_words
 from app.domain.proposals import State
 from app.domain.risk import Band
 from app.domain.status import STATUS_ORDER, Status
@@ -27,6 +28,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(tag_colour, "tag_colour")
     app.add_template_filter(filesize, "filesize")
+    app.add_template_filter(kind_in_words, "file_kind")
     app.add_template_filter(format_date, "govuk_date")
     app.add_template_filter(format_datetime, "govuk_datetime")
     app.add_template_filter(format_iso_date, "iso_date")

@@ -219,7 +219,7 @@ def test_proposal_challenged_answered_and_approved_updates_open_pages_with_the_m
     follow(sm.get_by_role("link", name="Action 3.3", exact=True))
     assert state_of(sm) == "Challenged"
     assert "minute-taking contract" in sm.locator("#conversation + .app-timeline").inner_text()
-    respond = sm.locator("form[action$='/respond']")
+    respond = sm.locator("form#respond")
     assert "asked for more evidence" in respond.inner_text()
     assert_page_passes_checks(sm)
     respond.get_by_label("Your answer").fill("September and October; the contract notice is attached with the figures.")
@@ -317,10 +317,10 @@ def test_proposal_challenged_answered_and_approved_with_the_keyboard_alone(page_
     tab_and_press(sm, "nav a[href='/proposals']")
     tab_and_press(sm, f"main a[href='{proposal}']")
     tab_and_type(sm, "#answer", "The quality assurance team's October thematic audit.")
-    tab_to(sm, "form[action$='/respond'] #evidence_file")
-    sm.locator("form[action$='/respond'] #evidence_file").set_input_files(upload("audit.csv", CSV_BYTES, "text/csv"))
-    tab_and_type(sm, "form[action$='/respond'] #evidence_note", "The audit's results by team.")
-    tab_and_press(sm, "form[action$='/respond'] button[type=submit]")
+    tab_to(sm, "form#respond #evidence_file")
+    sm.locator("form#respond #evidence_file").set_input_files(upload("audit.csv", CSV_BYTES, "text/csv"))
+    tab_and_type(sm, "form#respond #evidence_note", "The audit's results by team.")
+    tab_and_press(sm, "form#respond button[type=submit]")
     assert "Answer sent" in banner_text(sm)
 
     pm.goto("/")
@@ -414,7 +414,7 @@ def test_rejection_and_withdrawal_with_the_keyboard_alone(page_as: Callable[...,
     tab_and_type(sm, "#progress", "Draft: health assessments on time in 90% of cases.", replace=True)
     tab_and_press(sm, "#save_draft")
     assert state_of(sm) == "Draft"
-    tab_and_press(sm, "form[action$='/withdraw'] button")
+    tab_and_press(sm, "form#withdraw button")
     assert "Proposal withdrawn" in banner_text(sm)
     assert state_of(sm) == "Withdrawn"
 

@@ -54,6 +54,7 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("proposals.propose_measure", "GET"): only({"pm": OK, "sm1": OK}),
     ("proposals.propose_measure", "POST"): only({"pm": OK, "sm1": OK}),
     ("proposals.show", "GET"): only({"pm": OK, "smt": OK, "sm1": OK}),
+    ("proposals.act", "POST"): only({"pm": OK, "smt": OK, "sm1": OK}),
     ("proposals.edit", "GET"): only({"sm1": OK}),
     ("proposals.edit", "POST"): only({"sm1": OK}),
     ("proposals.submit", "POST"): only({"sm1": OK}),

@@ -89,6 +89,7 @@ def url_values(endpoint: str, ids: dict[str, Any]) -> dict[str, Any]:
         "proposals.propose_action": {"target_id": ids["actions"]["1.6"]},
         "proposals.propose_measure": {"target_id": ids["measure"]},
         "proposals.show": {"proposal_id": ids["submitted"]},
+        "proposals.act": {"proposal_id": ids["submitted"]},
         "proposals.edit": {"proposal_id": ids["draft"]},
         "proposals.submit": {"proposal_id": ids["draft"]},
         "proposals.withdraw": {"proposal_id": ids["draft"]},

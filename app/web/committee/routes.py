@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
-from app.domain.changes import APPROVED_CHANGE_KINDS
+from app.domain.changes import APPROVED_CHANGE_KINDS, APPROVED_CHANGE_LABELS
 from app.domain.filters import ActionFilter
 from app.models import CommitteeMeeting
 from app.policy import Permission
@@ -32,7 +32,7 @@ from app.services.report_render import (
 from app.web.committee import bp
 from app.web.committee.forms import ConfirmImportForm, ImportForm, MeetingForm, NarrativeForm
 from app.web.decorators import permission_required
-from app.web.rendering import DOCX, XLSX, attempt, download, int_arg, me, render, selected_plan
+from app.web.rendering import DOCX, XLSX, attempt, download, int_arg, me, render, selected_plan, titled
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
@@ -202,6 +202,7 @@ def changes() -> WResponse:
     baseline, lines = meetings.changes_since_last_meeting(plan.id, work_stream_id=ws_id, kind=kind or None)
     actions = {a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today())}
     actions.update({a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today(), retired=True)})
+    words = [f"work stream {ws.roman}" for ws in plan.work_streams if ws.id == ws_id]
     return render(
         "committee/changes.html",
         "committee/_changes.html",
@@ -212,6 +213,10 @@ def changes() -> WResponse:
         ws_id=ws_id,
         kind=kind,
         kinds=APPROVED_CHANGE_KINDS,
+        kind_labels=APPROVED_CHANGE_LABELS,
+        page_title=titled(
+            "Changes since the last committee meeting", [*words, APPROVED_CHANGE_LABELS[kind] if kind else ""]
+        ),
     )
 
 
