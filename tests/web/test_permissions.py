@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import copy
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 
 from app.extensions import db
-from tests.conftest import Client, make_app, seed_demo_ids
+from tests.conftest import Client, Databases
 from tests.web.permission_table import FORBIDDEN, LOGIN, OK, PERMISSIONS, REDIRECT, ROLES
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
 @pytest.fixture(scope="module")
-def seeded(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Flask, dict[str, Any]]:
-    app = make_app(migrated_database, tmp_path_factory.mktemp("permissions"))
-    ids = seed_demo_ids(app)
+def seeded(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, Any]]]:
+    """One demo database for the whole table: its requests change nothing (see permission_table.py)."""
+    app = databases.app(tmp_path_factory.mktemp("permissions"), demo=True)
+    ids = copy.deepcopy(databases.demo_ids)
     from app.policy import SYSTEM
     from app.services import accounts
 
@@ -30,9 +32,7 @@ def seeded(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> 
         ids["target_user"] = target.id
         ids.update(make_proposals(ids))
     yield app, ids
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    databases.close(app)
 
 
 def make_proposals(ids: dict[str, Any]) -> dict[str, Any]:
