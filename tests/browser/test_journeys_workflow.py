@@ -54,7 +54,7 @@ from tests.browser.helpers import (
 
 pytestmark = pytest.mark.browser
 
-POLL_WAIT = 60_000  # ms: the open pages poll every 20 seconds, and a busy server answers slowly
+POLL_WAIT = 60_000  # ms: once the pages' clock reaches their next poll, a busy server may answer slowly
 CSV_BYTES = b"month,first core groups on time,minutes on file in 5 days\n2026-09,88%,61%\n2026-10,91%,64%\n"
 ERROR_SUMMARY = ".govuk-error-summary"
 
@@ -124,8 +124,10 @@ NARRATIVE_33 = (
 def test_proposal_challenged_answered_and_approved_updates_open_pages_with_the_mouse(
     page_as: Callable[..., Any], tmp_path: Path
 ) -> None:
-    # Someone has the dashboard, work stream iii and the risk register open in another window.
+    # Someone has the dashboard, work stream iii and the risk register open in another window. The pages poll
+    # every 20 seconds; the test moves their clock on to the next poll rather than wait for it.
     dashboard = page_as("smt")
+    dashboard.context.clock.install()
     dashboard.goto("/")
     wait_for_charts(dashboard)
     work_stream = dashboard.context.new_page()
@@ -237,6 +239,7 @@ def test_proposal_challenged_answered_and_approved_updates_open_pages_with_the_m
     assert ws3_after["actions"]["static"] == ws3_before["actions"]["static"] + 1
 
     # The pages open elsewhere show the new figures without anyone reloading them; the charts are redrawn.
+    dashboard.clock.fast_forward("00:20")
     dashboard.wait_for_function(
         "(t) => document.querySelector('#actions-headline').innerText.includes(t)",
         arg=actions_headline_for(after), timeout=POLL_WAIT,
