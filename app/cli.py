@@ -35,13 +35,18 @@ def risks_refresh(plan_id: int | None) -> None:
 
 
 @demo_cli.command("seed")
-@click.option("--history/--without-history", default=True,
-              help="Also play out the months since July: a presented meeting, approved changes, a waiting proposal.")
+@click.option(
+    "--history/--without-history",
+    default=True,
+    help="Also play out the months since July: a presented meeting, approved changes, a waiting proposal.",
+)
 def demo_seed(history: bool) -> None:
     """Load the demo plan and accounts. Does nothing if they are already there."""
     plan, created = demo.seed_demo(history=history)
     if created:
-        click.echo(f"Demo plan loaded: {plan.title} (plan {plan.id}). Sign in as pm@example.org with demo-password-2015.")
+        click.echo(
+            f"Demo plan loaded: {plan.title} (plan {plan.id}). Sign in as pm@example.org with demo-password-2015."
+        )
     else:
         click.echo(f"Demo plan already present: {plan.title} (plan {plan.id}). Nothing changed.")
 
@@ -70,11 +75,18 @@ ROLE_CHOICE = click.Choice([r.value for r in Role])
 @click.option("--job-title", default="")
 @click.option("--work-stream", "work_streams", type=int, multiple=True, help="Work stream id (service managers only).")
 @click.password_option(help="Prompted for if not given.")
-def users_create(email: str, name: str, role: str, job_title: str, work_streams: tuple[int, ...], password: str) -> None:
+def users_create(
+    email: str, name: str, role: str, job_title: str, work_streams: tuple[int, ...], password: str
+) -> None:
     """Create an account, such as the first administrator."""
     try:
         user = accounts.create_user(
-            SYSTEM, email=email, name=name, role=role, password=password, job_title=job_title,
+            SYSTEM,
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            job_title=job_title,
             work_stream_ids=work_streams,
         )
     except ValidationFailed as error:
@@ -100,7 +112,11 @@ def users_set_role(email: str, role: str) -> None:
     user = _user(email)
     try:
         accounts.update_user(
-            SYSTEM, user.id, name=user.name, job_title=user.job_title, role=role,
+            SYSTEM,
+            user.id,
+            name=user.name,
+            job_title=user.job_title,
+            role=role,
             work_stream_ids=[ws.id for ws in user.work_streams],
         )
     except ValidationFailed as error:

@@ -76,9 +76,9 @@ def check_production(settings: Settings) -> None:
 def flask_config(settings: Settings) -> dict[str, object]:
     url = settings.database_url
     if url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url[len("postgres://"):]
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
     elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return {
         "APP_ENV": settings.env,
         "SECRET_KEY": settings.secret_key,

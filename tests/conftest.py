@@ -59,7 +59,9 @@ class Databases:
         self.folder = folder
         self.prefix = f"tracker_test_{os.getpid()}"
         self.copies = itertools.count()
-        self.server = make_url(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)) if ON_POSTGRES else None
+        self.server = (
+            make_url(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)) if ON_POSTGRES else None
+        )
         self.admin = create_engine(self.server, isolation_level="AUTOCOMMIT") if self.server is not None else None
         self._build_empty()
         self._build_demo()
@@ -172,9 +174,11 @@ def demo(app: Flask, databases: Databases) -> dict[str, Any]:
     return copy.deepcopy(databases.demo_ids)
 
 
-CSRF_PATTERNS = [re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"'),
-                 re.compile(r'name="csrf_token" value="([^"]+)"'),
-                 re.compile(r'"X-CSRFToken": "([^"]+)"')]
+CSRF_PATTERNS = [
+    re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"'),
+    re.compile(r'name="csrf_token" value="([^"]+)"'),
+    re.compile(r'"X-CSRFToken": "([^"]+)"'),
+]
 
 
 class Client(FlaskClient):

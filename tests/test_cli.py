@@ -22,8 +22,18 @@ def test_demo_seed_is_idempotent(app: Flask) -> None:
 def test_create_first_administrator_from_the_command_line(app: Flask) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["users", "create", "--email", "Head.Of.IT@Council.gov.uk", "--name", "Head of IT", "--role", "administrator",
-              "--password", "granite meadow violin"],
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Head.Of.IT@Council.gov.uk",
+            "--name",
+            "Head of IT",
+            "--role",
+            "administrator",
+            "--password",
+            "granite meadow violin",
+        ],
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -32,7 +42,18 @@ def test_create_first_administrator_from_the_command_line(app: Flask) -> None:
 
 def test_cli_refuses_a_weak_password_with_the_reason(app: Flask) -> None:
     result = app.test_cli_runner().invoke(
-        args=["users", "create", "--email", "a@b.org", "--name", "A B", "--role", "administrator", "--password", "password"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "a@b.org",
+            "--name",
+            "A B",
+            "--role",
+            "administrator",
+            "--password",
+            "password",
+        ]
     )
     assert result.exit_code == 1
     assert "at least 12 characters" in result.output

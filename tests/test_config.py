@@ -48,4 +48,6 @@ def test_production_start_with_demo_accounts_on_the_demo_password_refuses(app, d
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     with pytest.raises(ConfigError, match="admin@example.org"):
-        create_app({"APP_ENV": "production", "DEMO_MODE": False, "SQLALCHEMY_DATABASE_URI": uri, "ARGON2_PROFILE": "fast"})
+        create_app(
+            {"APP_ENV": "production", "DEMO_MODE": False, "SQLALCHEMY_DATABASE_URI": uri, "ARGON2_PROFILE": "fast"}
+        )

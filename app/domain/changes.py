@@ -40,7 +40,9 @@ def compare_snapshots(before: Mapping[str, Any], after: Mapping[str, Any]) -> di
         for name, words in COMPARED_FIELDS.items():
             if previous.get(name) != action.get(name):
                 if name == "status":
-                    lines.append(f"Status changed from {Status(previous['status']).label} to {Status(action['status']).label}")
+                    lines.append(
+                        f"Status changed from {Status(previous['status']).label} to {Status(action['status']).label}"
+                    )
                 elif name == "retired_on":
                     lines.append("Retired" if action.get(name) else "Un-retired")
                 elif name == "deadline":

@@ -14,20 +14,41 @@ ALLOWED: dict[str, tuple[str, frozenset[str]]] = {
     "doc": ("application/msword", frozenset({"application/msword", "application/CDFV2", "application/x-ole-storage"})),
     "docx": (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        frozenset({"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/zip",
-                   "application/octet-stream"}),
+        frozenset(
+            {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "application/zip",
+                "application/octet-stream",
+            }
+        ),
     ),
-    "xls": ("application/vnd.ms-excel", frozenset({"application/vnd.ms-excel", "application/CDFV2", "application/x-ole-storage"})),
+    "xls": (
+        "application/vnd.ms-excel",
+        frozenset({"application/vnd.ms-excel", "application/CDFV2", "application/x-ole-storage"}),
+    ),
     "xlsx": (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        frozenset({"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip",
-                   "application/octet-stream"}),
+        frozenset(
+            {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "application/zip",
+                "application/octet-stream",
+            }
+        ),
     ),
-    "ppt": ("application/vnd.ms-powerpoint", frozenset({"application/vnd.ms-powerpoint", "application/CDFV2", "application/x-ole-storage"})),
+    "ppt": (
+        "application/vnd.ms-powerpoint",
+        frozenset({"application/vnd.ms-powerpoint", "application/CDFV2", "application/x-ole-storage"}),
+    ),
     "pptx": (
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        frozenset({"application/vnd.openxmlformats-officedocument.presentationml.presentation", "application/zip",
-                   "application/octet-stream"}),
+        frozenset(
+            {
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                "application/zip",
+                "application/octet-stream",
+            }
+        ),
     ),
     "csv": ("text/csv", frozenset({"text/csv", "text/plain", "application/csv"})),
     "txt": ("text/plain", frozenset({"text/plain", "text/csv"})),
@@ -75,7 +96,9 @@ def _is_ooxml(data: bytes, main_part: str) -> bool:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError):
         return False
-    return "[Content_Types].xml" in names and main_part in names and not any(n.endswith("vbaProject.bin") for n in names)
+    return (
+        "[Content_Types].xml" in names and main_part in names and not any(n.endswith("vbaProject.bin") for n in names)
+    )
 
 
 def _is_text(data: bytes) -> bool:

@@ -77,11 +77,16 @@ class StatusCounts:
         )
 
     def as_dict(self) -> dict[str, int]:
-        return {"total": self.total, "completed": self.completed, "in_progress": self.in_progress, "static": self.static}
+        return {
+            "total": self.total,
+            "completed": self.completed,
+            "in_progress": self.in_progress,
+            "static": self.static,
+        }
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[str | Status, int]]) -> StatusCounts:
-        values = {s: 0 for s in Status}
+        values = dict.fromkeys(Status, 0)
         for status, n in pairs:
             values[Status(status)] += n
         return cls(values[Status.COMPLETED], values[Status.IN_PROGRESS], values[Status.STATIC])

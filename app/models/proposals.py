@@ -36,8 +36,12 @@ class Proposal(db.Model):
         ),
         CheckConstraint("(action_id IS NULL) <> (measure_id IS NULL)", name="one_target"),
         # One open proposal per action or measure, enforced by the database even under races.
-        Index("uq_proposals_open_action", "action_id", unique=True, sqlite_where=text(OPEN), postgresql_where=text(OPEN)),
-        Index("uq_proposals_open_measure", "measure_id", unique=True, sqlite_where=text(OPEN), postgresql_where=text(OPEN)),
+        Index(
+            "uq_proposals_open_action", "action_id", unique=True, sqlite_where=text(OPEN), postgresql_where=text(OPEN)
+        ),
+        Index(
+            "uq_proposals_open_measure", "measure_id", unique=True, sqlite_where=text(OPEN), postgresql_where=text(OPEN)
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

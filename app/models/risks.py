@@ -20,8 +20,13 @@ class RiskEntry(db.Model):
     __table_args__ = (
         CheckConstraint("likelihood BETWEEN 1 AND 5", name="likelihood_range"),
         CheckConstraint("impact BETWEEN 1 AND 5", name="impact_range"),
-        Index("uq_risk_entries_open_action", "action_id", unique=True,
-              sqlite_where=text("closed_on IS NULL"), postgresql_where=text("closed_on IS NULL")),
+        Index(
+            "uq_risk_entries_open_action",
+            "action_id",
+            unique=True,
+            sqlite_where=text("closed_on IS NULL"),
+            postgresql_where=text("closed_on IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -68,6 +68,7 @@ def check_new_password(password: str, *, email: str = "", name: str = "") -> str
 
 # --- signing in -----------------------------------------------------------------------------------------
 
+
 def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, or None. Every failure looks the same to the person signing in."""
     normalised = normalise_email(email)
@@ -159,6 +160,7 @@ def _revoke_all(user: User, reason: str) -> None:
 
 
 # --- administration -------------------------------------------------------------------------------------
+
 
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)

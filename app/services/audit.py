@@ -103,13 +103,22 @@ class AuditFilter:
                 return None
 
         kind = args.get("kind") or None
-        return cls(_int(args.get("work_stream")), _int(args.get("person")), kind if kind in KIND_GROUPS else None,
-                   _date(args.get("from")), _date(args.get("to")))
+        return cls(
+            _int(args.get("work_stream")),
+            _int(args.get("person")),
+            kind if kind in KIND_GROUPS else None,
+            _date(args.get("from")),
+            _date(args.get("to")),
+        )
 
     def query_string(self) -> str:
-        pairs = {"work_stream": self.work_stream_id, "person": self.actor_id, "kind": self.kind,
-                 "from": self.date_from.isoformat() if self.date_from else None,
-                 "to": self.date_to.isoformat() if self.date_to else None}
+        pairs = {
+            "work_stream": self.work_stream_id,
+            "person": self.actor_id,
+            "kind": self.kind,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+        }
         return urlencode({k: v for k, v in pairs.items() if v})
 
 
@@ -149,11 +158,36 @@ def csv_text(f: AuditFilter) -> Iterator[str]:
         writer.writerow([neutralised(v) for v in values])
         return buffer.getvalue()
 
-    yield line(["id", "when (UTC)", "who", "role", "kind", "summary", "work stream id", "action id", "before", "after", "why", "ip address"])
+    yield line(
+        [
+            "id",
+            "when (UTC)",
+            "who",
+            "role",
+            "kind",
+            "summary",
+            "work stream id",
+            "action id",
+            "before",
+            "after",
+            "why",
+            "ip address",
+        ]
+    )
     for event in db.session.scalars(_filtered(f).order_by(AuditEvent.id).execution_options(yield_per=500)):
-        yield line([
-            event.id, event.occurred_at.isoformat(timespec="seconds"), event.actor_name, event.actor_role, event.kind,
-            event.summary, event.work_stream_id or "", event.action_id or "",
-            json.dumps(event.before, sort_keys=True) if event.before else "",
-            json.dumps(event.after, sort_keys=True) if event.after else "", event.reason, event.ip_address,
-        ])
+        yield line(
+            [
+                event.id,
+                event.occurred_at.isoformat(timespec="seconds"),
+                event.actor_name,
+                event.actor_role,
+                event.kind,
+                event.summary,
+                event.work_stream_id or "",
+                event.action_id or "",
+                json.dumps(event.before, sort_keys=True) if event.before else "",
+                json.dumps(event.after, sort_keys=True) if event.after else "",
+                event.reason,
+                event.ip_address,
+            ]
+        )

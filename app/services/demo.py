@@ -57,14 +57,26 @@ def seed_demo(seed_day: date | None = None, *, history: bool = False) -> tuple[P
         for position, m in enumerate(seed["measures"], start=1):
             db.session.add(
                 PerformanceMeasure(
-                    work_stream=ws, reference=m["reference"], position=position, description=m["description"],
-                    checkpoint=6, target=m["target"], status=m["status_6"], narrative=m["narrative_6"],
+                    work_stream=ws,
+                    reference=m["reference"],
+                    position=position,
+                    description=m["description"],
+                    checkpoint=6,
+                    target=m["target"],
+                    status=m["status_6"],
+                    narrative=m["narrative_6"],
                 )
             )
             db.session.add(
                 PerformanceMeasure(
-                    work_stream=ws, reference=m["reference"], position=position, description=m["description"],
-                    checkpoint=12, target=m["target_12"], status=m["status_12"], narrative=m["narrative_12"],
+                    work_stream=ws,
+                    reference=m["reference"],
+                    position=position,
+                    description=m["description"],
+                    checkpoint=12,
+                    target=m["target_12"],
+                    status=m["status_12"],
+                    narrative=m["narrative_12"],
                 )
             )
     db.session.flush()
@@ -113,15 +125,30 @@ def _play_history(plan: Plan, users: dict[str, User], start: date, day: date) ->
             title=f"Completion evidence for action {action.reference}",
             note="Signed off by the Assistant Director at the monthly performance clinic",
         )
-        proposal = proposals.create(users[manager], "action", action.id,
-                                    ProposalInput(values={"status": "COMPLETED", "progress": progress}, evidence=evidence),
-                                    submit=True)
+        proposal = proposals.create(
+            users[manager],
+            "action",
+            action.id,
+            ProposalInput(values={"status": "COMPLETED", "progress": progress}, evidence=evidence),
+            submit=True,
+        )
         proposals.approve(users["pm"], proposal.id, proposal.version, note="Evidence checked at the monthly clinic")
-    waiting = next(a for a in ws_by_number[4].actions if a.status == "IN_PROGRESS" and a.retired_on is None
-                   and (a.deadline is None or a.deadline > day + timedelta(days=60)))
-    proposals.create(users["sm2"], "action", waiting.id, ProposalInput(
-        values={"progress": waiting.progress + "\nA further two permanent social workers start next month."}),
-        submit=True)
+    waiting = next(
+        a
+        for a in ws_by_number[4].actions
+        if a.status == "IN_PROGRESS"
+        and a.retired_on is None
+        and (a.deadline is None or a.deadline > day + timedelta(days=60))
+    )
+    proposals.create(
+        users["sm2"],
+        "action",
+        waiting.id,
+        ProposalInput(
+            values={"progress": waiting.progress + "\nA further two permanent social workers start next month."}
+        ),
+        submit=True,
+    )
     meetings.create_meeting(SYSTEM, plan.id, meetings.DEFAULT_COMMITTEE, day + timedelta(days=7))
 
 
@@ -132,8 +159,12 @@ def _seed_users() -> dict[str, User]:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
             user = User(
-                email=email, name=seed["name"], job_title=seed["job_title"], role=seed["role"],
-                password_hash=hash_password(demo_data.DEMO_PASSWORD), active=True,
+                email=email,
+                name=seed["name"],
+                job_title=seed["job_title"],
+                role=seed["role"],
+                password_hash=hash_password(demo_data.DEMO_PASSWORD),
+                active=True,
             )
             db.session.add(user)
             audit.record(SYSTEM, "user.created", f"Demo account created for {seed['name']}", object_type="user")

@@ -89,6 +89,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Spreadsheet programs run a cell typed with one of these first characters as a formula.
 from app.domain.spreadsheet import FORMULA_PREFIXES  # noqa: E402
+
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 WORK_STREAM_SHEET = re.compile(r"^\s*WS\s*(\d{1,3})(?:\s|$)", re.IGNORECASE)
 
@@ -108,6 +109,7 @@ NOT_A_WORKBOOK = (
 
 
 # --- what a preview holds -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ImportProblem:
@@ -193,6 +195,7 @@ class ImportPreview:
 
 # --- export ---------------------------------------------------------------------------------------------
 
+
 def export_plan(plan_id: int) -> bytes:
     """The plan as an .xlsx workbook that `preview_import` reads back unchanged.
 
@@ -267,7 +270,11 @@ def _write_plan_sheet(sheet: Worksheet, plan: Plan, work_streams: Sequence[WorkS
     sheet.title = PLAN_SHEET
     bold = Font(bold=True)
     for row, (label, value) in enumerate(
-        [(PLAN_TITLE_LABEL, plan.title), (START_DATE_LABEL, plan.start_date), (CHECKPOINT_LABEL, plan.reporting_checkpoint)],
+        [
+            (PLAN_TITLE_LABEL, plan.title),
+            (START_DATE_LABEL, plan.start_date),
+            (CHECKPOINT_LABEL, plan.reporting_checkpoint),
+        ],
         start=1,
     ):
         _put_text(sheet.cell(row, 1), label).font = bold
@@ -378,6 +385,7 @@ def _or_list(words: Iterable[str]) -> str:
 
 # --- preview --------------------------------------------------------------------------------------------
 
+
 class _TooManyProblems(Exception):
     pass
 
@@ -393,7 +401,9 @@ class _Problems:
         self.items.append(ImportProblem(sheet, row, letter, message))
         if len(self.items) >= MAX_PROBLEMS:
             self.items.append(
-                ImportProblem("", None, None, f"Reading stopped after {MAX_PROBLEMS} problems. Fix these and try again.")
+                ImportProblem(
+                    "", None, None, f"Reading stopped after {MAX_PROBLEMS} problems. Fix these and try again."
+                )
             )
             raise _TooManyProblems
 
@@ -422,7 +432,9 @@ def preview_import(data: bytes, *, known_emails: KnownEmails | None = None) -> I
     except Exception:  # a damaged or hostile file must become a message, never a 500
         log.warning("Workbook could not be read", exc_info=True)
         problems.items.append(
-            ImportProblem("", None, None, "The workbook could not be read: it may be damaged. Save it again in Excel and retry.")
+            ImportProblem(
+                "", None, None, "The workbook could not be read: it may be damaged. Save it again in Excel and retry."
+            )
         )
     preview.problems = problems.items
     return preview
@@ -451,11 +463,18 @@ def _check_package(data: bytes, problems: _Problems) -> None:
         problems.add("", None, None, "The file is empty.")
         return
     if len(data) > MAX_FILE_BYTES:
-        problems.add("", None, None, f"The file is {len(data) / 1_048_576:.0f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB.")
+        problems.add(
+            "",
+            None,
+            None,
+            f"The file is {len(data) / 1_048_576:.0f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB.",
+        )
         return
     if data.startswith(OLE_MAGIC):
         problems.add(
-            "", None, None,
+            "",
+            None,
+            None,
             "This is an older Excel file (.xls) or a password-protected workbook. Save it as an Excel Workbook "
             "(.xlsx) without a password and try again.",
         )
@@ -471,12 +490,16 @@ def _check_package(data: bytes, problems: _Problems) -> None:
     with archive:
         entries = archive.infolist()
         if len(entries) > MAX_ZIP_ENTRIES:
-            problems.add("", None, None, f"The file holds {len(entries):,} parts; a workbook this import accepts has far fewer.")
+            problems.add(
+                "", None, None, f"The file holds {len(entries):,} parts; a workbook this import accepts has far fewer."
+            )
             return
         unpacked = sum(e.file_size for e in entries)
         if unpacked > MAX_UNCOMPRESSED_BYTES:
             problems.add(
-                "", None, None,
+                "",
+                None,
+                None,
                 f"Unpacked, the workbook would take {unpacked / 1_048_576:,.0f} MB; the limit is "
                 f"{MAX_UNCOMPRESSED_BYTES // 1_048_576} MB.",
             )
@@ -498,7 +521,9 @@ def _check_package(data: bytes, problems: _Problems) -> None:
         n.lower().endswith("vbaproject.bin") for n in names
     ):
         problems.add(
-            "", None, None,
+            "",
+            None,
+            None,
             "This workbook contains macros (.xlsm). Save it as an Excel Workbook (.xlsx), without macros, and try again.",
         )
         return
@@ -510,7 +535,9 @@ def _check_package(data: bytes, problems: _Problems) -> None:
         problems.add("", None, None, f"The workbook has {sheets} sheets; the limit is {MAX_SHEETS}.")
 
 
-def _read_workbook(data: bytes, preview: ImportPreview, problems: _Problems, email_known: Callable[[str], bool]) -> None:
+def _read_workbook(
+    data: bytes, preview: ImportPreview, problems: _Problems, email_known: Callable[[str], bool]
+) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about features it drops; they do not matter here
         wb = load_workbook(BytesIO(data), read_only=True, data_only=False)
@@ -528,7 +555,9 @@ def _read_workbook(data: bytes, preview: ImportPreview, problems: _Problems, ema
             match = WORK_STREAM_SHEET.match(name)
             if match is None:
                 problems.add(
-                    name, None, None,
+                    name,
+                    None,
+                    None,
                     f"“{name}” is not a sheet this import knows. A plan workbook has a “{PLAN_SHEET}” sheet, one "
                     f"sheet per work stream named like “WS1 Workforce Development”, and a “{MEASURES_SHEET}” sheet.",
                 )
@@ -539,13 +568,23 @@ def _read_workbook(data: bytes, preview: ImportPreview, problems: _Problems, ema
                 continue
             ws_sheets[number] = name
         if plan_name is None:
-            problems.add("", None, None, f"The workbook has no “{PLAN_SHEET}” sheet with the plan's title, start date and work streams.")
+            problems.add(
+                "",
+                None,
+                None,
+                f"The workbook has no “{PLAN_SHEET}” sheet with the plan's title, start date and work streams.",
+            )
         else:
             _read_plan_sheet(wb[plan_name], plan_name, preview, problems)
         by_number = {w.number: w for w in preview.work_streams}
         for w in preview.work_streams:
             if w.number not in ws_sheets and plan_name is not None:
-                problems.add(plan_name, w.row, "A", f"Work stream {w.number} has no sheet; add one named like “WS{w.number} {w.title}”.")
+                problems.add(
+                    plan_name,
+                    w.row,
+                    "A",
+                    f"Work stream {w.number} has no sheet; add one named like “WS{w.number} {w.title}”.",
+                )
         for number, name in sorted(ws_sheets.items()):
             target = by_number.get(number)
             if target is None and plan_name is not None:
@@ -570,6 +609,7 @@ def _find_sheet(names: Sequence[str], wanted: str) -> str | None:
 
 
 # --- reading cells --------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Row:
@@ -596,7 +636,9 @@ def _rows(sheet: Any, name: str, problems: _Problems) -> list[_Row] | None:
     for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
         filled = any(_has_value(c) for c in cells)
         if number > MAX_ROWS and (filled or number > 5 * MAX_ROWS):
-            problems.add(name, None, None, f"The sheet has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,} rows a sheet.")
+            problems.add(
+                name, None, None, f"The sheet has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,} rows a sheet."
+            )
             return None
         if not filled:
             continue
@@ -605,11 +647,18 @@ def _rows(sheet: Any, name: str, problems: _Problems) -> list[_Row] | None:
             if getattr(cell, "data_type", None) == "f" or isinstance(value, ArrayFormula | DataTableFormula):
                 shown = value if isinstance(value, str) else "a formula"
                 problems.add(
-                    name, number, column,
+                    name,
+                    number,
+                    column,
                     f"The cell holds a formula ({_short(shown)}). Formulas are not imported: type the value itself.",
                 )
             elif getattr(cell, "data_type", None) == "e":
-                problems.add(name, number, column, f"The cell holds an error value ({_short(str(value))}). Type the value itself.")
+                problems.add(
+                    name,
+                    number,
+                    column,
+                    f"The cell holds an error value ({_short(str(value))}). Type the value itself.",
+                )
         rows.append(_Row(number, tuple(cells)))
     return rows
 
@@ -637,7 +686,9 @@ def _headings(row: _Row | None, expected: Sequence[str], sheet: str, problems: _
         key = _normal(_value(cell))
         if key not in wanted:
             problems.add(
-                sheet, row.number, column,
+                sheet,
+                row.number,
+                column,
                 f"“{_short(str(_value(cell)))}” is not a column this import knows. The columns are {_quoted(expected)}.",
             )
             ok = False
@@ -733,10 +784,15 @@ class _Cells:
             parsed = _parse_date(value.strip())
             if parsed is not None:
                 return parsed
-            self.problem(heading, f"“{_short(value.strip())}” in {heading} is not a date. Enter a date such as 31/03/2016.")
+            self.problem(
+                heading, f"“{_short(value.strip())}” in {heading} is not a date. Enter a date such as 31/03/2016."
+            )
             return None
         if isinstance(value, int | float) and not isinstance(value, bool):
-            self.problem(heading, f"{heading} holds the number {value}, not a date. Format the cell as a date, such as 31/03/2016.")
+            self.problem(
+                heading,
+                f"{heading} holds the number {value}, not a date. Format the cell as a date, such as 31/03/2016.",
+            )
             return None
         self.problem(heading, f"{heading} is not a date. Enter a date such as 31/03/2016.")
         return None
@@ -771,12 +827,16 @@ def _parse_date(text: str) -> date | None:
 
 # --- the sheets -----------------------------------------------------------------------------------------
 
+
 def _read_plan_sheet(sheet: Any, name: str, preview: ImportPreview, problems: _Problems) -> None:
     rows = _rows(sheet, name, problems)
     if rows is None:
         return
-    labels = {_normal(PLAN_TITLE_LABEL): PLAN_TITLE_LABEL, _normal(START_DATE_LABEL): START_DATE_LABEL,
-              _normal(CHECKPOINT_LABEL): CHECKPOINT_LABEL}
+    labels = {
+        _normal(PLAN_TITLE_LABEL): PLAN_TITLE_LABEL,
+        _normal(START_DATE_LABEL): START_DATE_LABEL,
+        _normal(CHECKPOINT_LABEL): CHECKPOINT_LABEL,
+    }
     seen: set[str] = set()
     header: _Row | None = None
     index = 0
@@ -787,7 +847,9 @@ def _read_plan_sheet(sheet: Any, name: str, preview: ImportPreview, problems: _P
             break
         if label not in labels:
             problems.add(
-                name, row.number, "A",
+                name,
+                row.number,
+                "A",
                 f"“{_short(_text(row.cell(1)))}” is not something this import knows. Above the list of work streams "
                 f"the sheet has {_quoted(labels.values())}, one to a row.",
             )
@@ -807,20 +869,24 @@ def _read_plan_sheet(sheet: Any, name: str, preview: ImportPreview, problems: _P
         if required not in seen:
             problems.add(name, None, "A", f"The “{required}” row is missing.")
     if header is None:
-        problems.add(name, None, "A", f"The list of work streams is missing: a heading row with {_quoted(WORK_STREAM_COLUMNS)}.")
+        problems.add(
+            name, None, "A", f"The list of work streams is missing: a heading row with {_quoted(WORK_STREAM_COLUMNS)}."
+        )
         return
     columns = _headings(header, WORK_STREAM_COLUMNS, name, problems)
     if columns is None:
         return
     rows_of: dict[int, int] = {}
-    for row in rows[index + 1:]:
+    for row in rows[index + 1 :]:
         cells = _Cells(name, row, columns, problems)
         number = cells.whole_number("Work stream number")
         title = cells.text("Title", required=True, limit=MAX_TITLE)
         if number is None:
             continue
         if number in rows_of:
-            cells.problem("Work stream number", f"Work stream {number} is listed twice (rows {rows_of[number]} and {row.number}).")
+            cells.problem(
+                "Work stream number", f"Work stream {number} is listed twice (rows {rows_of[number]} and {row.number})."
+            )
             continue
         rows_of[number] = row.number
         preview.work_streams.append(ImportedWorkStream(number=number, title=title, row=row.number))
@@ -862,11 +928,16 @@ def _read_action_sheet(
             )
         status_given = Status.parse(_text(row.cell(columns["Status"]))) is not None
         if action.retired_on is not None and status_given and action.status is not Status.COMPLETED:
-            cells.problem("Retired on", "Only COMPLETED actions can be retired: clear “Retired on” or change the status.")
+            cells.problem(
+                "Retired on", "Only COMPLETED actions can be retired: clear “Retired on” or change the status."
+            )
         if reference:
             key = reference.casefold()
             if key in first_row:
-                cells.problem("Reference", f"Reference {reference} is used twice in this work stream (rows {first_row[key]} and {row.number}).")
+                cells.problem(
+                    "Reference",
+                    f"Reference {reference} is used twice in this work stream (rows {first_row[key]} and {row.number}).",
+                )
             else:
                 first_row[key] = row.number
         actions.append(action)
@@ -925,10 +996,16 @@ def _refuse_unheaded(rows: Iterable[_Row], columns: dict[str, int], sheet: str, 
     for row in rows:
         for column, cell in enumerate(row.cells, start=1):
             if column not in headed and _has_value(cell):
-                problems.add(sheet, row.number, column, "This cell has a value but its column has no heading, so it would be lost.")
+                problems.add(
+                    sheet,
+                    row.number,
+                    column,
+                    "This cell has a value but its column has no heading, so it would be lost.",
+                )
 
 
 # --- apply ----------------------------------------------------------------------------------------------
+
 
 def apply_import(actor: Any, preview: ImportPreview, *, title_override: str | None = None) -> Plan:
     """Create the previewed plan, all or nothing, with one audit record. The new plan is not current.
@@ -939,7 +1016,9 @@ def apply_import(actor: Any, preview: ImportPreview, *, title_override: str | No
     require_as(actor, Permission.EDIT_PLAN)
     if not preview.ok:
         n = len(preview.problems)
-        raise ValidationFailed({"workbook": f"The workbook has {n} problem{'s' if n != 1 else ''}. Fix them and upload it again."})
+        raise ValidationFailed(
+            {"workbook": f"The workbook has {n} problem{'s' if n != 1 else ''}. Fix them and upload it again."}
+        )
     if preview.start_date is None or not preview.work_streams:
         raise ValidationFailed({"workbook": "The workbook has no start date or no work streams."})
     title = (title_override if title_override is not None else preview.plan_title).strip()
@@ -951,11 +1030,17 @@ def apply_import(actor: Any, preview: ImportPreview, *, title_override: str | No
 
     with write_transaction():  # commits at the end; on any error rolls back, so nothing is saved
         if db.session.scalar(select(Plan.id).where(func.lower(Plan.title) == title.lower()).limit(1)) is not None:
-            raise ValidationFailed({"title": f"A plan called “{title}” already exists. Give the imported plan another title"})
-        owners = {u.email: u for u in db.session.scalars(_possible_owners().where(User.email.in_(emails)))} if emails else {}
+            raise ValidationFailed(
+                {"title": f"A plan called “{title}” already exists. Give the imported plan another title"}
+            )
+        owners = (
+            {u.email: u for u in db.session.scalars(_possible_owners().where(User.email.in_(emails)))} if emails else {}
+        )
         missing = sorted(emails - owners.keys())
         if missing:
-            raise ValidationFailed({"workbook": f"{_NO_OWNER} {', '.join(missing)}. Create the accounts and try again."})
+            raise ValidationFailed(
+                {"workbook": f"{_NO_OWNER} {', '.join(missing)}. Create the accounts and try again."}
+            )
         plan = Plan(
             title=title,
             start_date=preview.start_date,

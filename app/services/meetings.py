@@ -13,8 +13,8 @@ from sqlalchemy.orm import joinedload
 from app.clock import today, utcnow
 from app.domain.changes import APPROVED_CHANGE_KINDS, StatusEvent, compare_snapshots, counts_at, month_ends
 from app.domain.status import StatusCounts
-from app.formatting import format_date
 from app.extensions import db
+from app.formatting import format_date
 from app.models import Action, AuditEvent, Baseline, CommitteeMeeting, PerformanceMeasure, Plan, RiskEntry, WorkStream
 from app.policy import Permission, require_as
 from app.services import audit, plan_read
@@ -25,10 +25,14 @@ DEFAULT_COMMITTEE = "Children, Young People and Learning Policy Overview Committ
 
 
 def list_meetings(plan_id: int) -> list[CommitteeMeeting]:
-    return list(db.session.scalars(
-        select(CommitteeMeeting).options(joinedload(CommitteeMeeting.baseline))
-        .where(CommitteeMeeting.plan_id == plan_id).order_by(CommitteeMeeting.meeting_date.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(CommitteeMeeting)
+            .options(joinedload(CommitteeMeeting.baseline))
+            .where(CommitteeMeeting.plan_id == plan_id)
+            .order_by(CommitteeMeeting.meeting_date.desc())
+        )
+    )
 
 
 def get_meeting(meeting_id: int) -> CommitteeMeeting:
@@ -38,7 +42,9 @@ def get_meeting(meeting_id: int) -> CommitteeMeeting:
     return meeting
 
 
-def create_meeting(actor: Any, plan_id: int, committee_name: str, meeting_date: date | None, contact_officer: str = "") -> CommitteeMeeting:
+def create_meeting(
+    actor: Any, plan_id: int, committee_name: str, meeting_date: date | None, contact_officer: str = ""
+) -> CommitteeMeeting:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
         errors: dict[str, str] = {}
@@ -48,12 +54,23 @@ def create_meeting(actor: Any, plan_id: int, committee_name: str, meeting_date: 
             errors["meeting_date"] = "Enter the date of the meeting"
         if errors:
             raise ValidationFailed(errors)
-        meeting = CommitteeMeeting(plan_id=plan_id, committee_name=committee_name.strip(), meeting_date=meeting_date,
-                                   contact_officer=contact_officer.strip(), created_by_id=getattr(actor, "id", None))
+        meeting = CommitteeMeeting(
+            plan_id=plan_id,
+            committee_name=committee_name.strip(),
+            meeting_date=meeting_date,
+            contact_officer=contact_officer.strip(),
+            created_by_id=getattr(actor, "id", None),
+        )
         db.session.add(meeting)
         db.session.flush()
-        audit.record(actor, "meeting.created", f"Committee meeting recorded: {meeting.committee_name}, {meeting_date}",
-                     object_type="meeting", object_id=meeting.id, plan_id=plan_id)
+        audit.record(
+            actor,
+            "meeting.created",
+            f"Committee meeting recorded: {meeting.committee_name}, {meeting_date}",
+            object_type="meeting",
+            object_id=meeting.id,
+            plan_id=plan_id,
+        )
     return meeting
 
 
@@ -79,11 +96,19 @@ class ChangeLine:
         return f"{format_date(self.occurred_at)}: {self.summary}{why}"
 
 
-def approved_changes(plan_id: int, *, after_mark: int = 0, upto_mark: int | None = None,
-                     work_stream_id: int | None = None, kind: str | None = None) -> list[ChangeLine]:
+def approved_changes(
+    plan_id: int,
+    *,
+    after_mark: int = 0,
+    upto_mark: int | None = None,
+    work_stream_id: int | None = None,
+    kind: str | None = None,
+) -> list[ChangeLine]:
     """Approved changes to the plan's actions recorded between two points of the audit trail."""
     query = select(AuditEvent).where(
-        AuditEvent.plan_id == plan_id, AuditEvent.kind.in_(APPROVED_CHANGE_KINDS), AuditEvent.id > after_mark,
+        AuditEvent.plan_id == plan_id,
+        AuditEvent.kind.in_(APPROVED_CHANGE_KINDS),
+        AuditEvent.id > after_mark,
         AuditEvent.action_id.is_not(None),
     )
     if upto_mark is not None:
@@ -117,16 +142,21 @@ def snapshot(plan: Plan) -> dict[str, Any]:
     summary = plan_read.plan_summary(plan)
     numbers = {w.work_stream.id: w.work_stream.number for w in summary.work_streams}
     actions = db.session.scalars(
-        select(Action).join(WorkStream, WorkStream.id == Action.work_stream_id).options(joinedload(Action.owner))
-        .where(WorkStream.plan_id == plan.id).order_by(WorkStream.number, Action.position, Action.id)
+        select(Action)
+        .join(WorkStream, WorkStream.id == Action.work_stream_id)
+        .options(joinedload(Action.owner))
+        .where(WorkStream.plan_id == plan.id)
+        .order_by(WorkStream.number, Action.position, Action.id)
     ).all()
     measures = db.session.scalars(
-        select(PerformanceMeasure).join(WorkStream, WorkStream.id == PerformanceMeasure.work_stream_id)
+        select(PerformanceMeasure)
+        .join(WorkStream, WorkStream.id == PerformanceMeasure.work_stream_id)
         .where(WorkStream.plan_id == plan.id)
         .order_by(WorkStream.number, PerformanceMeasure.checkpoint, PerformanceMeasure.position)
     ).all()
     risks = db.session.scalars(
-        select(RiskEntry).options(joinedload(RiskEntry.action), joinedload(RiskEntry.owner))
+        select(RiskEntry)
+        .options(joinedload(RiskEntry.action), joinedload(RiskEntry.owner))
         .where(RiskEntry.plan_id == plan.id, RiskEntry.closed_on.is_(None))
     ).all()
     return {
@@ -134,23 +164,47 @@ def snapshot(plan: Plan) -> dict[str, Any]:
         "summary": summary.as_json(),
         "work_streams": [{"number": w.work_stream.number, "title": w.work_stream.title} for w in summary.work_streams],
         "actions": [
-            {"work_stream": numbers[a.work_stream_id], "id": a.id, "reference": a.reference, "title": a.title,
-             "measures_and_milestones": a.measures_and_milestones, "key_targets": a.key_targets,
-             "progress": a.progress, "status": a.status, "owner": a.owner.name if a.owner else None,
-             "deadline": a.deadline.isoformat() if a.deadline else None,
-             "retired_on": a.retired_on.isoformat() if a.retired_on else None, "at_risk": a.at_risk}
+            {
+                "work_stream": numbers[a.work_stream_id],
+                "id": a.id,
+                "reference": a.reference,
+                "title": a.title,
+                "measures_and_milestones": a.measures_and_milestones,
+                "key_targets": a.key_targets,
+                "progress": a.progress,
+                "status": a.status,
+                "owner": a.owner.name if a.owner else None,
+                "deadline": a.deadline.isoformat() if a.deadline else None,
+                "retired_on": a.retired_on.isoformat() if a.retired_on else None,
+                "at_risk": a.at_risk,
+            }
             for a in actions
         ],
         "measures": [
-            {"work_stream": numbers[m.work_stream_id], "reference": m.reference, "checkpoint": m.checkpoint,
-             "description": m.description, "target": m.target, "status": m.status, "narrative": m.narrative}
+            {
+                "work_stream": numbers[m.work_stream_id],
+                "reference": m.reference,
+                "checkpoint": m.checkpoint,
+                "description": m.description,
+                "target": m.target,
+                "status": m.status,
+                "narrative": m.narrative,
+            }
             for m in measures
         ],
         "risks": [
-            {"work_stream": numbers[r.work_stream_id], "reference": r.action.reference, "title": r.action.title,
-             "reasons": list(r.reasons), "score": r.score, "rating": r.band.label,
-             "owner": r.owner.name if r.owner else None, "escalated": r.escalated,
-             "mitigations": r.mitigations, "opened_on": r.opened_on.isoformat()}
+            {
+                "work_stream": numbers[r.work_stream_id],
+                "reference": r.action.reference,
+                "title": r.action.title,
+                "reasons": list(r.reasons),
+                "score": r.score,
+                "rating": r.band.label,
+                "owner": r.owner.name if r.owner else None,
+                "escalated": r.escalated,
+                "mitigations": r.mitigations,
+                "opened_on": r.opened_on.isoformat(),
+            }
             for r in risks
         ],
     }
@@ -161,12 +215,16 @@ def risk_lines(risks: list[dict[str, Any]]) -> list[str]:
 
     if not risks:
         return ["No actions are in the risk register."]
-    lines = [f"{len(risks)} {'action is' if len(risks) == 1 else 'actions are'} in the risk register, "
-             f"{sum(r['escalated'] for r in risks)} escalated to SMT."]
+    lines = [
+        f"{len(risks)} {'action is' if len(risks) == 1 else 'actions are'} in the risk register, "
+        f"{sum(r['escalated'] for r in risks)} escalated to SMT."
+    ]
     for r in sorted(risks, key=lambda r: -r["score"]):
         why = "; ".join(Reason(x).label for x in r["reasons"])
-        lines.append(f"Action {r['reference']} {r['title']}: {why}; rated {r['score']} {r['rating']}"
-                     + (f"; mitigation: {r['mitigations']}" if r["mitigations"] else ""))
+        lines.append(
+            f"Action {r['reference']} {r['title']}: {why}; rated {r['score']} {r['rating']}"
+            + (f"; mitigation: {r['mitigations']}" if r["mitigations"] else "")
+        )
     return lines
 
 
@@ -178,8 +236,12 @@ def present(actor: Any, meeting_id: int) -> Baseline:
         require_as(actor, Permission.EDIT_PLAN)
         meeting = get_meeting(meeting_id)
         if meeting.baseline is not None:
-            raise ValidationFailed({"present": f"The plan was already presented to this meeting, on "
-                                               f"{_words(meeting.baseline.presented_at)}. A meeting has one baseline."})
+            raise ValidationFailed(
+                {
+                    "present": f"The plan was already presented to this meeting, on "
+                    f"{_words(meeting.baseline.presented_at)}. A meeting has one baseline."
+                }
+            )
         plan = db.session.get(Plan, meeting.plan_id)
         mark = db.session.scalar(select(func.max(AuditEvent.id))) or 0
         state = snapshot(plan)
@@ -187,23 +249,39 @@ def present(actor: Any, meeting_id: int) -> Baseline:
         changes: dict[int, list[str]] = {}
         for line in approved_changes(plan.id, after_mark=previous.audit_mark if previous else 0, upto_mark=mark):
             changes.setdefault(line.action_id, []).append(line.text)
-        report = build_report_data(plan.id, meeting_date=meeting.meeting_date, committee_name=meeting.committee_name,
-                                   changes_since=changes, risk_lines=risk_lines(state["risks"]),
-                                   contact_officer=meeting.contact_officer)
+        report = build_report_data(
+            plan.id,
+            meeting_date=meeting.meeting_date,
+            committee_name=meeting.committee_name,
+            changes_since=changes,
+            risk_lines=risk_lines(state["risks"]),
+            contact_officer=meeting.contact_officer,
+        )
         report.trend = [(point.label, point.counts) for point in trend(plan)[0]]
         state["report"] = report_data_as_json(report)
         state["changes_since"] = {str(k): v for k, v in changes.items()}
-        baseline = Baseline(plan_id=plan.id, meeting_id=meeting.id, presented_by_id=getattr(actor, "id", None),
-                            audit_mark=mark, snapshot=state)
+        baseline = Baseline(
+            plan_id=plan.id,
+            meeting_id=meeting.id,
+            presented_by_id=getattr(actor, "id", None),
+            audit_mark=mark,
+            snapshot=state,
+        )
         db.session.add(baseline)
         try:
             db.session.flush()
         except IntegrityError as race:
             raise ServiceError("The plan was presented to this meeting a moment ago by someone else.") from race
-        audit.record(actor, "plan.presented",
-                     f"Plan presented to the {meeting.committee_name} on {_words(meeting.meeting_date)}: baseline fixed "
-                     f"({state['summary']['actions']['total']} actions, {state['summary']['actions']['completed']} COMPLETED)",
-                     object_type="baseline", object_id=baseline.id, plan_id=plan.id, after=state["summary"]["actions"])
+        audit.record(
+            actor,
+            "plan.presented",
+            f"Plan presented to the {meeting.committee_name} on {_words(meeting.meeting_date)}: baseline fixed "
+            f"({state['summary']['actions']['total']} actions, {state['summary']['actions']['completed']} COMPLETED)",
+            object_type="baseline",
+            object_id=baseline.id,
+            plan_id=plan.id,
+            after=state["summary"]["actions"],
+        )
     return baseline
 
 
@@ -220,8 +298,16 @@ def save_narrative(actor: Any, meeting_id: int, narrative: dict[str, str]) -> Co
         cleaned = {k: narrative[k].strip() for k in NARRATIVE_FIELDS if narrative.get(k, "").strip()}
         before = dict(meeting.narrative or {})
         meeting.narrative = cleaned
-        audit.record(actor, "meeting.narrative_edited", f"Report narrative edited for the meeting of {_words(meeting.meeting_date)}",
-                     object_type="meeting", object_id=meeting.id, plan_id=meeting.plan_id, before=before, after=cleaned)
+        audit.record(
+            actor,
+            "meeting.narrative_edited",
+            f"Report narrative edited for the meeting of {_words(meeting.meeting_date)}",
+            object_type="meeting",
+            object_id=meeting.id,
+            plan_id=meeting.plan_id,
+            before=before,
+            after=cleaned,
+        )
     return meeting
 
 
@@ -230,8 +316,10 @@ def report_data(meeting: CommitteeMeeting) -> Any:
     from app.services.report_render import report_data_from_json, with_narrative
 
     if meeting.baseline is None:
-        raise ServiceError("The plan has not been presented to this meeting yet, so there is no baseline to report "
-                           "on. Mark it presented first.")
+        raise ServiceError(
+            "The plan has not been presented to this meeting yet, so there is no baseline to report "
+            "on. Mark it presented first."
+        )
     return with_narrative(report_data_from_json(meeting.baseline.snapshot["report"]), meeting.narrative or None)
 
 
@@ -240,10 +328,14 @@ def compare(a: Baseline, b: Baseline) -> dict[str, list[str]]:
 
 
 def baselines(plan_id: int) -> list[Baseline]:
-    return list(db.session.scalars(
-        select(Baseline).options(joinedload(Baseline.meeting)).where(Baseline.plan_id == plan_id)
-        .order_by(Baseline.presented_at)
-    ))
+    return list(
+        db.session.scalars(
+            select(Baseline)
+            .options(joinedload(Baseline.meeting))
+            .where(Baseline.plan_id == plan_id)
+            .order_by(Baseline.presented_at)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -255,30 +347,39 @@ class TrendPoint:
 def trend(plan: Plan) -> tuple[list[TrendPoint], list[TrendPoint]]:
     """Action counts by status at each month end since the plan began, and at each baseline."""
     actions = db.session.execute(
-        select(Action.id, Action.status, Action.created_at).join(WorkStream, WorkStream.id == Action.work_stream_id)
+        select(Action.id, Action.status, Action.created_at)
+        .join(WorkStream, WorkStream.id == Action.work_stream_id)
         .where(WorkStream.plan_id == plan.id)
     ).all()
     current = {a.id: a.status for a in actions}
     created = {a.id: a.created_at for a in actions}
     events = [
         StatusEvent(e.action_id, e.occurred_at, e.before["status"], e.after["status"])  # type: ignore[index]
-        for e in db.session.scalars(select(AuditEvent).where(
-            AuditEvent.plan_id == plan.id, AuditEvent.kind == "action.changed", AuditEvent.action_id.is_not(None)))
+        for e in db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.plan_id == plan.id, AuditEvent.kind == "action.changed", AuditEvent.action_id.is_not(None)
+            )
+        )
         if e.before and "status" in e.before and e.after and "status" in e.after
     ]
     ends = month_ends(plan.start_date, today())
     moments = {d: min(datetime.combine(d, time.max), utcnow()) for d in ends}
     # Actions added through the plan editor count from when they were added; the others (seeded or
     # imported with the plan) were there from the plan's start.
-    added = set(db.session.scalars(select(AuditEvent.action_id).where(
-        AuditEvent.plan_id == plan.id, AuditEvent.kind == "action.created")))
+    added = set(
+        db.session.scalars(
+            select(AuditEvent.action_id).where(AuditEvent.plan_id == plan.id, AuditEvent.kind == "action.created")
+        )
+    )
     start_moment = datetime.combine(plan.start_date, time.min)
     created = {k: (v if k in added else start_moment) for k, v in created.items()}
     counts = counts_at(current, created, events, moments.values())
     monthly = [TrendPoint(f"{d:%B %Y}", counts[moments[d]]) for d in ends]
     at_baselines = [
-        TrendPoint(f"{b.meeting.committee_name[:40]}, {_words(b.meeting.meeting_date)}",
-                   StatusCounts(**{k: v for k, v in b.snapshot["summary"]["actions"].items() if k != "total"}))
+        TrendPoint(
+            f"{b.meeting.committee_name[:40]}, {_words(b.meeting.meeting_date)}",
+            StatusCounts(**{k: v for k, v in b.snapshot["summary"]["actions"].items() if k != "total"}),
+        )
         for b in baselines(plan.id)
     ]
     return monthly, at_baselines

@@ -31,9 +31,12 @@ def notify_reviewers(message: str, proposal_id: int, *, exclude: int | None = No
 
 
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def for_user(user_id: int, limit: int = 50) -> list[Notification]:
@@ -49,6 +52,7 @@ def mark_all_read(user_id: int) -> None:
 
     with write_transaction():
         db.session.execute(
-            update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            update(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
             .values(read_at=utcnow())
         )

@@ -38,7 +38,13 @@ class ActionDraft:
 
 
 def possible_owners() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(roles_with(Permission.OWN_ACTIONS))).order_by(User.name)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.active.is_(True), User.role.in_(roles_with(Permission.OWN_ACTIONS)))
+            .order_by(User.name)
+        )
+    )
 
 
 def _get(model: Any, item_id: int, what: str) -> Any:
@@ -89,23 +95,40 @@ def add_action(actor: Any, work_stream_id: int, draft: ActionDraft, reason: str)
         reason = _reason(reason, errors)
         _check_action_fields(draft, errors, deadline_changed=True)
         reference = draft.reference.strip() or _next_reference(ws)
-        clash = db.session.scalar(select(Action.id).where(Action.work_stream_id == ws.id, Action.reference == reference))
+        clash = db.session.scalar(
+            select(Action.id).where(Action.work_stream_id == ws.id, Action.reference == reference)
+        )
         if clash:
             errors["reference"] = f"Action {reference} already exists in this work stream"
         if errors:
             raise ValidationFailed(errors)
         position = (db.session.scalar(select(func.max(Action.position)).where(Action.work_stream_id == ws.id)) or 0) + 1
         action = Action(
-            work_stream_id=ws.id, reference=reference, position=position, title=draft.title.strip(),
-            measures_and_milestones=draft.measures_and_milestones.strip(), key_targets=draft.key_targets.strip(),
-            progress=draft.progress.strip(), deadline=draft.deadline, owner_id=draft.owner_id,
+            work_stream_id=ws.id,
+            reference=reference,
+            position=position,
+            title=draft.title.strip(),
+            measures_and_milestones=draft.measures_and_milestones.strip(),
+            key_targets=draft.key_targets.strip(),
+            progress=draft.progress.strip(),
+            deadline=draft.deadline,
+            owner_id=draft.owner_id,
             status=Status.IN_PROGRESS.value,
         )
         db.session.add(action)
         db.session.flush()
-        audit.record(actor, "action.created", f"Action {reference} “{action.title}” added to work stream {ws.roman}",
-                     object_type="action", object_id=action.id, plan_id=ws.plan_id, work_stream_id=ws.id,
-                     action_id=action.id, after=_action_state(action), reason=reason)
+        audit.record(
+            actor,
+            "action.created",
+            f"Action {reference} “{action.title}” added to work stream {ws.roman}",
+            object_type="action",
+            object_id=action.id,
+            plan_id=ws.plan_id,
+            work_stream_id=ws.id,
+            action_id=action.id,
+            after=_action_state(action),
+            reason=reason,
+        )
         risks.reevaluate(action)  # the register follows the edit, in this transaction
     return action
 
@@ -140,10 +163,19 @@ def edit_action(actor: Any, action_id: int, expected_version: int, draft: Action
         if not changed:
             raise ValidationFailed({"title": "Nothing has changed. Change a field, or cancel."})
         _save(action)
-        audit.record(actor, "action.edited", _edit_summary(action, before, after, changed), object_type="action",
-                     object_id=action.id, plan_id=action.work_stream.plan_id, work_stream_id=action.work_stream_id,
-                     action_id=action.id, before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
-                     reason=reason)
+        audit.record(
+            actor,
+            "action.edited",
+            _edit_summary(action, before, after, changed),
+            object_type="action",
+            object_id=action.id,
+            plan_id=action.work_stream.plan_id,
+            work_stream_id=action.work_stream_id,
+            action_id=action.id,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+            reason=reason,
+        )
         risks.reevaluate(action)  # the register follows the edit, in this transaction
     return action
 
@@ -166,8 +198,13 @@ def _save(item: Action | PerformanceMeasure) -> None:
 
 
 LABELS = {
-    "title": "title", "measures_and_milestones": "performance measures and milestones", "key_targets": "key targets",
-    "deadline": "deadline", "owner": "owner", "description": "wording", "target": "target",
+    "title": "title",
+    "measures_and_milestones": "performance measures and milestones",
+    "key_targets": "key targets",
+    "deadline": "deadline",
+    "owner": "owner",
+    "description": "wording",
+    "target": "target",
 }
 
 
@@ -185,8 +222,10 @@ def _edit_summary(action: Action, before: dict[str, Any], after: dict[str, Any],
 
 
 def _moved(item: Action | PerformanceMeasure) -> str:
-    return ("This was changed by someone else while you were editing. Nothing was saved. "
-            "The current values are shown: make your change again.")
+    return (
+        "This was changed by someone else while you were editing. Nothing was saved. "
+        "The current values are shown: make your change again."
+    )
 
 
 def set_retired(actor: Any, action_id: int, expected_version: int, retired: bool, reason: str) -> Action:
@@ -204,12 +243,19 @@ def set_retired(actor: Any, action_id: int, expected_version: int, retired: bool
         action.retired_on = today() if retired else None
         _save(action)
         word = "retired" if retired else "un-retired"
-        audit.record(actor, f"action.{'retired' if retired else 'unretired'}",
-                     f"Action {action.reference} {word}: {'no further progress is needed' if retired else 'back in the live action plan'}.",
-                     object_type="action", object_id=action.id, plan_id=action.work_stream.plan_id,
-                     work_stream_id=action.work_stream_id, action_id=action.id,
-                     before={"retired_on": before["retired_on"]}, after={"retired_on": _action_state(action)["retired_on"]},
-                     reason=reason)
+        audit.record(
+            actor,
+            f"action.{'retired' if retired else 'unretired'}",
+            f"Action {action.reference} {word}: {'no further progress is needed' if retired else 'back in the live action plan'}.",
+            object_type="action",
+            object_id=action.id,
+            plan_id=action.work_stream.plan_id,
+            work_stream_id=action.work_stream_id,
+            action_id=action.id,
+            before={"retired_on": before["retired_on"]},
+            after={"retired_on": _action_state(action)["retired_on"]},
+            reason=reason,
+        )
         risks.reevaluate(action)  # the register follows the edit, in this transaction
     return action
 
@@ -222,7 +268,11 @@ def add_work_stream(actor: Any, plan_id: int, title: str, reason: str) -> WorkSt
         reason = _reason(reason, errors)
         if not title.strip():
             errors["title"] = "Enter the work stream's title"
-        elif db.session.scalar(select(WorkStream.id).where(WorkStream.plan_id == plan.id, func.lower(WorkStream.title) == title.strip().lower())):
+        elif db.session.scalar(
+            select(WorkStream.id).where(
+                WorkStream.plan_id == plan.id, func.lower(WorkStream.title) == title.strip().lower()
+            )
+        ):
             errors["title"] = "There is already a work stream with this title"
         if errors:
             raise ValidationFailed(errors)
@@ -230,14 +280,23 @@ def add_work_stream(actor: Any, plan_id: int, title: str, reason: str) -> WorkSt
         ws = WorkStream(plan_id=plan.id, number=number, title=title.strip())
         db.session.add(ws)
         db.session.flush()
-        audit.record(actor, "work_stream.created", f"Work stream {ws.roman} “{ws.title}” added to the plan",
-                     object_type="work_stream", object_id=ws.id, plan_id=plan.id, work_stream_id=ws.id,
-                     after={"number": number, "title": ws.title}, reason=reason)
+        audit.record(
+            actor,
+            "work_stream.created",
+            f"Work stream {ws.roman} “{ws.title}” added to the plan",
+            object_type="work_stream",
+            object_id=ws.id,
+            plan_id=plan.id,
+            work_stream_id=ws.id,
+            after={"number": number, "title": ws.title},
+            reason=reason,
+        )
     return ws
 
 
-def add_measure(actor: Any, work_stream_id: int, *, reference: str, description: str, target: str, checkpoint: int,
-                reason: str) -> PerformanceMeasure:
+def add_measure(
+    actor: Any, work_stream_id: int, *, reference: str, description: str, target: str, checkpoint: int, reason: str
+) -> PerformanceMeasure:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
         ws = _get(WorkStream, work_stream_id, "work stream")
@@ -248,27 +307,55 @@ def add_measure(actor: Any, work_stream_id: int, *, reference: str, description:
         if checkpoint not in (6, 12):
             errors["checkpoint"] = "Select 6 months or 12 months"
         reference = reference.strip() or f"{ws.number}.M{len(ws.measures) // 2 + 1}"
-        if db.session.scalar(select(PerformanceMeasure.id).where(
-            PerformanceMeasure.work_stream_id == ws.id, PerformanceMeasure.reference == reference,
-            PerformanceMeasure.checkpoint == checkpoint,
-        )):
+        if db.session.scalar(
+            select(PerformanceMeasure.id).where(
+                PerformanceMeasure.work_stream_id == ws.id,
+                PerformanceMeasure.reference == reference,
+                PerformanceMeasure.checkpoint == checkpoint,
+            )
+        ):
             errors["reference"] = f"Measure {reference} at {checkpoint} months already exists"
         if errors:
             raise ValidationFailed(errors)
-        position = (db.session.scalar(select(func.max(PerformanceMeasure.position)).where(PerformanceMeasure.work_stream_id == ws.id)) or 0) + 1
-        measure = PerformanceMeasure(work_stream_id=ws.id, reference=reference, position=position, description=description.strip(),
-                                     checkpoint=checkpoint, target=target.strip(), status=Status.IN_PROGRESS.value)
+        position = (
+            db.session.scalar(
+                select(func.max(PerformanceMeasure.position)).where(PerformanceMeasure.work_stream_id == ws.id)
+            )
+            or 0
+        ) + 1
+        measure = PerformanceMeasure(
+            work_stream_id=ws.id,
+            reference=reference,
+            position=position,
+            description=description.strip(),
+            checkpoint=checkpoint,
+            target=target.strip(),
+            status=Status.IN_PROGRESS.value,
+        )
         db.session.add(measure)
         db.session.flush()
-        audit.record(actor, "measure.created", f"Performance measure {reference} ({checkpoint} months) added to work stream {ws.roman}",
-                     object_type="measure", object_id=measure.id, plan_id=ws.plan_id, work_stream_id=ws.id,
-                     after={"reference": reference, "description": measure.description, "target": measure.target,
-                            "checkpoint": checkpoint}, reason=reason)
+        audit.record(
+            actor,
+            "measure.created",
+            f"Performance measure {reference} ({checkpoint} months) added to work stream {ws.roman}",
+            object_type="measure",
+            object_id=measure.id,
+            plan_id=ws.plan_id,
+            work_stream_id=ws.id,
+            after={
+                "reference": reference,
+                "description": measure.description,
+                "target": measure.target,
+                "checkpoint": checkpoint,
+            },
+            reason=reason,
+        )
     return measure
 
 
-def edit_measure(actor: Any, measure_id: int, expected_version: int, *, description: str, target: str,
-                 reason: str) -> PerformanceMeasure:
+def edit_measure(
+    actor: Any, measure_id: int, expected_version: int, *, description: str, target: str, reason: str
+) -> PerformanceMeasure:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
         measure = _get(PerformanceMeasure, measure_id, "performance measure")
@@ -287,12 +374,20 @@ def edit_measure(actor: Any, measure_id: int, expected_version: int, *, descript
         measure.description, measure.target = after["description"], after["target"]
         _save(measure)
         changed = [k for k in before if before[k] != after[k]]
-        audit.record(actor, "measure.edited",
-                     f"Performance measure {measure.reference} ({measure.checkpoint} months): "
-                     + " and ".join(f"{LABELS[k]} reworded" for k in changed) + " by the project manager.",
-                     object_type="measure", object_id=measure.id, plan_id=measure.work_stream.plan_id,
-                     work_stream_id=measure.work_stream_id, before={k: before[k] for k in changed},
-                     after={k: after[k] for k in changed}, reason=reason)
+        audit.record(
+            actor,
+            "measure.edited",
+            f"Performance measure {measure.reference} ({measure.checkpoint} months): "
+            + " and ".join(f"{LABELS[k]} reworded" for k in changed)
+            + " by the project manager.",
+            object_type="measure",
+            object_id=measure.id,
+            plan_id=measure.work_stream.plan_id,
+            work_stream_id=measure.work_stream_id,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+            reason=reason,
+        )
     return measure
 
 
@@ -312,8 +407,15 @@ def make_current(actor: Any, plan_id: int, reason: str) -> Plan:
             other.is_current = False
         db.session.flush()
         plan.is_current = True
-        audit.record(actor, "plan.made_current", f"“{plan.title}” is now the current plan",
-                     object_type="plan", object_id=plan.id, plan_id=plan.id,
-                     before={"current": previous.title if previous else None}, after={"current": plan.title},
-                     reason=reason)
+        audit.record(
+            actor,
+            "plan.made_current",
+            f"“{plan.title}” is now the current plan",
+            object_type="plan",
+            object_id=plan.id,
+            plan_id=plan.id,
+            before={"current": previous.title if previous else None},
+            after={"current": plan.title},
+            reason=reason,
+        )
     return plan

@@ -33,7 +33,8 @@ def get_plan(plan_id: int | None = None) -> Plan:
 
 def get_work_stream(work_stream_id: int) -> WorkStream:
     ws = db.session.scalar(
-        select(WorkStream).options(joinedload(WorkStream.plan), selectinload(WorkStream.managers))
+        select(WorkStream)
+        .options(joinedload(WorkStream.plan), selectinload(WorkStream.managers))
         .where(WorkStream.id == work_stream_id)
     )
     if ws is None:
@@ -92,7 +93,9 @@ class PlanSummary:
         }
 
 
-def _counts_by_work_stream(model: type[Action] | type[PerformanceMeasure], plan_id: int, *where: Any) -> dict[int, StatusCounts]:
+def _counts_by_work_stream(
+    model: type[Action] | type[PerformanceMeasure], plan_id: int, *where: Any
+) -> dict[int, StatusCounts]:
     rows = db.session.execute(
         select(model.work_stream_id, model.status, func.count(model.id))
         .join(WorkStream, WorkStream.id == model.work_stream_id)
@@ -109,9 +112,7 @@ def plan_summary(plan: Plan) -> PlanSummary:
     """Counts per work stream. Retired actions count: they are completed actions of the plan."""
     checkpoint = plan.reporting_checkpoint
     action_counts = _counts_by_work_stream(Action, plan.id)
-    measure_counts = _counts_by_work_stream(
-        PerformanceMeasure, plan.id, PerformanceMeasure.checkpoint == checkpoint
-    )
+    measure_counts = _counts_by_work_stream(PerformanceMeasure, plan.id, PerformanceMeasure.checkpoint == checkpoint)
     work_streams = db.session.scalars(
         select(WorkStream)
         .options(selectinload(WorkStream.managers))
@@ -156,9 +157,7 @@ def find_actions(plan_id: int, action_filter: ActionFilter, on: date, *, retired
     if action_filter.owner_id:
         query = query.where(Action.owner_id == action_filter.owner_id)
     if action_filter.overdue:
-        query = query.where(
-            Action.status != Status.COMPLETED.value, Action.deadline.is_not(None), Action.deadline < on
-        )
+        query = query.where(Action.status != Status.COMPLETED.value, Action.deadline.is_not(None), Action.deadline < on)
     return list(db.session.scalars(query))
 
 

@@ -20,7 +20,6 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import today, utcnow
-from app.formatting import format_date
 from app.domain import evidence as evidence_rules
 from app.domain.proposals import (
     FINAL_STATES,
@@ -29,24 +28,25 @@ from app.domain.proposals import (
     OPEN_STATES,
     Event,
     NotYourTurn,
-    check_party,
     State,
     TransitionRefused,
     available_events,
+    check_party,
     field_labels,
     next_state,
 )
 from app.domain.status import Status
 from app.extensions import db
-from app.models import Action, Evidence, PerformanceMeasure, Proposal, ProposalMessage, User
-from app.policy import Permission, PermissionDenied, Role, can, can_view_proposal, is_reviewer
+from app.formatting import format_date
+from app.models import Action, Evidence, PerformanceMeasure, Proposal, ProposalMessage
+from app.policy import Permission, PermissionDenied, can, can_view_proposal, is_reviewer
 from app.services import audit, notifications, risks
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.evidence_store import store
 from app.services.tx import write_transaction
 
-
 # --- inputs ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class EvidenceInput:
@@ -92,6 +92,7 @@ class OpenProposalExists(ServiceError):
 
 # --- reading ---------------------------------------------------------------------------------------------
 
+
 def _target_fields(target_type: str) -> dict[str, str]:
     return field_labels(target_type)
 
@@ -114,7 +115,9 @@ def get_target(target_type: str, target_id: int) -> Action | PerformanceMeasure:
 
 def open_proposal_for(target_type: str, target_id: int) -> Proposal | None:
     column = Proposal.action_id if target_type == "action" else Proposal.measure_id
-    return db.session.scalar(select(Proposal).where(column == target_id, Proposal.state.in_([s.value for s in OPEN_STATES])))
+    return db.session.scalar(
+        select(Proposal).where(column == target_id, Proposal.state.in_([s.value for s in OPEN_STATES]))
+    )
 
 
 def get_for(actor: Any, proposal_id: int) -> Proposal:
@@ -125,7 +128,9 @@ def get_for(actor: Any, proposal_id: int) -> Proposal:
     )
     if proposal is None:
         raise NotFound("No such proposal")
-    if not can_view_proposal(actor, work_stream_id=proposal.work_stream_id, state=proposal.state, author_id=proposal.author_id):
+    if not can_view_proposal(
+        actor, work_stream_id=proposal.work_stream_id, state=proposal.state, author_id=proposal.author_id
+    ):
         raise PermissionDenied(Permission.VIEW_INTERNAL, "You cannot see this proposal")
     return proposal
 
@@ -142,8 +147,13 @@ def review_queue() -> list[Proposal]:
     return list(
         db.session.scalars(
             select(Proposal)
-            .options(selectinload(Proposal.author), selectinload(Proposal.action), selectinload(Proposal.measure),
-                     selectinload(Proposal.work_stream), selectinload(Proposal.evidence))
+            .options(
+                selectinload(Proposal.author),
+                selectinload(Proposal.action),
+                selectinload(Proposal.measure),
+                selectinload(Proposal.work_stream),
+                selectinload(Proposal.evidence),
+            )
             .where(Proposal.state == State.SUBMITTED.value)
             .order_by(Proposal.submitted_at, Proposal.id)
         )
@@ -172,14 +182,18 @@ def visible_for_target(actor: Any, target_type: str, target_id: int) -> list[Pro
     column = Proposal.action_id if target_type == "action" else Proposal.measure_id
     proposals = db.session.scalars(select(Proposal).where(column == target_id).order_by(Proposal.id.desc())).all()
     return [
-        p for p in proposals
+        p
+        for p in proposals
         if can_view_proposal(actor, work_stream_id=p.work_stream_id, state=p.state, author_id=p.author_id)
     ]
 
 
 # --- validating ------------------------------------------------------------------------------------------
 
-def _changes(target: Action | PerformanceMeasure, target_type: str, data: ProposalInput) -> tuple[dict[str, Any], dict[str, str]]:
+
+def _changes(
+    target: Action | PerformanceMeasure, target_type: str, data: ProposalInput
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Compare what was typed with the target; return the changes and any problems."""
     labels = _target_fields(target_type)
     errors: dict[str, str] = {}
@@ -210,7 +224,9 @@ def _changes(target: Action | PerformanceMeasure, target_type: str, data: Propos
     return changes, errors
 
 
-def _inspect_evidence(item: EvidenceInput, *, required: bool, field_prefix: str = "evidence") -> tuple[dict[str, str], str | None]:
+def _inspect_evidence(
+    item: EvidenceInput, *, required: bool, field_prefix: str = "evidence"
+) -> tuple[dict[str, str], str | None]:
     errors: dict[str, str] = {}
     content_type = None
     if not item.given:
@@ -238,7 +254,9 @@ def _inspect_evidence(item: EvidenceInput, *, required: bool, field_prefix: str 
     return errors, content_type
 
 
-def _save_evidence(actor: Any, proposal: Proposal, item: EvidenceInput, content_type: str | None, *, submitted: bool) -> Evidence:
+def _save_evidence(
+    actor: Any, proposal: Proposal, item: EvidenceInput, content_type: str | None, *, submitted: bool
+) -> Evidence:
     if item.filename:
         data = item.data
         evidence = Evidence(
@@ -274,8 +292,15 @@ def _save_evidence(actor: Any, proposal: Proposal, item: EvidenceInput, content_
         plan_id=proposal.work_stream.plan_id,
         work_stream_id=proposal.work_stream_id,
         action_id=proposal.action_id,
-        after={"title": evidence.title, "kind": evidence.kind, "sha256": evidence.sha256, "size": evidence.size,
-               "content_type": evidence.content_type, "url": evidence.url, "note": evidence.note},
+        after={
+            "title": evidence.title,
+            "kind": evidence.kind,
+            "sha256": evidence.sha256,
+            "size": evidence.size,
+            "content_type": evidence.content_type,
+            "url": evidence.url,
+            "note": evidence.note,
+        },
     )
     return evidence
 
@@ -294,6 +319,7 @@ def _check_submittable(proposal: Proposal) -> dict[str, str]:
 
 
 # --- events ----------------------------------------------------------------------------------------------
+
 
 def _require_author_rights(actor: Any, work_stream_id: int) -> None:
     if not can(actor, Permission.PROPOSE_CHANGE, work_stream_id):
@@ -324,14 +350,18 @@ def _fire(actor: Any, proposal: Proposal, event: Event, expected_version: int, *
     if result.rowcount != 1:
         db.session.rollback()
         fresh = db.session.get(Proposal, proposal.id)
-        raise Conflict(_already_decided(fresh) if fresh and fresh.state_enum in FINAL_STATES else _stale_message(proposal))
+        raise Conflict(
+            _already_decided(fresh) if fresh and fresh.state_enum in FINAL_STATES else _stale_message(proposal)
+        )
     db.session.refresh(proposal)
     return new_state
 
 
 def _already_decided(proposal: Proposal) -> str:
     who = f" by {proposal.decided_by.name}" if proposal.decided_by else ""
-    return f"This proposal has already been decided: it was {proposal.state_enum.label.lower()}{who}. Nothing was changed."
+    return (
+        f"This proposal has already been decided: it was {proposal.state_enum.label.lower()}{who}. Nothing was changed."
+    )
 
 
 def _stale_message(proposal: Proposal) -> str:
@@ -362,7 +392,9 @@ def create(actor: Any, target_type: str, target_id: int, data: ProposalInput, *,
         work_stream_id = target.work_stream_id
         _require_author_rights(actor, work_stream_id)
         if isinstance(target, Action) and target.is_retired:
-            raise ServiceError("This action has been retired: it needs no further progress. Ask the project manager to un-retire it first.")
+            raise ServiceError(
+                "This action has been retired: it needs no further progress. Ask the project manager to un-retire it first."
+            )
         existing = open_proposal_for(target_type, target_id)
         if existing is not None:
             raise OpenProposalExists(existing.id)
@@ -393,8 +425,13 @@ def create(actor: Any, target_type: str, target_id: int, data: ProposalInput, *,
             db.session.rollback()
             existing = open_proposal_for(target_type, target_id)
             raise OpenProposalExists(existing.id if existing else 0) from race
-        _event_audit(actor, proposal, "proposal.created", f"{actor.name} drafted a proposal for {proposal.target_label}",
-                     after=changes)
+        _event_audit(
+            actor,
+            proposal,
+            "proposal.created",
+            f"{actor.name} drafted a proposal for {proposal.target_label}",
+            after=changes,
+        )
         if data.evidence.given:
             _save_evidence(actor, proposal, data.evidence, content_type, submitted=False)
         if submit:
@@ -423,10 +460,23 @@ def edit(actor: Any, proposal_id: int, expected_version: int, data: ProposalInpu
         if errors:
             raise ValidationFailed(errors)
         before = dict(proposal.changes)
-        _fire(actor, proposal, Event.EDIT, expected_version, changes=changes, base=snapshot(target, proposal.target_type),
-              base_version=target.version)
-        _event_audit(actor, proposal, "proposal.edited", f"{actor.name} edited the draft proposal for {proposal.target_label}",
-                     before=before, after=changes)
+        _fire(
+            actor,
+            proposal,
+            Event.EDIT,
+            expected_version,
+            changes=changes,
+            base=snapshot(target, proposal.target_type),
+            base_version=target.version,
+        )
+        _event_audit(
+            actor,
+            proposal,
+            "proposal.edited",
+            f"{actor.name} edited the draft proposal for {proposal.target_label}",
+            before=before,
+            after=changes,
+        )
         if data.evidence.given:
             _save_evidence(actor, proposal, data.evidence, content_type, submitted=False)
         if submit:
@@ -448,8 +498,13 @@ def _submit(actor: Any, proposal: Proposal, expected_version: int) -> None:
     _fire(actor, proposal, Event.SUBMIT, expected_version, submitted_at=utcnow())
     for item in proposal.evidence:
         item.submitted_at = item.submitted_at or utcnow()
-    _event_audit(actor, proposal, "proposal.submitted", f"{actor.name} submitted a proposal for {proposal.target_label}",
-                 after=proposal.changes)
+    _event_audit(
+        actor,
+        proposal,
+        "proposal.submitted",
+        f"{actor.name} submitted a proposal for {proposal.target_label}",
+        after=proposal.changes,
+    )
     notifications.notify_reviewers(
         f"{actor.name} submitted a proposal for {proposal.target_label}", proposal.id, exclude=actor.id
     )
@@ -466,11 +521,15 @@ def withdraw(actor: Any, proposal_id: int, expected_version: int) -> Proposal:
     with write_transaction():
         proposal = _load(proposal_id)
         _fire(actor, proposal, Event.WITHDRAW, expected_version, decided_at=utcnow())
-        _event_audit(actor, proposal, "proposal.withdrawn", f"{actor.name} withdrew the proposal for {proposal.target_label}")
+        _event_audit(
+            actor, proposal, "proposal.withdrawn", f"{actor.name} withdrew the proposal for {proposal.target_label}"
+        )
     return proposal
 
 
-def challenge(actor: Any, proposal_id: int, expected_version: int, question: str, *, more_evidence: bool = False) -> Proposal:
+def challenge(
+    actor: Any, proposal_id: int, expected_version: int, question: str, *, more_evidence: bool = False
+) -> Proposal:
     question = question.strip()
     with write_transaction():
         proposal = _load(proposal_id)
@@ -479,15 +538,25 @@ def challenge(actor: Any, proposal_id: int, expected_version: int, question: str
             raise ValidationFailed({"question": "Enter the question the service manager must answer"})
         _fire(actor, proposal, Event.CHALLENGE, expected_version, evidence_required=more_evidence)
         db.session.add(ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="challenge", body=question))
-        _event_audit(actor, proposal, "proposal.challenged", f"{actor.name} challenged the proposal for {proposal.target_label}",
-                     reason=question, after={"more_evidence_required": more_evidence})
-        notifications.notify(proposal.author_id, f"{actor.name} challenged your proposal for {proposal.target_label}", proposal.id)
+        _event_audit(
+            actor,
+            proposal,
+            "proposal.challenged",
+            f"{actor.name} challenged the proposal for {proposal.target_label}",
+            reason=question,
+            after={"more_evidence_required": more_evidence},
+        )
+        notifications.notify(
+            proposal.author_id, f"{actor.name} challenged your proposal for {proposal.target_label}", proposal.id
+        )
     return proposal
 
 
 def _check_party(actor: Any, proposal: Proposal, event: Event) -> None:
     try:
-        check_party(proposal.state_enum, event, is_author=actor.id == proposal.author_id, is_reviewer=is_reviewer(actor))
+        check_party(
+            proposal.state_enum, event, is_author=actor.id == proposal.author_id, is_reviewer=is_reviewer(actor)
+        )
     except NotYourTurn as refused:
         raise PermissionDenied(Permission.REVIEW_PROPOSAL, refused.message) from refused
 
@@ -521,11 +590,16 @@ def respond(actor: Any, proposal_id: int, expected_version: int, answer: str, ev
         db.session.add(ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="response", body=answer))
         if evidence.given:
             _save_evidence(actor, proposal, evidence, content_type, submitted=True)
-        _event_audit(actor, proposal, "proposal.responded",
-                     f"{actor.name} answered the challenge and resubmitted the proposal for {proposal.target_label}",
-                     reason=answer)
-        notifications.notify_reviewers(f"{actor.name} answered your challenge on {proposal.target_label}", proposal.id,
-                                       exclude=actor.id)
+        _event_audit(
+            actor,
+            proposal,
+            "proposal.responded",
+            f"{actor.name} answered the challenge and resubmitted the proposal for {proposal.target_label}",
+            reason=answer,
+        )
+        notifications.notify_reviewers(
+            f"{actor.name} answered your challenge on {proposal.target_label}", proposal.id, exclude=actor.id
+        )
     return proposal
 
 
@@ -538,9 +612,16 @@ def reject(actor: Any, proposal_id: int, expected_version: int, reason: str) -> 
             raise ValidationFailed({"reason": "Enter the reason for rejecting the proposal"})
         _fire(actor, proposal, Event.REJECT, expected_version, decided_at=utcnow(), decided_by_id=actor.id)
         db.session.add(ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="rejection", body=reason))
-        _event_audit(actor, proposal, "proposal.rejected", f"{actor.name} rejected the proposal for {proposal.target_label}",
-                     reason=reason)
-        notifications.notify(proposal.author_id, f"{actor.name} rejected your proposal for {proposal.target_label}", proposal.id)
+        _event_audit(
+            actor,
+            proposal,
+            "proposal.rejected",
+            f"{actor.name} rejected the proposal for {proposal.target_label}",
+            reason=reason,
+        )
+        notifications.notify(
+            proposal.author_id, f"{actor.name} rejected your proposal for {proposal.target_label}", proposal.id
+        )
     return proposal
 
 
@@ -549,11 +630,14 @@ def differences_since_proposed(proposal: Proposal) -> list[tuple[str, Any, Any]]
     target = proposal.target
     labels = _target_fields(proposal.target_type)
     now = snapshot(target, proposal.target_type)
-    return [(labels[name], proposal.base.get(name), now[name]) for name in labels if proposal.base.get(name) != now[name]]
+    return [
+        (labels[name], proposal.base.get(name), now[name]) for name in labels if proposal.base.get(name) != now[name]
+    ]
 
 
-def approve(actor: Any, proposal_id: int, expected_version: int, *, confirmed_target_version: int | None = None,
-            note: str = "") -> Proposal:
+def approve(
+    actor: Any, proposal_id: int, expected_version: int, *, confirmed_target_version: int | None = None, note: str = ""
+) -> Proposal:
     """Apply the change to the action or measure, bump its version and write the audit record: one transaction."""
     with write_transaction():
         proposal = _load(proposal_id)
@@ -572,9 +656,13 @@ def approve(actor: Any, proposal_id: int, expected_version: int, *, confirmed_ta
         try:
             db.session.flush()
         except StaleDataError as race:
-            raise Conflict("Someone changed this action at the same moment. Nothing was changed; reload and try again.") from race
+            raise Conflict(
+                "Someone changed this action at the same moment. Nothing was changed; reload and try again."
+            ) from race
         if note.strip():
-            db.session.add(ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="approval", body=note.strip()))
+            db.session.add(
+                ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="approval", body=note.strip())
+            )
         after = snapshot(target, proposal.target_type)
         changed = {k: before[k] for k in proposal.changes}
         audit.record(
@@ -592,7 +680,9 @@ def approve(actor: Any, proposal_id: int, expected_version: int, *, confirmed_ta
         )
         if proposal.action is not None:
             risks.reevaluate(proposal.action)  # the register follows the approved change, in this transaction
-        notifications.notify(proposal.author_id, f"{actor.name} approved your proposal for {proposal.target_label}", proposal.id)
+        notifications.notify(
+            proposal.author_id, f"{actor.name} approved your proposal for {proposal.target_label}", proposal.id
+        )
     return proposal
 
 
@@ -606,8 +696,11 @@ def approval_summary(proposal: Proposal, approver: Any) -> str:
         elif name == "deadline":
             parts.append(f"Deadline moved from {_date_words(change['from'])} to {_date_words(change['to'])}")
         elif name == "at_risk":
-            parts.append("Flagged as in danger of missing its deadline" if change["to"]
-                         else "No longer flagged as in danger of missing its deadline")
+            parts.append(
+                "Flagged as in danger of missing its deadline"
+                if change["to"]
+                else "No longer flagged as in danger of missing its deadline"
+            )
         else:
             parts.append(f"{labels[name]} updated")
     proposed_on = format_date(proposal.submitted_at or proposal.created_at)
@@ -626,12 +719,15 @@ def _date_words(value: str | None) -> str:
 
 # --- evidence downloads ----------------------------------------------------------------------------------
 
+
 def evidence_for_download(actor: Any, evidence_id: int) -> tuple[Evidence, bytes]:
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None or evidence.kind != "file" or not evidence.storage_key:
         raise NotFound("No such evidence file")
     proposal = evidence.proposal
-    if not can_view_proposal(actor, work_stream_id=proposal.work_stream_id, state=proposal.state, author_id=proposal.author_id):
+    if not can_view_proposal(
+        actor, work_stream_id=proposal.work_stream_id, state=proposal.state, author_id=proposal.author_id
+    ):
         raise PermissionDenied(Permission.VIEW_INTERNAL, "You cannot download this evidence")
     data = store().load(evidence.storage_key)
     if hashlib.sha256(data).hexdigest() != evidence.sha256:

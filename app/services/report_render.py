@@ -65,6 +65,7 @@ HATCHES: dict[Status, str] = {Status.COMPLETED: "///", Status.IN_PROGRESS: "..."
 
 # --- the data -------------------------------------------------------------------------------------------
 
+
 @dataclass
 class ReportAction:
     reference: str
@@ -221,7 +222,12 @@ def build_report_data(
     for a in live:
         streams[a.work_stream_id].actions.append(
             ReportAction(
-                a.reference, a.title, a.measures_and_milestones, a.key_targets, a.progress, a.status_enum,
+                a.reference,
+                a.title,
+                a.measures_and_milestones,
+                a.key_targets,
+                a.progress,
+                a.status_enum,
                 list(changes.get(a.id, [])),
             )
         )
@@ -250,6 +256,7 @@ def build_report_data(
 
 # --- keeping report data (for baselines) ----------------------------------------------------------------
 
+
 def report_data_as_json(data: ReportData) -> dict[str, Any]:
     """Plain JSON types, so a presented baseline can keep the report exactly as it was."""
 
@@ -270,7 +277,8 @@ def report_data_as_json(data: ReportData) -> dict[str, Any]:
             "measure_counts": counts(ws.measure_counts),
             "actions": [{**vars(a), "status": a.status.value} for a in ws.actions],
             "retired_actions": [
-                {**vars(a), "retired_on": a.retired_on.isoformat() if a.retired_on else None} for a in ws.retired_actions
+                {**vars(a), "retired_on": a.retired_on.isoformat() if a.retired_on else None}
+                for a in ws.retired_actions
             ],
             "measures": [{**vars(m), "status": m.status.value} for m in ws.measures],
         }
@@ -289,9 +297,14 @@ def report_data_from_json(raw: Mapping[str, Any]) -> ReportData:
             title=w["title"],
             action_counts=counts(w["action_counts"]),
             measure_counts=counts(w["measure_counts"]),
-            actions=[ReportAction(**{**a, "status": Status(a["status"]), "changes_since": list(a["changes_since"])}) for a in w["actions"]],
+            actions=[
+                ReportAction(**{**a, "status": Status(a["status"]), "changes_since": list(a["changes_since"])})
+                for a in w["actions"]
+            ],
             retired_actions=[
-                RetiredAction(r["reference"], r["title"], date.fromisoformat(r["retired_on"]) if r["retired_on"] else None)
+                RetiredAction(
+                    r["reference"], r["title"], date.fromisoformat(r["retired_on"]) if r["retired_on"] else None
+                )
                 for r in w["retired_actions"]
             ],
             measures=[ReportMeasure(**{**m, "status": Status(m["status"])}) for m in w["measures"]],
@@ -299,7 +312,10 @@ def report_data_from_json(raw: Mapping[str, Any]) -> ReportData:
         for w in raw["work_streams"]
     ]
     return ReportData(
-        **{name: raw[name] for name in ("committee_name", "plan_title", "contact_officer", "checkpoint", *NARRATIVE_FIELDS)},
+        **{
+            name: raw[name]
+            for name in ("committee_name", "plan_title", "contact_officer", "checkpoint", *NARRATIVE_FIELDS)
+        },
         meeting_date=date.fromisoformat(raw["meeting_date"]),
         actions=counts(raw["actions"]),
         measures=counts(raw["measures"]),
@@ -320,7 +336,7 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def _breakdown(c: StatusCounts, word: Any) -> Segments:
-    """"25 actions COMPLETED, 27 actions IN PROGRESS and 0 are STATIC": the figures bold, as the report prints them."""
+    """ "25 actions COMPLETED, 27 actions IN PROGRESS and 0 are STATIC": the figures bold, as the report prints them."""
     return (
         (str(c.completed), True),
         (f" {word(c.completed)} ", False),
@@ -369,6 +385,7 @@ def the_measures_sentence(data: ReportData) -> str:
 
 # --- charts ---------------------------------------------------------------------------------------------
 
+
 def _chart_counts(data: ReportData, kind: ChartKind) -> list[StatusCounts]:
     return [ws.action_counts if kind == "actions" else ws.measure_counts for ws in data.work_streams]
 
@@ -393,12 +410,22 @@ def chart_png(data: ReportData, kind: ChartKind) -> bytes:
         values = [c.count(status) for c in counts]
         fill, text = RAG_HEX[status]
         bars = ax.bar(
-            labels, values, bottom=bottoms, color=f"#{fill}", edgecolor="#0B0C0C", linewidth=0.8,
-            hatch=HATCHES[status], label=status.label,
+            labels,
+            values,
+            bottom=bottoms,
+            color=f"#{fill}",
+            edgecolor="#0B0C0C",
+            linewidth=0.8,
+            hatch=HATCHES[status],
+            label=status.label,
         )
         ax.bar_label(
-            bars, labels=[str(v) if v else "" for v in values], label_type="center", color=f"#{text}",
-            fontsize=9, fontweight="bold",
+            bars,
+            labels=[str(v) if v else "" for v in values],
+            label_type="center",
+            color=f"#{text}",
+            fontsize=9,
+            fontweight="bold",
             bbox={"boxstyle": "round,pad=0.3", "facecolor": f"#{fill}", "edgecolor": "none"},
         )
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
@@ -420,7 +447,9 @@ def chart_png(data: ReportData, kind: ChartKind) -> bytes:
 
 def _chart_alt(data: ReportData, kind: ChartKind) -> str:
     noun = "actions" if kind == "actions" else "performance measures"
-    return f"Stacked bar chart: {_chart_title(data, kind).lower()}. The figures are in the table below: {noun} by status."
+    return (
+        f"Stacked bar chart: {_chart_title(data, kind).lower()}. The figures are in the table below: {noun} by status."
+    )
 
 
 # --- the outline shared by every format -----------------------------------------------------------------
@@ -564,7 +593,9 @@ def _outline(data: ReportData) -> list[Part]:
         ),
     ]
     outro = _paragraphs(data.measures_paragraph_outro)
-    main.append(numbered(_measures_segments(data) + (((" " + outro[0]), False),) if outro else _measures_segments(data)))
+    main.append(
+        numbered(_measures_segments(data) + (((" " + outro[0]), False),) if outro else _measures_segments(data))
+    )
     main += [numbered(_plain(p)) for p in outro[1:]]
     main += [
         Heading("Risk register", 2),
@@ -602,8 +633,11 @@ def _outline(data: ReportData) -> list[Part]:
     if data.trend:
         appendix1 += [
             Heading("Actions by status over time", 2),
-            Chart("trend", "Line chart of the number of actions COMPLETED, IN PROGRESS and STATIC at the end of each "
-                           "month; the table below gives the same figures."),
+            Chart(
+                "trend",
+                "Line chart of the number of actions COMPLETED, IN PROGRESS and STATIC at the end of each "
+                "month; the table below gives the same figures.",
+            ),
             Table(
                 caption="Actions by status at the end of each month",
                 headers=["Month", *[s.label for s in STATUS_ORDER], "Total"],
@@ -626,7 +660,11 @@ def _outline(data: ReportData) -> list[Part]:
                 Table(
                     caption=f"Action plan for work stream {ws.roman}",
                     headers=[
-                        "Ref", "Performance measures and milestones", "Key targets", "Progress - actions", "Status",
+                        "Ref",
+                        "Performance measures and milestones",
+                        "Key targets",
+                        "Progress - actions",
+                        "Status",
                         "Changes since the last committee meeting",
                     ],
                     rows=[
@@ -774,7 +812,9 @@ def _html_table(table: Table) -> str:
         css = ' class="total"' if table.total_last and i == len(table.rows) - 1 else ""
         first = row[0]
         cells = (
-            f'<th scope="row">{_esc(first)}</th>' if isinstance(first, str) and table.css in {"figures", "summary-box"} else _html_cell(first)
+            f'<th scope="row">{_esc(first)}</th>'
+            if isinstance(first, str) and table.css in {"figures", "summary-box"}
+            else _html_cell(first)
         )
         cells += "".join(_html_cell(c) for c in row[1:])
         body.append(f"<tr{css}>{cells}</tr>")
@@ -790,7 +830,9 @@ def _html_block(block: Block, charts: Mapping[str, bytes]) -> str:
         return f"<h{level}>{_esc(block.text)}</h{level}>"
     if isinstance(block, Para):
         if block.number is not None:
-            return f'<p class="numbered"><span class="number">{block.number}.</span>{_html_segments(block.segments)}</p>'
+            return (
+                f'<p class="numbered"><span class="number">{block.number}.</span>{_html_segments(block.segments)}</p>'
+            )
         css = f' class="{block.css}"' if block.css else ""
         return f"<p{css}>{_html_segments(block.segments)}</p>"
     if isinstance(block, Bullets):
@@ -811,8 +853,15 @@ def trend_png(data: ReportData) -> bytes:
     markers = {Status.COMPLETED: "o", Status.IN_PROGRESS: "^", Status.STATIC: "s"}
     styles = {Status.COMPLETED: "-", Status.IN_PROGRESS: "--", Status.STATIC: ":"}
     for status in STATUS_ORDER:
-        ax.plot(labels, [c.count(status) for _, c in data.trend], marker=markers[status], linestyle=styles[status],
-                color=f"#{RAG_HEX[status][0]}", label=status.label, linewidth=2)
+        ax.plot(
+            labels,
+            [c.count(status) for _, c in data.trend],
+            marker=markers[status],
+            linestyle=styles[status],
+            color=f"#{RAG_HEX[status][0]}",
+            label=status.label,
+            linewidth=2,
+        )
     ax.set_title("Actions by status over time", fontsize=12)
     ax.set_ylabel("Number of actions")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -859,10 +908,13 @@ def content_security_policy(page: str) -> str:
     The app's default policy allows styles only from our own files, which would leave the report unstyled.
     """
     styles = re.findall(r"<style>(.*?)</style>", page, flags=re.DOTALL)
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode("ascii") + "'"
-        for style in styles
-    ) or "'none'"
+    hashes = (
+        " ".join(
+            "'sha256-" + base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode("ascii") + "'"
+            for style in styles
+        )
+        or "'none'"
+    )
     return (
         f"default-src 'none'; style-src {hashes}; img-src data:; "
         "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
@@ -883,6 +935,7 @@ def _pdf(page: str) -> bytes:
 
 
 # --- Word -----------------------------------------------------------------------------------------------
+
 
 def _shade(cell: Any, fill: str) -> None:
     properties = cell._tc.get_or_add_tcPr()

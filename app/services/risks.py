@@ -29,7 +29,9 @@ from app.services.tx import write_transaction
 
 
 def action_state(action: Action) -> ActionState:
-    return ActionState(status=action.status, deadline=action.deadline, retired=action.is_retired, flagged=action.at_risk)
+    return ActionState(
+        status=action.status, deadline=action.deadline, retired=action.is_retired, flagged=action.at_risk
+    )
 
 
 def _reason_words(reasons: Iterable[Reason | str]) -> str:
@@ -56,35 +58,60 @@ def reevaluate(action: Action, *, on: date | None = None, actor: Any = SYSTEM) -
     plan = db.session.get(Plan, action.work_stream.plan_id)
     reasons = reasons_for(action_state(action), on, plan.risk_warning_days if plan else 30)
     entry = _open_entry(action.id)
-    common = {"object_type": "risk", "plan_id": action.work_stream.plan_id, "work_stream_id": action.work_stream_id,
-              "action_id": action.id}
+    common = {
+        "object_type": "risk",
+        "plan_id": action.work_stream.plan_id,
+        "work_stream_id": action.work_stream_id,
+        "action_id": action.id,
+    }
     if reasons and entry is None:
         entry = RiskEntry(
-            action_id=action.id, work_stream_id=action.work_stream_id, plan_id=action.work_stream.plan_id,
-            reasons=[r.value for r in ordered(reasons)], opened_on=on, owner_id=_default_owner(action),
+            action_id=action.id,
+            work_stream_id=action.work_stream_id,
+            plan_id=action.work_stream.plan_id,
+            reasons=[r.value for r in ordered(reasons)],
+            opened_on=on,
+            owner_id=_default_owner(action),
         )
         db.session.add(entry)
         db.session.flush()
-        audit.record(actor, "risk.opened",
-                     f"Action {action.reference} entered the risk register: {_reason_words(reasons)}",
-                     object_id=entry.id, after={"reasons": entry.reasons}, **common)
+        audit.record(
+            actor,
+            "risk.opened",
+            f"Action {action.reference} entered the risk register: {_reason_words(reasons)}",
+            object_id=entry.id,
+            after={"reasons": entry.reasons},
+            **common,
+        )
         return "opened"
     if reasons and entry is not None and set(entry.reasons) != {r.value for r in reasons}:
         before = list(entry.reasons)
         entry.reasons = [r.value for r in ordered(reasons)]
         entry.updated_at = utcnow()
-        audit.record(actor, "risk.reasons_changed",
-                     f"Risk register entry for action {action.reference}: now {_reason_words(reasons)}",
-                     object_id=entry.id, before={"reasons": before}, after={"reasons": entry.reasons}, **common)
+        audit.record(
+            actor,
+            "risk.reasons_changed",
+            f"Risk register entry for action {action.reference}: now {_reason_words(reasons)}",
+            object_id=entry.id,
+            before={"reasons": before},
+            after={"reasons": entry.reasons},
+            **common,
+        )
         return "updated"
     if not reasons and entry is not None:
         entry.closed_on = on
         entry.closed_reason = exit_explanation(action_state(action))
         entry.updated_at = utcnow()
-        audit.record(actor, "risk.closed",
-                     f"Action {action.reference} left the risk register: {entry.closed_reason.lower()}",
-                     object_id=entry.id, before={"reasons": entry.reasons}, after={"closed_on": on.isoformat()},
-                     reason=entry.closed_reason, **common)
+        audit.record(
+            actor,
+            "risk.closed",
+            f"Action {action.reference} left the risk register: {entry.closed_reason.lower()}",
+            object_id=entry.id,
+            before={"reasons": entry.reasons},
+            after={"closed_on": on.isoformat()},
+            reason=entry.closed_reason,
+            **common,
+        )
         return "closed"
     return "unchanged"
 
@@ -105,7 +132,8 @@ def refresh(plan_id: int | None = None, *, on: date | None = None) -> RefreshRes
         # an approval or plan edit of the same action waits, or is waited for, and the entry is never
         # written by two transactions at once.
         query = (
-            select(Action).join(WorkStream, WorkStream.id == Action.work_stream_id)
+            select(Action)
+            .join(WorkStream, WorkStream.id == Action.work_stream_id)
             .options(joinedload(Action.work_stream).selectinload(WorkStream.managers))
             .with_for_update(of=Action)
         )
@@ -118,6 +146,7 @@ def refresh(plan_id: int | None = None, *, on: date | None = None) -> RefreshRes
 
 
 # --- editing -------------------------------------------------------------------------------------------
+
 
 @dataclass
 class EntryInput:
@@ -132,8 +161,9 @@ class EntryInput:
 
 def get_entry(entry_id: int) -> RiskEntry:
     entry = db.session.scalar(
-        select(RiskEntry).options(joinedload(RiskEntry.action), joinedload(RiskEntry.owner),
-                                  selectinload(RiskEntry.comments)).where(RiskEntry.id == entry_id)
+        select(RiskEntry)
+        .options(joinedload(RiskEntry.action), joinedload(RiskEntry.owner), selectinload(RiskEntry.comments))
+        .where(RiskEntry.id == entry_id)
     )
     if entry is None:
         raise NotFound("No such risk register entry")
@@ -150,10 +180,13 @@ def may_escalate(actor: Any, entry: RiskEntry) -> bool:
 
 def _snapshot(entry: RiskEntry) -> dict[str, Any]:
     return {
-        "likelihood": entry.likelihood, "impact": entry.impact, "mitigations": entry.mitigations,
+        "likelihood": entry.likelihood,
+        "impact": entry.impact,
+        "mitigations": entry.mitigations,
         "remedial_actions": entry.remedial_actions,
         "next_review_on": entry.next_review_on.isoformat() if entry.next_review_on else None,
-        "owner": entry.owner.name if entry.owner else None, "escalated": entry.escalated,
+        "owner": entry.owner.name if entry.owner else None,
+        "escalated": entry.escalated,
     }
 
 
@@ -165,8 +198,10 @@ def edit(actor: Any, entry_id: int, expected_version: int, data: EntryInput) -> 
         if not entry.is_open:
             raise ValidationFailed({"reason": "This entry is closed: it is kept as history and cannot be edited"})
         if entry.version != expected_version:
-            raise Conflict("Someone else changed this entry while you were editing. Nothing was saved. "
-                           "The current values are shown: make your change again.")
+            raise Conflict(
+                "Someone else changed this entry while you were editing. Nothing was saved. "
+                "The current values are shown: make your change again."
+            )
         errors: dict[str, str] = {}
         for name, value in (("likelihood", data.likelihood), ("impact", data.impact)):
             if value is None or not SCORE_MIN <= value <= SCORE_MAX:
@@ -192,19 +227,28 @@ def edit(actor: Any, entry_id: int, expected_version: int, data: EntryInput) -> 
         try:
             db.session.flush()
         except StaleDataError as race:
-            raise Conflict("Someone changed this entry at the same moment. Nothing was saved; reload and try again.") from race
+            raise Conflict(
+                "Someone changed this entry at the same moment. Nothing was saved; reload and try again."
+            ) from race
         db.session.refresh(entry, ["owner"])
         after = _snapshot(entry)
         changed = [k for k in before if before[k] != after[k]]
         if not changed:
             raise ValidationFailed({"likelihood": "Nothing has changed. Change a field, or cancel."})
-        audit.record(actor, "risk.edited",
-                     f"Risk register entry for action {entry.action.reference} updated: "
-                     + ", ".join(k.replace("_", " ") for k in changed),
-                     object_type="risk", object_id=entry.id, plan_id=entry.plan_id,
-                     work_stream_id=entry.work_stream_id, action_id=entry.action_id,
-                     before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
-                     reason=data.reason.strip())
+        audit.record(
+            actor,
+            "risk.edited",
+            f"Risk register entry for action {entry.action.reference} updated: "
+            + ", ".join(k.replace("_", " ") for k in changed),
+            object_type="risk",
+            object_id=entry.id,
+            plan_id=entry.plan_id,
+            work_stream_id=entry.work_stream_id,
+            action_id=entry.action_id,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+            reason=data.reason.strip(),
+        )
     return entry
 
 
@@ -217,7 +261,9 @@ def set_escalated(actor: Any, entry_id: int, expected_version: int, escalated: b
         if entry.version != expected_version:
             raise Conflict("Someone else changed this entry meanwhile. Nothing was saved; reload the page.")
         if not comment.strip():
-            raise ValidationFailed({"comment": "Say why" + (" it is being escalated to SMT" if escalated else " it no longer needs SMT")})
+            raise ValidationFailed(
+                {"comment": "Say why" + (" it is being escalated to SMT" if escalated else " it no longer needs SMT")}
+            )
         if entry.escalated == escalated:
             raise ValidationFailed({"comment": "It is already escalated" if escalated else "It is not escalated"})
         entry.escalated = escalated
@@ -225,12 +271,20 @@ def set_escalated(actor: Any, entry_id: int, expected_version: int, escalated: b
         entry.updated_at = utcnow()
         db.session.add(RiskComment(entry_id=entry.id, author_id=actor.id, body=comment.strip()))
         db.session.flush()
-        audit.record(actor, "risk.escalated" if escalated else "risk.deescalated",
-                     f"Risk register entry for action {entry.action.reference} "
-                     + ("escalated to SMT" if escalated else "no longer escalated"),
-                     object_type="risk", object_id=entry.id, plan_id=entry.plan_id, work_stream_id=entry.work_stream_id,
-                     action_id=entry.action_id, before={"escalated": not escalated}, after={"escalated": escalated},
-                     reason=comment.strip())
+        audit.record(
+            actor,
+            "risk.escalated" if escalated else "risk.deescalated",
+            f"Risk register entry for action {entry.action.reference} "
+            + ("escalated to SMT" if escalated else "no longer escalated"),
+            object_type="risk",
+            object_id=entry.id,
+            plan_id=entry.plan_id,
+            work_stream_id=entry.work_stream_id,
+            action_id=entry.action_id,
+            before={"escalated": not escalated},
+            after={"escalated": escalated},
+            reason=comment.strip(),
+        )
     return entry
 
 
@@ -242,9 +296,17 @@ def add_comment(actor: Any, entry_id: int, body: str) -> RiskEntry:
         if not body.strip():
             raise ValidationFailed({"body": "Enter a comment"})
         db.session.add(RiskComment(entry_id=entry.id, author_id=actor.id, body=body.strip()))
-        audit.record(actor, "risk.commented", f"Comment on the risk register entry for action {entry.action.reference}",
-                     object_type="risk", object_id=entry.id, plan_id=entry.plan_id, work_stream_id=entry.work_stream_id,
-                     action_id=entry.action_id, reason=body.strip())
+        audit.record(
+            actor,
+            "risk.commented",
+            f"Comment on the risk register entry for action {entry.action.reference}",
+            object_type="risk",
+            object_id=entry.id,
+            plan_id=entry.plan_id,
+            work_stream_id=entry.work_stream_id,
+            action_id=entry.action_id,
+            reason=body.strip(),
+        )
     return entry
 
 
@@ -264,13 +326,22 @@ def set_warning_window(actor: Any, plan_id: int, days: int | None, reason: str) 
             raise ValidationFailed(errors)
         before = plan.risk_warning_days
         plan.risk_warning_days = days  # type: ignore[assignment]
-        audit.record(actor, "plan.risk_window_changed", f"Risk warning window changed from {before} to {days} days",
-                     object_type="plan", object_id=plan.id, plan_id=plan.id, before={"days": before},
-                     after={"days": days}, reason=reason.strip())
+        audit.record(
+            actor,
+            "plan.risk_window_changed",
+            f"Risk warning window changed from {before} to {days} days",
+            object_type="plan",
+            object_id=plan.id,
+            plan_id=plan.id,
+            before={"days": before},
+            after={"days": days},
+            reason=reason.strip(),
+        )
     return refresh(plan_id)
 
 
 # --- reading -------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RegisterFilter:
@@ -333,38 +404,71 @@ def open_counts(plan_id: int) -> dict[int | None, int]:
         .where(RiskEntry.plan_id == plan_id, RiskEntry.closed_on.is_(None))
         .group_by(RiskEntry.work_stream_id)
     ).all()
-    counts: dict[int | None, int] = {ws: n for ws, n in rows}
+    counts: dict[int | None, int] = dict(rows)
     counts[None] = sum(n for _, n in rows)
     return counts
 
 
 def entry_for_action(action_id: int) -> RiskEntry | None:
     return db.session.scalar(
-        select(RiskEntry).where(RiskEntry.action_id == action_id).order_by(RiskEntry.closed_on.is_(None).desc(),
-                                                                           RiskEntry.id.desc()).limit(1)
+        select(RiskEntry)
+        .where(RiskEntry.action_id == action_id)
+        .order_by(RiskEntry.closed_on.is_(None).desc(), RiskEntry.id.desc())
+        .limit(1)
     )
 
 
 def reviews_due(user_id: int) -> list[RiskEntry]:
     return list(
         db.session.scalars(
-            select(RiskEntry).options(joinedload(RiskEntry.action))
+            select(RiskEntry)
+            .options(joinedload(RiskEntry.action))
             .where(RiskEntry.owner_id == user_id, RiskEntry.closed_on.is_(None), RiskEntry.next_review_on < today())
             .order_by(RiskEntry.next_review_on)
         )
     )
 
 
-EXPORT_COLUMNS = ["Work stream", "Action", "Title", "Reasons", "Opened", "Owner", "Likelihood", "Impact", "Score",
-                  "Rating", "Mitigating actions", "Remedial actions", "Next review", "Escalated to SMT", "Closed", "Why closed"]
+EXPORT_COLUMNS = [
+    "Work stream",
+    "Action",
+    "Title",
+    "Reasons",
+    "Opened",
+    "Owner",
+    "Likelihood",
+    "Impact",
+    "Score",
+    "Rating",
+    "Mitigating actions",
+    "Remedial actions",
+    "Next review",
+    "Escalated to SMT",
+    "Closed",
+    "Why closed",
+]
 
 
 def export_rows(rows: list[RiskEntry]) -> list[list[Any]]:
     return [
-        [e.work_stream.number, e.action.reference, e.action.title, "; ".join(r.label for r in e.reason_list),
-         e.opened_on.isoformat(), e.owner.name if e.owner else "", e.likelihood, e.impact, e.score, band(e.score).label,
-         e.mitigations, e.remedial_actions, e.next_review_on.isoformat() if e.next_review_on else "",
-         "Yes" if e.escalated else "No", e.closed_on.isoformat() if e.closed_on else "", e.closed_reason]
+        [
+            e.work_stream.number,
+            e.action.reference,
+            e.action.title,
+            "; ".join(r.label for r in e.reason_list),
+            e.opened_on.isoformat(),
+            e.owner.name if e.owner else "",
+            e.likelihood,
+            e.impact,
+            e.score,
+            band(e.score).label,
+            e.mitigations,
+            e.remedial_actions,
+            e.next_review_on.isoformat() if e.next_review_on else "",
+            "Yes" if e.escalated else "No",
+            e.closed_on.isoformat() if e.closed_on else "",
+            e.closed_reason,
+        ]
         for e in rows
     ]
 

@@ -51,7 +51,9 @@ def write_transaction() -> Iterator[None]:
         session.commit()
     except StaleDataError as race:
         session.rollback()
-        raise Conflict("Someone changed this at the same moment. Nothing was saved: reload the page and try again.") from race
+        raise Conflict(
+            "Someone changed this at the same moment. Nothing was saved: reload the page and try again."
+        ) from race
     except BaseException:
         session.rollback()
         raise

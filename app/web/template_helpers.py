@@ -49,7 +49,10 @@ def _can(permission: Permission, work_stream_id: int | None = None) -> bool:
 def form_error_list(form: FlaskForm) -> list[dict[str, str]]:
     """The error summary's list: one entry per field in page order, linking to it, then form-wide errors."""
     items = [
-        {"text": field.errors[0], "href": f"#{field.id}-day" if isinstance(field.widget, GovDateInput) else f"#{field.id}"}
+        {
+            "text": field.errors[0],
+            "href": f"#{field.id}-day" if isinstance(field.widget, GovDateInput) else f"#{field.id}",
+        }
         for field in form
         if field.errors
     ]

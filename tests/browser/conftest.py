@@ -152,7 +152,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerInfo
     _flask(env, "demo", "seed", "--history" if os.environ.get("SCREENSHOTS") == "1" else "--without-history")
     out, log = tmp / "server.out", tmp / "server.log"
     with out.open("wb") as stdout, log.open("wb") as stderr:
-        proc = subprocess.Popen([sys.executable, str(HERE / "serve.py")], cwd=ROOT, env=env, stdout=stdout, stderr=stderr)
+        proc = subprocess.Popen(
+            [sys.executable, str(HERE / "serve.py")], cwd=ROOT, env=env, stdout=stdout, stderr=stderr
+        )
     try:
         port = _wait_for_port(out, proc, log)
         base_url = f"http://127.0.0.1:{port}"

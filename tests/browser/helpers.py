@@ -82,7 +82,9 @@ def sign_in(page: Any, who: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
-    assert "/login" not in page.url, f"could not sign in as {who}: {page.locator('.govuk-error-summary').all_inner_texts()}"
+    assert "/login" not in page.url, (
+        f"could not sign in as {who}: {page.locator('.govuk-error-summary').all_inner_texts()}"
+    )
 
 
 def focused(page: Any) -> dict[str, str]:
@@ -284,8 +286,10 @@ def api_summary(page: Any, plan_id: int | None = None) -> dict[str, Any]:
 def actions_headline_for(summary: dict[str, Any]) -> str:
     """The dashboard's headline sentence for these figures, as app.domain.status words it."""
     a = summary["actions"]
-    return (f"all {a['total']} actions in the Plan, with {a['completed']} COMPLETED, "
-            f"{a['in_progress']} IN PROGRESS and {a['static']} STATIC")
+    return (
+        f"all {a['total']} actions in the Plan, with {a['completed']} COMPLETED, "
+        f"{a['in_progress']} IN PROGRESS and {a['static']} STATIC"
+    )
 
 
 def action_url(page: Any, reference: str) -> str:
@@ -317,8 +321,9 @@ def crawl_read_only(page: Any, start: list[str], base_url: str, per_shape: int =
     `per_shape` pages per URL shape such as /actions/N), asserting that none offers a control that
     changes anything: no form that posts except Sign out, no htmx verb that writes, no file input,
     textarea or editable content. Returns the paths visited; downloads (reports) are not pages."""
-    from playwright.sync_api import Error as PlaywrightError
     from urllib.parse import urlsplit
+
+    from playwright.sync_api import Error as PlaywrightError
 
     queue, seen, shapes, visited = list(start), set(), {}, []
     while queue:

@@ -83,12 +83,16 @@ PAGES: dict[str, Case] = {
     "dashboard": Case("committee", "/", wait_for_charts),
     "work streams": Case("committee", "/work-streams"),
     "work stream": Case("sm1", "/work-streams", _open_work_stream),
-    "work stream filtered by status (htmx)": Case("sm1", "/work-streams", _then(_open_work_stream, _filter("Status", "COMPLETED"))),
+    "work stream filtered by status (htmx)": Case(
+        "sm1", "/work-streams", _then(_open_work_stream, _filter("Status", "COMPLETED"))
+    ),
     "work stream with no matching actions (htmx)": Case(
         "sm1", "/work-streams", _then(_open_work_stream, _filter("Status", "STATIC"))
     ),
     "actions": Case("pm", "/actions"),
-    "actions filtered by work stream (htmx)": Case("pm", "/actions", _filter("Work stream", "vii. Effective Quality Assurance")),
+    "actions filtered by work stream (htmx)": Case(
+        "pm", "/actions", _filter("Work stream", "vii. Effective Quality Assurance")
+    ),
     "actions overdue only (htmx)": Case("pm", "/actions", _filter("Overdue only")),
     "action": Case("smt", "/work-streams", _then(_open_work_stream, _open_first_action)),
     "glossary": Case("committee", "/glossary"),
@@ -102,8 +106,12 @@ PAGES: dict[str, Case] = {
     # The committee cycle, the risk register and the workflow's lists, as they are before any journey fills
     # them; the states the journeys reach (forms with errors, previews, presented meetings) are checked there.
     "risk register": Case("committee", "/risks"),
-    "risk register history tab": Case("committee", "/risks", lambda page: follow(page.get_by_role("link", name="History", exact=True))),
-    "risk entry, read only": Case("committee", "/risks", lambda page: follow(page.locator("#register tbody th a").first)),
+    "risk register history tab": Case(
+        "committee", "/risks", lambda page: follow(page.get_by_role("link", name="History", exact=True))
+    ),
+    "risk entry, read only": Case(
+        "committee", "/risks", lambda page: follow(page.locator("#register tbody th a").first)
+    ),
     "committee landing, no report yet": Case("committee", "/committee"),
     "committee meetings": Case("pm", "/meetings"),
     "changes since the last meeting": Case("committee", "/changes"),
@@ -131,7 +139,9 @@ def test_page_is_accessible(
     assert_page_passes_checks(page)
 
 
-def test_checks_run_under_the_real_csp_and_would_see_a_violation(page_as: Callable[..., Any], console: ConsoleWatch) -> None:
+def test_checks_run_under_the_real_csp_and_would_see_a_violation(
+    page_as: Callable[..., Any], console: ConsoleWatch
+) -> None:
     """axe goes in without loosening the CSP, and the console watch catches what the CSP blocks."""
     page = page_as("committee")
     response = page.goto("/glossary")
@@ -141,7 +151,9 @@ def test_checks_run_under_the_real_csp_and_would_see_a_violation(page_as: Callab
     assert console.problems == [], "axe ran without tripping the CSP"
 
     with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
-        page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.__inline = 1'; document.body.append(s); }")
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = 'window.__inline = 1'; document.body.append(s); }"
+        )
     assert page.evaluate("window.__inline") is None, "the page's CSP is in force"
     assert any("Content Security Policy" in problem for problem in console.problems)
     console.problems.clear()

@@ -25,8 +25,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import docx
 import openpyxl
-from openpyxl.utils import get_column_letter
 import pytest
+from openpyxl.utils import get_column_letter
 from pypdf import PdfReader
 
 from tests.browser.helpers import (
@@ -138,8 +138,10 @@ def test_meeting_recorded_presented_and_its_report_downloaded_as_pdf_and_word_wi
     follow(pm.get_by_role("button", name="Mark the plan presented"))
     assert "The plan is marked presented" in banner_text(pm)
     a = at_presentation["actions"]
-    assert (f"{a['total']} actions, {a['completed']} COMPLETED, {a['in_progress']} IN PROGRESS and {a['static']} STATIC"
-            in words(pm.locator("#baseline").inner_text()))
+    assert (
+        f"{a['total']} actions, {a['completed']} COMPLETED, {a['in_progress']} IN PROGRESS and {a['static']} STATIC"
+        in words(pm.locator("#baseline").inner_text())
+    )
     assert pm.get_by_role("button", name="Mark the plan presented").count() == 0, "a meeting has one baseline"
     assert_page_passes_checks(pm)
 
@@ -168,7 +170,7 @@ def test_meeting_recorded_presented_and_its_report_downloaded_as_pdf_and_word_wi
 
 
 def test_meeting_presented_report_downloaded_and_baselines_compared_with_the_keyboard_alone(
-    page_as: Callable[..., Any]
+    page_as: Callable[..., Any],
 ) -> None:
     pm = page_as("pm")
     pm.goto("/")
@@ -227,8 +229,10 @@ def test_excel_export_imported_previewed_and_confirmed_and_a_bad_file_refused_wi
     assert pm.get_by_role("heading", level=1).inner_text() == "Check the import"
     a = current["actions"]
     preview = words(pm.locator("#import-summary").inner_text())
-    assert (f"with {len(current['work_streams'])} work streams, {a['total']} actions ({a['completed']} COMPLETED, "
-            f"{a['in_progress']} IN PROGRESS, {a['static']} STATIC;") in preview, preview
+    assert (
+        f"with {len(current['work_streams'])} work streams, {a['total']} actions ({a['completed']} COMPLETED, "
+        f"{a['in_progress']} IN PROGRESS, {a['static']} STATIC;"
+    ) in preview, preview
     assert "Nothing has been saved yet" in preview
     assert_page_passes_checks(pm)
 
@@ -333,8 +337,20 @@ def test_committee_member_browses_everything_finds_no_control_that_changes_anyth
     )
     visited = crawl_read_only(councillor, start, live_server.base_url, per_shape=2)
     shapes = {re.sub(r"\d+", "N", path) for path in visited}
-    assert {"/committee", "/", "/actions", "/actions/N", "/work-streams", "/work-streams/N", "/risks", "/risks/N",
-            "/meetings", "/meetings/N", "/meetings/N/report", "/changes"} <= shapes, sorted(shapes)
+    assert {
+        "/committee",
+        "/",
+        "/actions",
+        "/actions/N",
+        "/work-streams",
+        "/work-streams/N",
+        "/risks",
+        "/risks/N",
+        "/meetings",
+        "/meetings/N",
+        "/meetings/N/report",
+        "/changes",
+    } <= shapes, sorted(shapes)
 
     councillor.goto("/committee")
     follow(latest)

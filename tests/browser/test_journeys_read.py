@@ -12,8 +12,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.helpers import (
     action_references,
-    follow,
     focused,
+    follow,
     sign_in,
     sign_in_with_keyboard,
     tab_to,
@@ -119,7 +119,11 @@ def test_filters_work_without_javascript(page_as: Callable[..., Any]) -> None:
         page.get_by_role("button", name="Apply filters").click()
     assert parse_qs(urlsplit(page.url).query)["status"] == ["IN_PROGRESS"]
     assert action_references(page) == in_progress
-    assert page.locator("#actions-results").get_by_text(f"Showing {len(in_progress)} actions matching the filters").is_visible()
+    assert (
+        page.locator("#actions-results")
+        .get_by_text(f"Showing {len(in_progress)} actions matching the filters")
+        .is_visible()
+    )
 
 
 def test_keyboard_user_filters_and_hears_the_new_count(page_as: Callable[..., Any]) -> None:
@@ -138,7 +142,8 @@ def test_keyboard_user_filters_and_hears_the_new_count(page_as: Callable[..., An
     with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true"):
         page.keyboard.press("ArrowDown")  # Any status -> COMPLETED, as a keyboard user picks an option
     page.wait_for_function(
-        "(before) => document.querySelector('#actions-results-announcement').innerText.trim() !== before.trim()", arg=before
+        "(before) => document.querySelector('#actions-results-announcement').innerText.trim() !== before.trim()",
+        arg=before,
     )
 
     assert parse_qs(urlsplit(page.url).query)["status"] == ["COMPLETED"]
@@ -146,7 +151,10 @@ def test_keyboard_user_filters_and_hears_the_new_count(page_as: Callable[..., An
     assert refs and set(refs) < set(everything)
     assert refs == completed
     assert focused(page)["id"] == "filter-status", "focus stays where the keyboard user was"
-    assert live.inner_text().strip() == f"Showing {len(refs)} {'action' if len(refs) == 1 else 'actions'} matching the filters"
+    assert (
+        live.inner_text().strip()
+        == f"Showing {len(refs)} {'action' if len(refs) == 1 else 'actions'} matching the filters"
+    )
     assert live.get_attribute("data-original") == "yes", "the live region stays in place, so screen readers announce it"
 
 
@@ -154,13 +162,11 @@ def test_keyboard_user_filters_and_hears_the_new_count(page_as: Callable[..., An
 
 
 @pytest.mark.parametrize("how", ["cookie gone", "signed out in another window"])
-def test_expired_session_during_htmx_request_goes_to_login_and_back(
-    new_context: Callable[..., Any], how: str
-) -> None:
+def test_expired_session_during_htmx_request_goes_to_login_and_back(new_context: Callable[..., Any], how: str) -> None:
     context = new_context()
     page = context.new_page()
     sign_in(page, "sm1")
-    path = open_work_stream(page, "i")
+    open_work_stream(page, "i")
     page.get_by_label("Status", exact=True).select_option(label="COMPLETED")
     page.wait_for_url(re.compile(r"status=COMPLETED"))
     page.locator(".app-results__count", has_text="matching the filters").wait_for()
@@ -176,7 +182,10 @@ def test_expired_session_during_htmx_request_goes_to_login_and_back(
             elsewhere.get_by_role("button", name="Sign out").click()
         assert "/login" in elsewhere.url
 
-    with page.expect_navigation(), page.expect_response(lambda r: r.request.headers.get("hx-request") == "true") as htmx:
+    with (
+        page.expect_navigation(),
+        page.expect_response(lambda r: r.request.headers.get("hx-request") == "true") as htmx,
+    ):
         page.get_by_label("Status", exact=True).select_option(label="IN PROGRESS")
     assert htmx.value.headers.get("hx-redirect", "").startswith("/login"), "no login page swapped into the fragment"
     assert urlsplit(page.url).path == "/login", "HX-Redirect took the whole page to the login form"
@@ -198,7 +207,9 @@ def _shape(path: str) -> str:
 def test_committee_member_finds_no_control_that_changes_anything(page_as: Callable[..., Any], live_server: Any) -> None:
     page = page_as("committee")
     page.goto("/")
-    start = page.get_by_role("navigation", name="Menu").get_by_role("link").evaluate_all("(as) => as.map((a) => a.href)")
+    start = (
+        page.get_by_role("navigation", name="Menu").get_by_role("link").evaluate_all("(as) => as.map((a) => a.href)")
+    )
     assert {"/committee", "/", "/actions", "/work-streams", "/risks", "/meetings"} <= {urlsplit(u).path for u in start}
     assert "/admin/users" not in {urlsplit(u).path for u in start}
 
@@ -229,22 +240,38 @@ def test_committee_member_finds_no_control_that_changes_anything(page_as: Callab
         )
         # The printable report is a standalone document with no header, so it has no Sign out form either.
         assert posts in ([], [["/logout", "Sign out"]]), f"{parts.path} offers a committee member: {posts}"
-        verbs = page.locator("[hx-post], [hx-put], [hx-patch], [hx-delete], [data-hx-post], [data-hx-put], [data-hx-patch], [data-hx-delete]")
+        verbs = page.locator(
+            "[hx-post], [hx-put], [hx-patch], [hx-delete], [data-hx-post], [data-hx-put], [data-hx-patch], [data-hx-delete]"
+        )
         assert verbs.count() == 0, f"{parts.path} has htmx controls that write"
         assert page.locator("input[type=file], textarea, [contenteditable=true]").count() == 0
         links = page.locator("main a[href], nav a[href], footer a[href]").evaluate_all(
-            "(as) => as.map((a) => a.href.split('#')[0])")
+            "(as) => as.map((a) => a.href.split('#')[0])"
+        )
         queue.extend(link for link in links if urlsplit(link).path not in seen)
 
     shapes = {_shape(p) for p in visited}
-    assert {"/", "/actions", "/work-streams", "/work-streams/N", "/actions/N", "/glossary", "/committee", "/risks",
-            "/risks/N", "/meetings", "/changes"} <= shapes, visited
+    assert {
+        "/",
+        "/actions",
+        "/work-streams",
+        "/work-streams/N",
+        "/actions/N",
+        "/glossary",
+        "/committee",
+        "/risks",
+        "/risks/N",
+        "/meetings",
+        "/changes",
+    } <= shapes, visited
 
 
 # --- an administrator creates a user ---------------------------------------------------------------------
 
 
-def test_administrator_creates_a_user_with_the_mouse(page_as: Callable[..., Any], new_context: Callable[..., Any]) -> None:
+def test_administrator_creates_a_user_with_the_mouse(
+    page_as: Callable[..., Any], new_context: Callable[..., Any]
+) -> None:
     page = page_as("admin")
     page.goto("/")
     follow(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Users"))

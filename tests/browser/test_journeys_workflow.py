@@ -242,7 +242,8 @@ def test_proposal_challenged_answered_and_approved_updates_open_pages_with_the_m
     dashboard.clock.fast_forward("00:20")
     dashboard.wait_for_function(
         "(t) => document.querySelector('#actions-headline').innerText.includes(t)",
-        arg=actions_headline_for(after), timeout=POLL_WAIT,
+        arg=actions_headline_for(after),
+        timeout=POLL_WAIT,
     )
     dashboard.wait_for_function(
         """() => { const now = Array.from(document.querySelectorAll('canvas[data-chart]'));
@@ -262,7 +263,8 @@ def test_proposal_challenged_answered_and_approved_updates_open_pages_with_the_m
     work_stream.wait_for_function(
         """(n) => Array.from(document.querySelectorAll('#summary-box tbody tr'))
                  .some((r) => r.cells[0].innerText.trim() === 'STATIC' && Number(r.cells[1].innerText) === n)""",
-        arg=ws3_after["actions"]["static"], timeout=POLL_WAIT,
+        arg=ws3_after["actions"]["static"],
+        timeout=POLL_WAIT,
     )
     assert summary_box_count(work_stream, "IN PROGRESS") == ws3_after["actions"]["in_progress"]
 
@@ -534,7 +536,9 @@ def test_risk_entry_mitigation_edited_and_the_register_shows_the_new_score_with_
     was = tuple(int(n) for n in re.search(r"(\d) × (\d) = \d+", old).groups())
     assert_page_passes_checks(sm)
 
-    sm.get_by_label("Mitigating actions").fill("Business support books conferences on the day of the strategy discussion.")
+    sm.get_by_label("Mitigating actions").fill(
+        "Business support books conferences on the day of the strategy discussion."
+    )
     follow(sm.get_by_role("button", name="Save changes"))
     assert_error_summary_takes_focus_and_links_to(sm, "Explain what has changed and why", "reason")
     assert "Business support books" in sm.get_by_label("Mitigating actions").input_value()

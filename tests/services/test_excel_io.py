@@ -27,12 +27,24 @@ EMAILS = {f"{k}@example.org" for k in ("admin", "pm", "smt", "committee", "sm1",
 
 def _actions(plan_id: int) -> list[tuple[Any, ...]]:
     rows = db.session.scalars(
-        select(Action).join(WorkStream).where(WorkStream.plan_id == plan_id).order_by(WorkStream.number, Action.position)
+        select(Action)
+        .join(WorkStream)
+        .where(WorkStream.plan_id == plan_id)
+        .order_by(WorkStream.number, Action.position)
     )
     return [
         (
-            a.work_stream.number, a.position, a.reference, a.title, a.measures_and_milestones, a.key_targets,
-            a.progress, a.status, a.owner.email if a.owner else None, a.deadline, a.retired_on,
+            a.work_stream.number,
+            a.position,
+            a.reference,
+            a.title,
+            a.measures_and_milestones,
+            a.key_targets,
+            a.progress,
+            a.status,
+            a.owner.email if a.owner else None,
+            a.deadline,
+            a.retired_on,
         )
         for a in rows
     ]
@@ -54,7 +66,9 @@ def _measures(plan_id: int) -> list[tuple[Any, ...]]:
 def _work_streams(plan_id: int) -> list[tuple[int, str]]:
     return [
         (ws.number, ws.title)
-        for ws in db.session.scalars(select(WorkStream).where(WorkStream.plan_id == plan_id).order_by(WorkStream.number))
+        for ws in db.session.scalars(
+            select(WorkStream).where(WorkStream.plan_id == plan_id).order_by(WorkStream.number)
+        )
     ]
 
 
@@ -70,6 +84,7 @@ def _user(demo: dict[str, Any], key: str) -> User:
 
 # --- the round trip -------------------------------------------------------------------------------------
 
+
 def test_exported_plan_imports_back_with_nothing_lost(app: Flask, demo: dict[str, Any]) -> None:
     with app.app_context():
         plan_id = demo["plan_id"]
@@ -77,22 +92,36 @@ def test_exported_plan_imports_back_with_nothing_lost(app: Flask, demo: dict[str
         assert original is not None
         preview = preview_import(export_plan(plan_id))
         assert preview.problems == []
-        assert preview.counts == {"work_streams": 7, "actions": 52, "retired_actions": preview.counts["retired_actions"], "measures": 114}
+        assert preview.counts == {
+            "work_streams": 7,
+            "actions": 52,
+            "retired_actions": preview.counts["retired_actions"],
+            "measures": 114,
+        }
         assert preview.counts["retired_actions"] > 0
-        assert (preview.action_counts.completed, preview.action_counts.in_progress, preview.action_counts.static) == (25, 27, 0)
+        assert (preview.action_counts.completed, preview.action_counts.in_progress, preview.action_counts.static) == (
+            25,
+            27,
+            0,
+        )
 
         imported = apply_import(_user(demo, "pm"), preview, title_override="Imported plan")
 
         assert imported.title == "Imported plan"
         assert imported.is_current is False
         assert original.is_current is True
-        assert (imported.start_date, imported.reporting_checkpoint) == (original.start_date, original.reporting_checkpoint)
+        assert (imported.start_date, imported.reporting_checkpoint) == (
+            original.start_date,
+            original.reporting_checkpoint,
+        )
         assert _work_streams(imported.id) == _work_streams(plan_id)
         assert len(_actions(plan_id)) == 52
         assert _actions(imported.id) == _actions(plan_id)
         assert len(_measures(plan_id)) == 114
         assert _measures(imported.id) == _measures(plan_id)
-        assert all(not ws.managers for ws in db.session.scalars(select(WorkStream).where(WorkStream.plan_id == imported.id)))
+        assert all(
+            not ws.managers for ws in db.session.scalars(select(WorkStream).where(WorkStream.plan_id == imported.id))
+        )
 
 
 def test_the_import_is_audited_with_its_counts(app: Flask, demo: dict[str, Any]) -> None:
@@ -145,7 +174,10 @@ def test_export_has_the_reports_columns_colours_and_real_dates(app: Flask, demo:
 
 
 def test_sheet_names_are_legal_in_excel() -> None:
-    assert excel_io.work_stream_sheet_name(2, "Improving Triage, MASH and Referrals & Assessment") == "WS2 Improving Triage, MASH and"
+    assert (
+        excel_io.work_stream_sheet_name(2, "Improving Triage, MASH and Referrals & Assessment")
+        == "WS2 Improving Triage, MASH and"
+    )
     assert excel_io.work_stream_sheet_name(9, "Q&A: [draft] */?\\") == "WS9 Q&A draft"
 
 
@@ -178,7 +210,9 @@ def test_text_that_looks_like_a_formula_stays_text_both_ways(app: Flask, demo: d
         assert preview.problems == []
         first = preview.work_streams[0].actions[0]
         assert (first.progress, first.key_targets, first.measures_and_milestones, first.title) == (
-            HOSTILE_TEXTS["progress"], HOSTILE_TEXTS["key_targets"], HOSTILE_TEXTS["measures_and_milestones"],
+            HOSTILE_TEXTS["progress"],
+            HOSTILE_TEXTS["key_targets"],
+            HOSTILE_TEXTS["measures_and_milestones"],
             HOSTILE_TEXTS["title"],
         )
         plan = apply_import(_user(demo, "pm"), preview, title_override="Hostile copy")
@@ -190,6 +224,7 @@ def test_openpyxl_reads_xml_through_defusedxml() -> None:
 
 
 # --- who may import -------------------------------------------------------------------------------------
+
 
 def test_committee_member_cannot_import_a_plan(app: Flask, demo: dict[str, Any]) -> None:
     with app.app_context():
@@ -247,6 +282,7 @@ def test_known_emails_can_be_a_set_or_a_function_without_a_database(app: Flask, 
 
 # --- bad workbooks --------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def exported(app: Flask, demo: dict[str, Any]) -> bytes:
     with app.app_context():
@@ -296,9 +332,7 @@ def _rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
 def _macro_workbook(data: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         types = archive.read("[Content_Types].xml")
-    types = types.replace(
-        excel_io.XLSX_MAIN.encode(), b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-    )
+    types = types.replace(excel_io.XLSX_MAIN.encode(), b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
     return _rezip(data, {"[Content_Types].xml": types, "xl/vbaProject.bin": b"\x00" * 64})
 
 
@@ -365,68 +399,128 @@ BAD_WORKBOOKS: dict[str, tuple[Callable[[bytes], bytes], str, str | None, int | 
     "a CSV renamed .xlsx": (lambda _: _csv(), "not an Excel workbook", "", None, None),
     "a zip that is not a workbook": (lambda _: _zip({"notes.txt": b"hello"}), "not an Excel workbook", "", None, None),
     "a Word document": (
-        lambda _: _zip({"[Content_Types].xml": b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                        b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
-                        b'officedocument.wordprocessingml.document.main+xml"/></Types>'}),
-        "not an Excel workbook", "", None, None,
+        lambda _: _zip(
+            {
+                "[Content_Types].xml": b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                b'<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+                b'officedocument.wordprocessingml.document.main+xml"/></Types>'
+            }
+        ),
+        "not an Excel workbook",
+        "",
+        None,
+        None,
     ),
     "an old .xls file": (lambda _: excel_io.OLE_MAGIC + b"\x00" * 512, "older Excel file", "", None, None),
     "macros": (_macro_workbook, "macros", "", None, None),
     "a zip bomb": (_zip_bomb, "the limit is 50 MB", "", None, None),
     "an XML entity bomb": (_entity_bomb, "could not be read", "", None, None),
-    "a missing column": (lambda d: _edit(d, _drop_column("G")), "“Owner” is missing", "WS1 Workforce Development", 1, None),
+    "a missing column": (
+        lambda d: _edit(d, _drop_column("G")),
+        "“Owner” is missing",
+        "WS1 Workforce Development",
+        1,
+        None,
+    ),
     "a wrong column": (
-        lambda d: _edit(d, _set("D1", "Targets (key)")), "“Targets (key)” is not a column", "WS1 Workforce Development", 1, "D",
+        lambda d: _edit(d, _set("D1", "Targets (key)")),
+        "“Targets (key)” is not a column",
+        "WS1 Workforce Development",
+        1,
+        "D",
     ),
     "an unknown status": (
-        lambda d: _edit(d, _set("F3", "DONE")), "“DONE” is not a status. Use COMPLETED, IN PROGRESS or STATIC",
-        "WS1 Workforce Development", 3, "F",
+        lambda d: _edit(d, _set("F3", "DONE")),
+        "“DONE” is not a status. Use COMPLETED, IN PROGRESS or STATIC",
+        "WS1 Workforce Development",
+        3,
+        "F",
     ),
     "a duplicate reference": (
-        lambda d: _edit(d, _duplicate_reference), "used twice in this work stream (rows 2 and 3)",
-        "WS1 Workforce Development", 3, "A",
+        lambda d: _edit(d, _duplicate_reference),
+        "used twice in this work stream (rows 2 and 3)",
+        "WS1 Workforce Development",
+        3,
+        "A",
     ),
     "a formula": (lambda d: _edit(d, _set("C4", "=1+1")), "formula (=1+1)", "WS1 Workforce Development", 4, "C"),
     "a formula on the Plan sheet": (lambda d: _edit(d, _set("B1", "=A1", "Plan")), "formula", "Plan", 1, "B"),
     "a deadline that is not a date": (
-        lambda d: _edit(d, _set("H5", "next spring")), "“next spring” in Deadline is not a date",
-        "WS1 Workforce Development", 5, "H",
+        lambda d: _edit(d, _set("H5", "next spring")),
+        "“next spring” in Deadline is not a date",
+        "WS1 Workforce Development",
+        5,
+        "H",
     ),
     "a deadline that is a number": (
-        lambda d: _edit(d, _number_in_date_column), "holds the number 42, not a date", "WS1 Workforce Development", 5, "H",
+        lambda d: _edit(d, _number_in_date_column),
+        "holds the number 42, not a date",
+        "WS1 Workforce Development",
+        5,
+        "H",
     ),
     "an impossible date": (
-        lambda d: _edit(d, _set("I2", "31/02/2016")), "not a date", "WS1 Workforce Development", 2, "I",
+        lambda d: _edit(d, _set("I2", "31/02/2016")),
+        "not a date",
+        "WS1 Workforce Development",
+        2,
+        "I",
     ),
     "an empty reference": (
-        lambda d: _edit(d, _clear("A6")), "Reference is empty", "WS1 Workforce Development", 6, "A",
+        lambda d: _edit(d, _clear("A6")),
+        "Reference is empty",
+        "WS1 Workforce Development",
+        6,
+        "A",
     ),
     "an empty title": (lambda d: _edit(d, _clear("B6")), "Title is empty", "WS1 Workforce Development", 6, "B"),
     "an empty status": (lambda d: _edit(d, _clear("F6")), "Status is empty", "WS1 Workforce Development", 6, "F"),
     "an unknown owner": (
-        lambda d: _edit(d, _set("G2", "stranger@example.com")), "No active service manager, project manager or senior manager has the e-mail address “stranger@example.com”",
-        "WS1 Workforce Development", 2, "G",
+        lambda d: _edit(d, _set("G2", "stranger@example.com")),
+        "No active service manager, project manager or senior manager has the e-mail address “stranger@example.com”",
+        "WS1 Workforce Development",
+        2,
+        "G",
     ),
     "a huge sheet": (lambda d: _edit(d, _huge_sheet), "more than 2,000 rows", "WS1 Workforce Development", None, None),
     "too many sheets": (lambda d: _edit(d, _many_sheets), "the limit is 50", "", None, None),
     "no Plan sheet": (lambda d: _edit(d, _remove_sheet("Plan")), "no “Plan” sheet", "", None, None),
     "no Measures sheet": (lambda d: _edit(d, _remove_sheet("Measures")), "no “Measures” sheet", "", None, None),
     "an unknown sheet": (
-        lambda d: _edit(d, lambda wb: wb.create_sheet("Notes")), "“Notes” is not a sheet this import knows", "Notes", None, None,
+        lambda d: _edit(d, lambda wb: wb.create_sheet("Notes")),
+        "“Notes” is not a sheet this import knows",
+        "Notes",
+        None,
+        None,
     ),
     "a measure at 9 months": (lambda d: _edit(d, _set("C2", 9, "Measures")), "must be 6 or 12", "Measures", 2, "C"),
     "a measure in an unknown work stream": (
-        lambda d: _edit(d, _set("A2", 12, "Measures")), "Work stream 12 is not in the list", "Measures", 2, "A",
+        lambda d: _edit(d, _set("A2", 12, "Measures")),
+        "Work stream 12 is not in the list",
+        "Measures",
+        2,
+        "A",
     ),
     "a value in a column without a heading": (
-        lambda d: _edit(d, _set("K3", "stray note")), "no heading", "WS1 Workforce Development", 3, "K",
+        lambda d: _edit(d, _set("K3", "stray note")),
+        "no heading",
+        "WS1 Workforce Development",
+        3,
+        "K",
     ),
     "a reference stored as a number": (
-        lambda d: _edit(d, _set("A2", 1.1)), "stored as a number", "WS1 Workforce Development", 2, "A",
+        lambda d: _edit(d, _set("A2", 1.1)),
+        "stored as a number",
+        "WS1 Workforce Development",
+        2,
+        "A",
     ),
     "an in-progress action that is retired": (
-        lambda d: _edit(d, _set("I4", date(2015, 6, 1))), "Only COMPLETED actions can be retired",
-        "WS1 Workforce Development", 4, "I",
+        lambda d: _edit(d, _set("I4", date(2015, 6, 1))),
+        "Only COMPLETED actions can be retired",
+        "WS1 Workforce Development",
+        4,
+        "I",
     ),
 }
 
@@ -458,7 +552,9 @@ def test_problems_read_as_plain_english_with_their_place(app: Flask, demo: dict[
     ]
 
 
-def test_many_bad_rows_stop_after_a_readable_number_of_problems(app: Flask, demo: dict[str, Any], exported: bytes) -> None:
+def test_many_bad_rows_stop_after_a_readable_number_of_problems(
+    app: Flask, demo: dict[str, Any], exported: bytes
+) -> None:
     def bad_statuses(wb: Workbook) -> None:
         sheet = _ws1(wb)
         for row in range(2, 1500):
@@ -472,7 +568,9 @@ def test_many_bad_rows_stop_after_a_readable_number_of_problems(app: Flask, demo
     assert "Reading stopped" in preview.problems[-1].message
 
 
-def test_text_dates_and_columns_in_another_order_are_accepted(app: Flask, demo: dict[str, Any], exported: bytes) -> None:
+def test_text_dates_and_columns_in_another_order_are_accepted(
+    app: Flask, demo: dict[str, Any], exported: bytes
+) -> None:
     def reorder(wb: Workbook) -> None:
         sheet = _ws1(wb)
         for row in sheet.iter_rows():

@@ -20,8 +20,11 @@ REASON = "Agreed at the October SMT: the inspection letter asks for it"
 
 
 def new_action() -> ActionDraft:
-    return ActionDraft(title="Audit every strategy discussion held out of hours", key_targets="100% audited monthly",
-                       deadline=today() + timedelta(days=90))
+    return ActionDraft(
+        title="Audit every strategy discussion held out of hours",
+        key_targets="100% audited monthly",
+        deadline=today() + timedelta(days=90),
+    )
 
 
 def actions_in(work_stream_id: int) -> list[str]:

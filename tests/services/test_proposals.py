@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import threading
 from datetime import timedelta
 from typing import Any
@@ -44,34 +43,52 @@ def ctx(app: Flask, demo: dict[str, Any]) -> Any:
 
 def test_status_change_needs_evidence(ctx: Any, demo: dict[str, Any]) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        proposals.create(user("sm2", demo), "action", demo["actions"]["3.3"],
-                         ProposalInput(values={"status": "COMPLETED"}), submit=True)
+        proposals.create(
+            user("sm2", demo),
+            "action",
+            demo["actions"]["3.3"],
+            ProposalInput(values={"status": "COMPLETED"}),
+            submit=True,
+        )
     assert "evidence_file" in refused.value.errors
     assert db.session.query(Proposal).count() == 0, "nothing half-saved"
 
 
 def test_flagging_an_action_in_danger_of_missing_its_deadline_needs_evidence(ctx: Any, demo: dict[str, Any]) -> None:
-    flag = ProposalInput(values={"at_risk": True}, reasons={"at_risk": "Two of the three social workers are on long-term leave"})
+    flag = ProposalInput(
+        values={"at_risk": True}, reasons={"at_risk": "Two of the three social workers are on long-term leave"}
+    )
     with pytest.raises(ValidationFailed) as refused:
         proposals.create(user("sm2", demo), "action", demo["actions"]["3.3"], flag, submit=True)
     assert refused.value.errors == {
-        "evidence_file": "Add evidence for the flag: choose a file or give a link, and say what it shows"}
+        "evidence_file": "Add evidence for the flag: choose a file or give a link, and say what it shows"
+    }
     assert db.session.query(Proposal).count() == 0, "nothing half-saved"
     flag.evidence = CSV
     assert proposals.create(user("sm2", demo), "action", demo["actions"]["3.3"], flag, submit=True).state == "submitted"
 
 
 def test_a_narrative_update_alone_needs_no_evidence(ctx: Any, demo: dict[str, Any]) -> None:
-    p = proposals.create(user("sm2", demo), "action", demo["actions"]["3.3"],
-                         ProposalInput(values={"progress": "Interviews held; two offers made."}), submit=True)
+    p = proposals.create(
+        user("sm2", demo),
+        "action",
+        demo["actions"]["3.3"],
+        ProposalInput(values={"progress": "Interviews held; two offers made."}),
+        submit=True,
+    )
     assert p.state == "submitted"
 
 
 def test_evidence_note_is_required(ctx: Any, demo: dict[str, Any]) -> None:
     evidence = EvidenceInput(filename="posts.csv", data=b"a,b\n1,2\n", note="")
     with pytest.raises(ValidationFailed) as refused:
-        proposals.create(user("sm2", demo), "action", demo["actions"]["3.3"],
-                         ProposalInput(values={"status": "COMPLETED"}, evidence=evidence), submit=True)
+        proposals.create(
+            user("sm2", demo),
+            "action",
+            demo["actions"]["3.3"],
+            ProposalInput(values={"status": "COMPLETED"}, evidence=evidence),
+            submit=True,
+        )
     assert refused.value.errors["evidence_note"] == "Say what the evidence shows"
 
 
@@ -85,28 +102,47 @@ def test_evidence_note_is_required(ctx: Any, demo: dict[str, Any]) -> None:
         ("empty.pdf", b"", "The selected file is empty"),
     ],
 )
-def test_disallowed_files_are_refused_by_content(ctx: Any, demo: dict[str, Any], filename: str, data: bytes, message: str) -> None:
+def test_disallowed_files_are_refused_by_content(
+    ctx: Any, demo: dict[str, Any], filename: str, data: bytes, message: str
+) -> None:
     evidence = EvidenceInput(filename=filename, data=data, note="It shows things")
     with pytest.raises(ValidationFailed) as refused:
-        proposals.create(user("sm2", demo), "action", demo["actions"]["3.3"],
-                         ProposalInput(values={"status": "COMPLETED"}, evidence=evidence), submit=True)
+        proposals.create(
+            user("sm2", demo),
+            "action",
+            demo["actions"]["3.3"],
+            ProposalInput(values={"status": "COMPLETED"}, evidence=evidence),
+            submit=True,
+        )
     assert message in refused.value.errors["evidence_file"]
 
 
 def test_file_over_20_mb_is_refused(ctx: Any, demo: dict[str, Any]) -> None:
     big = PDF + b"0" * (20 * 1024 * 1024)
     with pytest.raises(ValidationFailed) as refused:
-        proposals.create(user("sm2", demo), "action", demo["actions"]["3.3"],
-                         ProposalInput(values={"status": "COMPLETED"},
-                                       evidence=EvidenceInput(filename="big.pdf", data=big, note="Big")), submit=True)
+        proposals.create(
+            user("sm2", demo),
+            "action",
+            demo["actions"]["3.3"],
+            ProposalInput(
+                values={"status": "COMPLETED"}, evidence=EvidenceInput(filename="big.pdf", data=big, note="Big")
+            ),
+            submit=True,
+        )
     assert refused.value.errors["evidence_file"] == "The selected file must be smaller than 20 MB"
 
 
 def test_evidence_is_stored_with_checksum_outside_static(app: Flask, ctx: Any, demo: dict[str, Any]) -> None:
-    p = proposals.create(user("sm2", demo), "action", demo["actions"]["3.3"],
-                         ProposalInput(values={"status": "COMPLETED"},
-                                       evidence=EvidenceInput(filename="minutes.pdf", data=PDF, note="Panel minutes")),
-                         submit=True)
+    p = proposals.create(
+        user("sm2", demo),
+        "action",
+        demo["actions"]["3.3"],
+        ProposalInput(
+            values={"status": "COMPLETED"},
+            evidence=EvidenceInput(filename="minutes.pdf", data=PDF, note="Panel minutes"),
+        ),
+        submit=True,
+    )
     evidence = p.evidence[0]
     import hashlib
     from pathlib import Path
@@ -128,15 +164,23 @@ def test_database_evidence_store_serves_the_same_bytes(app: Flask, ctx: Any, dem
 
 def test_deadline_in_the_past_is_refused(ctx: Any, demo: dict[str, Any]) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        proposals.create(user("sm2", demo), "action", demo["actions"]["3.3"],
-                         ProposalInput(values={"deadline": today() - timedelta(days=1)}, reasons={"deadline": "Late"}))
+        proposals.create(
+            user("sm2", demo),
+            "action",
+            demo["actions"]["3.3"],
+            ProposalInput(values={"deadline": today() - timedelta(days=1)}, reasons={"deadline": "Late"}),
+        )
     assert refused.value.errors["deadline"] == "The new deadline must be today or in the future"
 
 
 def test_moving_a_deadline_needs_a_justification(ctx: Any, demo: dict[str, Any]) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        proposals.create(user("sm2", demo), "action", demo["actions"]["3.3"],
-                         ProposalInput(values={"deadline": today() + timedelta(days=60)}))
+        proposals.create(
+            user("sm2", demo),
+            "action",
+            demo["actions"]["3.3"],
+            ProposalInput(values={"deadline": today() + timedelta(days=60)}),
+        )
     assert "deadline_reason" in refused.value.errors
 
 
@@ -158,7 +202,9 @@ def test_people_who_change_nothing_cannot_propose(ctx: Any, demo: dict[str, Any]
         proposals.create(user(who, demo), "action", demo["actions"]["3.3"], completed())
 
 
-def test_service_manager_cannot_see_drafts_or_download_evidence_of_other_work_streams(ctx: Any, demo: dict[str, Any]) -> None:
+def test_service_manager_cannot_see_drafts_or_download_evidence_of_other_work_streams(
+    ctx: Any, demo: dict[str, Any]
+) -> None:
     draft = proposals.create(user("sm2", demo), "action", demo["actions"]["3.3"], completed())
     with pytest.raises(PermissionDenied):
         proposals.get_for(user("sm1", demo), draft.id)
@@ -189,9 +235,11 @@ def test_nobody_approves_their_own_proposal(ctx: Any, demo: dict[str, Any]) -> N
 @pytest.mark.parametrize("who", ["smt", "admin", "committee", "sm1"])
 def test_only_the_project_manager_acts_on_proposals(ctx: Any, demo: dict[str, Any], who: str) -> None:
     p = submitted(demo)
-    for call in (lambda: proposals.approve(user(who, demo), p.id, p.version),
-                 lambda: proposals.challenge(user(who, demo), p.id, p.version, "Why?"),
-                 lambda: proposals.reject(user(who, demo), p.id, p.version, "No")):
+    for call in (
+        lambda: proposals.approve(user(who, demo), p.id, p.version),
+        lambda: proposals.challenge(user(who, demo), p.id, p.version, "Why?"),
+        lambda: proposals.reject(user(who, demo), p.id, p.version, "No"),
+    ):
         with pytest.raises(PermissionDenied):
             call()
     assert db.session.get(Proposal, p.id).state == "submitted"
@@ -232,8 +280,13 @@ def test_challenge_respond_then_approve(ctx: Any, demo: dict[str, Any]) -> None:
     with pytest.raises(ValidationFailed) as refused:
         proposals.respond(user("sm2", demo), p.id, p.version, "Attached.", EvidenceInput())
     assert "evidence_file" in refused.value.errors, "more evidence was asked for"
-    proposals.respond(user("sm2", demo), p.id, p.version, "The signed contract is attached.",
-                      EvidenceInput(filename="contract.pdf", data=PDF, note="Signed contract"))
+    proposals.respond(
+        user("sm2", demo),
+        p.id,
+        p.version,
+        "The signed contract is attached.",
+        EvidenceInput(filename="contract.pdf", data=PDF, note="Signed contract"),
+    )
     assert p.state == "submitted" and len(p.evidence) == 2
     proposals.approve(user("pm", demo), p.id, p.version)
     assert p.state == "approved"
@@ -285,10 +338,19 @@ def test_approver_must_confirm_when_the_action_changed_after_the_proposal(ctx: A
 
     p = submitted(demo)
     action = db.session.get(Action, demo["actions"]["3.3"])
-    plan_editor.edit_action(user("pm", demo), action.id, action.version,
-                            ActionDraft(title=action.title, measures_and_milestones=action.measures_and_milestones,
-                                        key_targets="Twelve permanent team managers", deadline=action.deadline,
-                                        owner_id=action.owner_id), "Targets agreed with the AD")
+    plan_editor.edit_action(
+        user("pm", demo),
+        action.id,
+        action.version,
+        ActionDraft(
+            title=action.title,
+            measures_and_milestones=action.measures_and_milestones,
+            key_targets="Twelve permanent team managers",
+            deadline=action.deadline,
+            owner_id=action.owner_id,
+        ),
+        "Targets agreed with the AD",
+    )
     with pytest.raises(TargetChanged) as changed:
         proposals.approve(user("pm", demo), p.id, p.version)
     assert [label for label, *_ in changed.value.differences] == ["Key targets"]
@@ -312,11 +374,20 @@ def test_measure_proposals_work_the_same_way(ctx: Any, demo: dict[str, Any]) -> 
     from app.models import PerformanceMeasure
     from app.services import plan_read
 
-    measure = db.session.query(PerformanceMeasure).filter_by(checkpoint=6, status="IN_PROGRESS").join(
-        PerformanceMeasure.work_stream).filter_by(number=3).first()
-    p = proposals.create(user("sm2", demo), "measure", measure.id,
-                         ProposalInput(values={"status": "COMPLETED", "narrative": "Target met in August."}, evidence=CSV),
-                         submit=True)
+    measure = (
+        db.session.query(PerformanceMeasure)
+        .filter_by(checkpoint=6, status="IN_PROGRESS")
+        .join(PerformanceMeasure.work_stream)
+        .filter_by(number=3)
+        .first()
+    )
+    p = proposals.create(
+        user("sm2", demo),
+        "measure",
+        measure.id,
+        ProposalInput(values={"status": "COMPLETED", "narrative": "Target met in August."}, evidence=CSV),
+        submit=True,
+    )
     proposals.approve(user("pm", demo), p.id, p.version)
     assert db.session.get(PerformanceMeasure, measure.id).status == "COMPLETED"
     assert plan_read.plan_summary(plan_read.get_plan()).measures.completed == 35
@@ -334,8 +405,10 @@ def test_audit_records_cannot_be_updated_or_deleted(ctx: Any, demo: dict[str, An
 def test_submitted_evidence_cannot_be_deleted_or_replaced(ctx: Any, demo: dict[str, Any]) -> None:
     p = submitted(demo)
     evidence_id = p.evidence[0].id
-    for statement in (f"DELETE FROM evidence WHERE id = {evidence_id}",
-                      f"UPDATE evidence SET sha256 = 'x' WHERE id = {evidence_id}"):
+    for statement in (
+        f"DELETE FROM evidence WHERE id = {evidence_id}",
+        f"UPDATE evidence SET sha256 = 'x' WHERE id = {evidence_id}",
+    ):
         with pytest.raises(Exception, match="permanent"):
             db.session.execute(text(statement))
             db.session.flush()
@@ -369,8 +442,13 @@ def test_two_project_managers_approving_at_once_exactly_one_wins(app: Flask, dem
     from app.services import accounts
 
     with app.test_request_context():
-        accounts.create_user(SYSTEM, email="pm2@example.org", name="Second Reviewer", role="project_manager",
-                             password="quiet orchard lantern")
+        accounts.create_user(
+            SYSTEM,
+            email="pm2@example.org",
+            name="Second Reviewer",
+            role="project_manager",
+            password="quiet orchard lantern",
+        )
         p = submitted(demo)
         proposal_id, version = p.id, p.version
         db.session.remove()

@@ -53,7 +53,9 @@ DEMO_FIGURES = [
 
 
 def _report(plan_id: int, **kwargs: Any) -> ReportData:
-    return build_report_data(plan_id, meeting_date=MEETING, committee_name=COMMITTEE, contact_officer="Helen Marsh", **kwargs)
+    return build_report_data(
+        plan_id, meeting_date=MEETING, committee_name=COMMITTEE, contact_officer="Helen Marsh", **kwargs
+    )
 
 
 def _words(text: str) -> str:
@@ -87,10 +89,15 @@ def test_sentences_use_the_reports_words_with_live_figures(app: Flask, demo: dic
         "steady progress is being made against all 52 actions in the Plan, with 25 actions COMPLETED, "
         "27 actions IN PROGRESS and 0 are STATIC."
     )
-    assert "out of 57 projected outcomes, 34 are COMPLETED, 23 are IN PROGRESS and 0 are STATIC" in the_measures_sentence(data)
+    assert (
+        "out of 57 projected outcomes, 34 are COMPLETED, 23 are IN PROGRESS and 0 are STATIC"
+        in the_measures_sentence(data)
+    )
 
 
-def test_report_states_the_demo_figures_and_the_edited_narrative_in_every_format(app: Flask, demo: dict[str, Any]) -> None:
+def test_report_states_the_demo_figures_and_the_edited_narrative_in_every_format(
+    app: Flask, demo: dict[str, Any]
+) -> None:
     with app.app_context():
         data = _report(demo["plan_id"], narrative={"progress_update": EDITED})
     files = render_all(data)
@@ -104,8 +111,15 @@ def test_report_states_the_demo_figures_and_the_edited_narrative_in_every_format
             assert figure in text, f"{name} does not say {figure!r}"
         assert EDITED in text, f"{name} lacks the edited paragraph"
         assert "Hillingdon" not in text
-        for heading in ["REASON FOR ITEM", "SUGGESTED COMMITTEE ACTIVITY", "INFORMATION", "SIP 6 Month Progress Update",
-                        "Risk register", "BACKGROUND PAPERS", "Appendix 5"]:
+        for heading in [
+            "REASON FOR ITEM",
+            "SUGGESTED COMMITTEE ACTIVITY",
+            "INFORMATION",
+            "SIP 6 Month Progress Update",
+            "Risk register",
+            "BACKGROUND PAPERS",
+            "Appendix 5",
+        ]:
             assert heading in text, f"{name} lacks {heading}"
         assert "Contact Officer: Helen Marsh" in text
         assert "7 October 2015" in text
@@ -121,12 +135,20 @@ def test_word_document_has_both_charts_and_tables_with_the_same_figures(app: Fla
     document = docx.Document(io.BytesIO(render_docx(data)))
     assert len(document.inline_shapes) == 2
 
-    figure_tables = [t for t in document.tables if _table_rows(t)[0][:5] == ["Work stream", "COMPLETED", "IN PROGRESS", "STATIC", "Total"]]
+    figure_tables = [
+        t
+        for t in document.tables
+        if _table_rows(t)[0][:5] == ["Work stream", "COMPLETED", "IN PROGRESS", "STATIC", "Total"]
+    ]
     assert len(figure_tables) == 2
     for table, counts_of in zip(figure_tables, ["actions", "measures"], strict=True):
         rows = _table_rows(table)[1:]
         expected = [
-            [f"{w.work_stream.roman}. {w.work_stream.title}", *[str(getattr(w, counts_of).count(s)) for s in STATUS_ORDER], str(getattr(w, counts_of).total)]
+            [
+                f"{w.work_stream.roman}. {w.work_stream.title}",
+                *[str(getattr(w, counts_of).count(s)) for s in STATUS_ORDER],
+                str(getattr(w, counts_of).total),
+            ]
             for w in summary.work_streams
         ]
         total = getattr(summary, counts_of)
@@ -135,15 +157,23 @@ def test_word_document_has_both_charts_and_tables_with_the_same_figures(app: Fla
     assert _table_rows(figure_tables[0])[-1] == ["Total", "25", "27", "0", "52"]
     assert _table_rows(figure_tables[1])[-1] == ["Total", "34", "23", "0", "57"]
 
-    boxes = [t for t in document.tables if _table_rows(t)[0] == ["Status", "Number of actions", "Percentage of actions"]]
+    boxes = [
+        t for t in document.tables if _table_rows(t)[0] == ["Status", "Number of actions", "Percentage of actions"]
+    ]
     assert len(boxes) == 7
     for box, w in zip(boxes, summary.work_streams, strict=True):
-        assert _table_rows(box)[1:4] == [[s.label, str(w.actions.count(s)), f"{w.actions.percentage(s)}%"] for s in STATUS_ORDER]
+        assert _table_rows(box)[1:4] == [
+            [s.label, str(w.actions.count(s)), f"{w.actions.percentage(s)}%"] for s in STATUS_ORDER
+        ]
 
     action_tables = [t for t in document.tables if _table_rows(t)[0][0] == "Ref" and "Key targets" in _table_rows(t)[0]]
     assert len(action_tables) == 7
     assert _table_rows(action_tables[0])[0] == [
-        "Ref", "Performance measures and milestones", "Key targets", "Progress - actions", "Status",
+        "Ref",
+        "Performance measures and milestones",
+        "Key targets",
+        "Progress - actions",
+        "Status",
         "Changes since the last committee meeting",
     ]
     retired = [t for t in document.tables if _table_rows(t)[0] == ["Ref", "Action", "Retired on"]]
@@ -205,7 +235,9 @@ def test_changes_since_and_risk_lines_appear_beside_their_action(app: Flask, dem
     with app.app_context():
         data = _report(demo["plan_id"], changes_since={demo["actions"]["1.3"]: [change]}, risk_lines=[risk])
     document = docx.Document(io.BytesIO(render_docx(data)))
-    first_plan = next(t for t in document.tables if _table_rows(t)[0][0] == "Ref" and "Key targets" in _table_rows(t)[0])
+    first_plan = next(
+        t for t in document.tables if _table_rows(t)[0][0] == "Ref" and "Key targets" in _table_rows(t)[0]
+    )
     row = next(r for r in _table_rows(first_plan) if r[0] == "1.3")
     assert row[5] == change
     assert row[4] == "IN PROGRESS"
@@ -215,7 +247,9 @@ def test_changes_since_and_risk_lines_appear_beside_their_action(app: Flask, dem
     assert risk in _html_text(render_html(data))
 
 
-def test_build_report_data_takes_a_fixed_number_of_queries(app: Flask, demo: dict[str, Any], count_queries: Any) -> None:
+def test_build_report_data_takes_a_fixed_number_of_queries(
+    app: Flask, demo: dict[str, Any], count_queries: Any
+) -> None:
     def measured() -> int:
         with app.app_context():
             db.session.expunge_all()
@@ -227,8 +261,14 @@ def test_build_report_data_takes_a_fixed_number_of_queries(app: Flask, demo: dic
     with app.app_context():
         ws = db.session.get(WorkStream, demo["work_streams"][3])
         for n in range(5):
-            db.session.add(Action(work_stream=ws, reference=f"3.9{n}", position=90 + n, title=f"Extra {n}", status="IN_PROGRESS"))
-            db.session.add(PerformanceMeasure(work_stream=ws, reference=f"3.M9{n}", position=90 + n, description="Extra", checkpoint=6))
+            db.session.add(
+                Action(work_stream=ws, reference=f"3.9{n}", position=90 + n, title=f"Extra {n}", status="IN_PROGRESS")
+            )
+            db.session.add(
+                PerformanceMeasure(
+                    work_stream=ws, reference=f"3.M9{n}", position=90 + n, description="Extra", checkpoint=6
+                )
+            )
         db.session.commit()
     assert measured() == before
     assert before <= 8
@@ -247,7 +287,9 @@ def test_charts_are_png_images_for_both_kinds(app: Flask, demo: dict[str, Any]) 
 
 def test_report_data_survives_being_kept_as_json(app: Flask, demo: dict[str, Any]) -> None:
     with app.app_context():
-        data = _report(demo["plan_id"], changes_since={demo["actions"]["2.1"]: ["Status changed"]}, risk_lines=["A risk"])
+        data = _report(
+            demo["plan_id"], changes_since={demo["actions"]["2.1"]: ["Status changed"]}, risk_lines=["A risk"]
+        )
     kept = json.loads(json.dumps(report_data_as_json(data)))
     assert report_data_from_json(kept) == data
 
@@ -263,16 +305,32 @@ def test_only_narrative_paragraphs_can_be_edited(app: Flask, demo: dict[str, Any
 def test_rendering_needs_only_plain_data_not_a_database() -> None:
     """Meetings and baselines will feed the renderer from a snapshot; nothing here touches the app."""
     ws = ReportWorkStream(
-        number=8, title="Early Intervention", action_counts=StatusCounts(0, 0, 1), measure_counts=StatusCounts(),
-        actions=[ReportAction("8.1", "Set up the service", "Milestones", "Targets", "Not started\r\nyet", Status.STATIC)],
+        number=8,
+        title="Early Intervention",
+        action_counts=StatusCounts(0, 0, 1),
+        measure_counts=StatusCounts(),
+        actions=[
+            ReportAction("8.1", "Set up the service", "Milestones", "Targets", "Not started\r\nyet", Status.STATIC)
+        ],
     )
     data = ReportData(
-        committee_name=COMMITTEE, meeting_date=date(2016, 2, 10), plan_title="Early Help Plan 2016", contact_officer="",
-        reason_for_item="Why.", recommendation="Note it.", sip_paragraph_intro="Intro.", progress_update="Update.",
-        measures_paragraph_outro="", actions=StatusCounts(0, 0, 1), measures=StatusCounts(), checkpoint=12,
+        committee_name=COMMITTEE,
+        meeting_date=date(2016, 2, 10),
+        plan_title="Early Help Plan 2016",
+        contact_officer="",
+        reason_for_item="Why.",
+        recommendation="Note it.",
+        sip_paragraph_intro="Intro.",
+        progress_update="Update.",
+        measures_paragraph_outro="",
+        actions=StatusCounts(0, 0, 1),
+        measures=StatusCounts(),
+        checkpoint=12,
         work_streams=[ws],
     )
-    assert the_figures_sentence(data).endswith("against all 1 action in the Plan, with 0 actions COMPLETED, 0 actions IN PROGRESS and 1 is STATIC.")
+    assert the_figures_sentence(data).endswith(
+        "against all 1 action in the Plan, with 0 actions COMPLETED, 0 actions IN PROGRESS and 1 is STATIC."
+    )
     assert "out of 0 projected outcomes" in the_measures_sentence(data)
     text = _docx_text(docx.Document(io.BytesIO(render_docx(data))))
     assert "SIP 12 Month Progress Update" in text

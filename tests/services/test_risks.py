@@ -58,15 +58,31 @@ def brute_force(plan_id: int, on: date) -> set[str]:
 
 def in_progress(demo: dict[str, Any], ws: int, skip: tuple[str, ...] = ("3.1", "4.2")) -> list[str]:
     """References of live IN PROGRESS actions in a work stream, far from their deadlines."""
-    return [a.reference for a in db.session.scalars(
-        select(Action).where(Action.work_stream_id == demo["work_streams"][ws], Action.status == "IN_PROGRESS",
-                             Action.retired_on.is_(None)).order_by(Action.position)) if a.reference not in skip]
+    return [
+        a.reference
+        for a in db.session.scalars(
+            select(Action)
+            .where(
+                Action.work_stream_id == demo["work_streams"][ws],
+                Action.status == "IN_PROGRESS",
+                Action.retired_on.is_(None),
+            )
+            .order_by(Action.position)
+        )
+        if a.reference not in skip
+    ]
 
 
-def approve_change(demo: dict[str, Any], ref: str, values: dict[str, Any], reasons: dict[str, str] | None = None,
-                   who: str = "sm2") -> None:
-    p = proposals.create(user(who, demo), "action", demo["actions"][ref],
-                         ProposalInput(values=values, reasons=reasons or {}, evidence=EVIDENCE), submit=True)
+def approve_change(
+    demo: dict[str, Any], ref: str, values: dict[str, Any], reasons: dict[str, str] | None = None, who: str = "sm2"
+) -> None:
+    p = proposals.create(
+        user(who, demo),
+        "action",
+        demo["actions"][ref],
+        ProposalInput(values=values, reasons=reasons or {}, evidence=EVIDENCE),
+        submit=True,
+    )
     proposals.approve(user("pm", demo), p.id, p.version)
 
 
@@ -115,9 +131,19 @@ def test_plan_edit_reevaluates_in_the_same_transaction(ctx: Any, demo: dict[str,
 
     ref = in_progress(demo, 5)[0]
     action = db.session.get(Action, demo["actions"][ref])
-    plan_editor.edit_action(user("pm", demo), action.id, action.version, ActionDraft(
-        title=action.title, measures_and_milestones=action.measures_and_milestones, key_targets=action.key_targets,
-        deadline=today() + timedelta(days=3), owner_id=action.owner_id), "Brought forward for the inspection")
+    plan_editor.edit_action(
+        user("pm", demo),
+        action.id,
+        action.version,
+        ActionDraft(
+            title=action.title,
+            measures_and_milestones=action.measures_and_milestones,
+            key_targets=action.key_targets,
+            deadline=today() + timedelta(days=3),
+            owner_id=action.owner_id,
+        ),
+        "Brought forward for the inspection",
+    )
     assert ref in open_refs()
 
 
@@ -126,7 +152,9 @@ def test_deadlines_passing_with_time_are_caught_by_refresh(ctx: Any, demo: dict[
     result = risks.refresh()
     assert result.opened > 0
     assert open_refs() == brute_force(demo["plan_id"], clock.today())
-    overdue = [e for e in db.session.scalars(select(RiskEntry).where(RiskEntry.closed_on.is_(None))) if "overdue" in e.reasons]
+    overdue = [
+        e for e in db.session.scalars(select(RiskEntry).where(RiskEntry.closed_on.is_(None))) if "overdue" in e.reasons
+    ]
     assert {e.action.reference for e in overdue} >= {"3.1", "4.2"}
 
 
@@ -141,9 +169,13 @@ def test_repeated_refreshes_make_no_duplicates(ctx: Any, demo: dict[str, Any], c
 
 def test_concurrent_refreshes_and_approvals_leave_one_open_entry_per_action(app: Flask, demo: dict[str, Any]) -> None:
     with app.test_request_context():
-        pid = proposals.create(user("sm2", demo), "action", demo["actions"]["3.5"],
-                               ProposalInput(values={"status": "STATIC", "progress": "Stalled."}, evidence=EVIDENCE),
-                               submit=True)
+        pid = proposals.create(
+            user("sm2", demo),
+            "action",
+            demo["actions"]["3.5"],
+            ProposalInput(values={"status": "STATIC", "progress": "Stalled."}, evidence=EVIDENCE),
+            submit=True,
+        )
         proposal_id, version = pid.id, pid.version
         db.session.remove()
     errors: list[BaseException] = []
@@ -188,7 +220,8 @@ def test_concurrent_refreshes_and_approvals_leave_one_open_entry_per_action(app:
             st.booleans(),
             st.booleans(),
         ),
-        min_size=1, max_size=25,
+        min_size=1,
+        max_size=25,
     ),
     window=st.integers(min_value=1, max_value=90),
     days_later=st.integers(min_value=0, max_value=100),
@@ -202,15 +235,27 @@ def test_register_matches_brute_force_on_random_plans(
         ws = WorkStream(plan=plan, number=1, title="Random work stream")
         db.session.add_all([plan, ws])
         for i, (status, offset, retired, flagged) in enumerate(actions, start=1):
-            db.session.add(Action(
-                work_stream=ws, reference=f"1.{i}", position=i, title=f"Random action {i}", status=status,
-                deadline=start + timedelta(days=offset) if offset is not None else None,
-                retired_on=start if retired and status == "COMPLETED" else None, at_risk=flagged))
+            db.session.add(
+                Action(
+                    work_stream=ws,
+                    reference=f"1.{i}",
+                    position=i,
+                    title=f"Random action {i}",
+                    status=status,
+                    deadline=start + timedelta(days=offset) if offset is not None else None,
+                    retired_on=start if retired and status == "COMPLETED" else None,
+                    at_risk=flagged,
+                )
+            )
         db.session.commit()
         risks.refresh(plan.id, on=start)
         risks.refresh(plan.id, on=start + timedelta(days=days_later))
-        stored = {e.action.reference for e in db.session.scalars(
-            select(RiskEntry).where(RiskEntry.plan_id == plan.id, RiskEntry.closed_on.is_(None)))}
+        stored = {
+            e.action.reference
+            for e in db.session.scalars(
+                select(RiskEntry).where(RiskEntry.plan_id == plan.id, RiskEntry.closed_on.is_(None))
+            )
+        }
         assert stored == brute_force(plan.id, start + timedelta(days=days_later))
         db.session.remove()
 
@@ -225,19 +270,31 @@ def test_brute_force_agrees_after_a_run_of_changes_on_the_demo(ctx: Any, demo: d
 
 
 def entry_input(**overrides: Any) -> risks.EntryInput:
-    values = dict(likelihood=4, impact=4, mitigations="Agency cover agreed", remedial_actions="Recruit two posts",
-                  next_review_on=today() + timedelta(days=14), owner_id=None, reason="Clinic on Monday")
+    values = {
+        "likelihood": 4,
+        "impact": 4,
+        "mitigations": "Agency cover agreed",
+        "remedial_actions": "Recruit two posts",
+        "next_review_on": today() + timedelta(days=14),
+        "owner_id": None,
+        "reason": "Clinic on Monday",
+    }
     values.update(overrides)
     return risks.EntryInput(**values)
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), [
-    ({"likelihood": 6}, "likelihood", "from 1 to 5"),
-    ({"impact": 0}, "impact", "from 1 to 5"),
-    ({"next_review_on": date(2000, 1, 1)}, "next_review_on", "today or in the future"),
-    ({"reason": ""}, "reason", "Explain"),
-])
-def test_bad_entry_edits_are_refused(ctx: Any, demo: dict[str, Any], overrides: dict[str, Any], field: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"likelihood": 6}, "likelihood", "from 1 to 5"),
+        ({"impact": 0}, "impact", "from 1 to 5"),
+        ({"next_review_on": date(2000, 1, 1)}, "next_review_on", "today or in the future"),
+        ({"reason": ""}, "reason", "Explain"),
+    ],
+)
+def test_bad_entry_edits_are_refused(
+    ctx: Any, demo: dict[str, Any], overrides: dict[str, Any], field: str, message: str
+) -> None:
     entry = risks.entry_for_action(demo["actions"]["3.1"])
     with pytest.raises(ValidationFailed) as refused:
         risks.edit(user("sm2", demo), entry.id, entry.version, entry_input(**overrides))
@@ -283,8 +340,12 @@ def test_only_senior_managers_escalate(ctx: Any, demo: dict[str, Any]) -> None:
 
 def test_reviews_due_reach_their_owner(ctx: Any, demo: dict[str, Any], clock: Clock) -> None:
     entry = risks.entry_for_action(demo["actions"]["3.1"])
-    risks.edit(user("sm2", demo), entry.id, entry.version,
-               entry_input(next_review_on=today() + timedelta(days=2), owner_id=demo["users"]["sm2"]))
+    risks.edit(
+        user("sm2", demo),
+        entry.id,
+        entry.version,
+        entry_input(next_review_on=today() + timedelta(days=2), owner_id=demo["users"]["sm2"]),
+    )
     assert risks.reviews_due(demo["users"]["sm2"]) == []
     clock.advance(days=3)
     assert [e.id for e in risks.reviews_due(demo["users"]["sm2"])] == [entry.id]

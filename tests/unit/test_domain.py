@@ -63,7 +63,12 @@ def test_service_manager_may_propose_only_in_their_work_streams() -> None:
 @pytest.mark.parametrize("role", [Role.COMMITTEE_MEMBER, Role.SENIOR_MANAGER])
 def test_committee_and_senior_managers_change_nothing(role: Role) -> None:
     person = Person(role, managed_work_stream_ids=frozenset({1}))
-    for permission in (Permission.PROPOSE_CHANGE, Permission.REVIEW_PROPOSAL, Permission.EDIT_PLAN, Permission.MANAGE_USERS):
+    for permission in (
+        Permission.PROPOSE_CHANGE,
+        Permission.REVIEW_PROPOSAL,
+        Permission.EDIT_PLAN,
+        Permission.MANAGE_USERS,
+    ):
         assert not can(person, permission, work_stream_id=1)
     assert can(person, Permission.VIEW_PLAN)
 

@@ -67,7 +67,7 @@ def test_nobody_approves_their_own_proposal() -> None:
 
 
 def test_final_states_have_no_way_out() -> None:
-    for (state, _event) in TRANSITIONS:
+    for state, _event in TRANSITIONS:
         assert state not in {State.APPROVED, State.REJECTED, State.WITHDRAWN}
 
 

@@ -11,8 +11,12 @@ from app.domain.risk import ActionState, Reason, band, exit_explanation, reasons
 TODAY = date(2026, 3, 1)
 
 
-def state(status: str = "IN_PROGRESS", deadline: date | None = TODAY + timedelta(days=90), retired: bool = False,
-          flagged: bool = False) -> ActionState:
+def state(
+    status: str = "IN_PROGRESS",
+    deadline: date | None = TODAY + timedelta(days=90),
+    retired: bool = False,
+    flagged: bool = False,
+) -> ActionState:
     return ActionState(status=status, deadline=deadline, retired=retired, flagged=flagged)
 
 
@@ -40,15 +44,21 @@ def test_flag_enters_even_far_from_the_deadline() -> None:
 
 def test_reasons_combine() -> None:
     assert reasons_for(state("STATIC", deadline=TODAY - timedelta(days=3), flagged=True), TODAY, 30) == {
-        Reason.STATIC, Reason.OVERDUE, Reason.FLAGGED}
+        Reason.STATIC,
+        Reason.OVERDUE,
+        Reason.FLAGGED,
+    }
 
 
-@pytest.mark.parametrize("exit_state", [
-    state("COMPLETED", deadline=TODAY - timedelta(days=10), flagged=True),
-    state("COMPLETED", retired=True),
-    state("IN_PROGRESS", deadline=TODAY + timedelta(days=100)),
-    state("IN_PROGRESS", deadline=None),
-])
+@pytest.mark.parametrize(
+    "exit_state",
+    [
+        state("COMPLETED", deadline=TODAY - timedelta(days=10), flagged=True),
+        state("COMPLETED", retired=True),
+        state("IN_PROGRESS", deadline=TODAY + timedelta(days=100)),
+        state("IN_PROGRESS", deadline=None),
+    ],
+)
 def test_back_on_track_leaves(exit_state: ActionState) -> None:
     assert reasons_for(exit_state, TODAY, 30) == frozenset()
 
@@ -59,7 +69,9 @@ def test_exit_explanations_say_why() -> None:
     assert "back on track" in exit_explanation(state())
 
 
-@pytest.mark.parametrize(("likelihood", "impact", "label"), [(1, 1, "LOW"), (2, 2, "LOW"), (1, 5, "MEDIUM"),
-                                                             (3, 4, "MEDIUM"), (3, 5, "HIGH"), (5, 5, "HIGH")])
+@pytest.mark.parametrize(
+    ("likelihood", "impact", "label"),
+    [(1, 1, "LOW"), (2, 2, "LOW"), (1, 5, "MEDIUM"), (3, 4, "MEDIUM"), (3, 5, "HIGH"), (5, 5, "HIGH")],
+)
 def test_score_bands(likelihood: int, impact: int, label: str) -> None:
     assert band(likelihood * impact).label == label

@@ -16,21 +16,21 @@ SIGNED_IN = ROLES[1:]
 
 
 def everyone_signed_in(outcome: str = OK) -> dict[str, str]:
-    return {"anonymous": LOGIN, **{role: outcome for role in SIGNED_IN}}
+    return {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, outcome)}
 
 
 def only(allowed: dict[str, str]) -> dict[str, str]:
-    table = {"anonymous": LOGIN, **{role: FORBIDDEN for role in SIGNED_IN}}
+    table = {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, FORBIDDEN)}
     table.update(allowed)
     return table
 
 
 # (endpoint, method) -> {role: outcome}
 PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
-    ("healthz", "GET"): {role: OK for role in ROLES},
-    ("static", "GET"): {role: OK for role in ROLES},
-    ("auth.login", "GET"): {"anonymous": OK, **{role: REDIRECT for role in SIGNED_IN}},
-    ("auth.login", "POST"): {"anonymous": OK, **{role: REDIRECT for role in SIGNED_IN}},
+    ("healthz", "GET"): dict.fromkeys(ROLES, OK),
+    ("static", "GET"): dict.fromkeys(ROLES, OK),
+    ("auth.login", "GET"): {"anonymous": OK, **dict.fromkeys(SIGNED_IN, REDIRECT)},
+    ("auth.login", "POST"): {"anonymous": OK, **dict.fromkeys(SIGNED_IN, REDIRECT)},
     ("auth.logout", "POST"): everyone_signed_in(REDIRECT),
     ("auth.change_password", "GET"): everyone_signed_in(),
     ("auth.change_password", "POST"): everyone_signed_in(),
@@ -39,8 +39,8 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("plan.work_stream", "GET"): everyone_signed_in(),
     ("plan.actions", "GET"): everyone_signed_in(),
     ("plan.action", "GET"): everyone_signed_in(),
-    ("plan.glossary", "GET"): {role: OK for role in ROLES},
-    ("plan.accessibility", "GET"): {role: OK for role in ROLES},
+    ("plan.glossary", "GET"): dict.fromkeys(ROLES, OK),
+    ("plan.accessibility", "GET"): dict.fromkeys(ROLES, OK),
     ("api.summary", "GET"): everyone_signed_in(),
     ("admin.users", "GET"): only({"admin": OK}),
     ("admin.new_user", "GET"): only({"admin": OK}),
@@ -104,7 +104,7 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("committee.present", "POST"): only({"pm": REDIRECT}),
     ("committee.narrative", "POST"): only({"pm": REDIRECT}),
     ("committee.report", "GET"): everyone_signed_in(),
-    ("committee.report_css", "GET"): {role: OK for role in ROLES},
+    ("committee.report_css", "GET"): dict.fromkeys(ROLES, OK),
     ("committee.report_pdf", "GET"): everyone_signed_in(),
     ("committee.report_docx", "GET"): everyone_signed_in(),
     ("committee.changes", "GET"): everyone_signed_in(),

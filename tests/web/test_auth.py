@@ -45,7 +45,8 @@ def test_off_site_next_is_ignored(client: Client, demo: dict[str, Any]) -> None:
         c = Client(client.application, client.response_wrapper)
         token = c.csrf_token("/login")
         response = c.post(
-            "/login", query_string={"next": target},
+            "/login",
+            query_string={"next": target},
             data={"email": "pm@example.org", "password": "demo-password-2015", "csrf_token": token},
         )
         assert response.status_code == 302
@@ -58,7 +59,9 @@ def test_on_site_next_is_honoured(client: Client, demo: dict[str, Any]) -> None:
     login_url = first.headers["Location"]
     assert login_url.startswith("/login?next=")
     token = client.csrf_token("/login")
-    response = client.post(login_url, data={"email": "pm@example.org", "password": "demo-password-2015", "csrf_token": token})
+    response = client.post(
+        login_url, data={"email": "pm@example.org", "password": "demo-password-2015", "csrf_token": token}
+    )
     assert response.headers["Location"] == "/actions?status=COMPLETED"
 
 
@@ -156,7 +159,9 @@ def test_form_sent_after_the_session_ended_goes_to_sign_in_and_back(client: Clie
     client.login("sm2@example.org")
     token = client.csrf_token(f"/actions/{demo['actions']['3.3']}/propose")
     client.post_form("/logout")
-    response = client.post(f"/actions/{demo['actions']['3.3']}/propose", data={"csrf_token": token, "progress": "Typed"})
+    response = client.post(
+        f"/actions/{demo['actions']['3.3']}/propose", data={"csrf_token": token, "progress": "Typed"}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == f"/login?next=/actions/{demo['actions']['3.3']}/propose"
     page = client.get(response.headers["Location"]).get_data(as_text=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 
 from app.extensions import db
-from app.models import Baseline, CommitteeMeeting, Plan
+from app.models import Baseline, Plan
 from tests.web.test_workflow import act, proposal_id, propose
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -26,8 +25,10 @@ def flat(s: str) -> str:
 
 def record_meeting(pm: Any, day: str = "7 10 2015") -> int:
     d, m, y = day.split()
-    response = pm.post_form("/meetings", {"committee_name": "Children, Young People and Learning Policy Overview Committee",
-                                          "meeting_date": [d, m, y]})
+    response = pm.post_form(
+        "/meetings",
+        {"committee_name": "Children, Young People and Learning Policy Overview Committee", "meeting_date": [d, m, y]},
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     return int(response.headers["Location"].rsplit("/", 1)[-1])
 
@@ -99,7 +100,9 @@ def test_baseline_is_unchanged_by_later_changes(app: Flask, login: Any, demo: di
             db.session.rollback()
 
 
-def test_changes_since_equal_the_approved_changes_between_two_baselines(app: Flask, login: Any, demo: dict[str, Any]) -> None:
+def test_changes_since_equal_the_approved_changes_between_two_baselines(
+    app: Flask, login: Any, demo: dict[str, Any]
+) -> None:
     pm, sm2 = login("pm"), login("sm2")
     first = record_meeting(pm, "7 10 2015")
     present(pm, first)
@@ -108,8 +111,8 @@ def test_changes_since_equal_the_approved_changes_between_two_baselines(app: Fla
     rejected = proposal_id(propose(sm2, demo["actions"]["4.4"]))
     act(pm, rejected, "reject", "reject", reason="Not yet")
     ws_page = pm.get(f"/work-streams/{demo['work_streams'][3]}").get_data(as_text=True)
-    row = ws_page[ws_page.index(">3.3</a>"):]
-    row = row[:row.index("</tr>")]
+    row = ws_page[ws_page.index(">3.3</a>") :]
+    row = row[: row.index("</tr>")]
     assert "Status changed from IN PROGRESS to COMPLETED" in row, "the column is filled from the audit trail"
     changes = flat(re.sub(r"<[^>]+>", " ", pm.get("/changes").get_data(as_text=True)))
     assert "2 approved changes since the plan was presented" in changes
@@ -132,12 +135,20 @@ def test_edited_narrative_appears_in_the_report_and_figures_stay_computed(login:
     pm = login("pm")
     meeting = record_meeting(pm)
     present(pm, meeting)
-    response = pm.post_form(f"/meetings/{meeting}/narrative", {
-        "reason_for_item": "This report updates Members on the Plan as at the end of Quarter 2.",
-        "recommendation": "That the Committee notes progress.", "sip_paragraph_intro": "Intro.",
-        "progress_update": "Recruitment continues.", "measures_paragraph_outro": "Tracked monthly."})
+    response = pm.post_form(
+        f"/meetings/{meeting}/narrative",
+        {
+            "reason_for_item": "This report updates Members on the Plan as at the end of Quarter 2.",
+            "recommendation": "That the Committee notes progress.",
+            "sip_paragraph_intro": "Intro.",
+            "progress_update": "Recruitment continues.",
+            "measures_paragraph_outro": "Tracked monthly.",
+        },
+    )
     assert response.status_code == 303
-    word = flat(" ".join(p.text for p in Document(io.BytesIO(pm.get(f"/meetings/{meeting}/report.docx").data)).paragraphs))
+    word = flat(
+        " ".join(p.text for p in Document(io.BytesIO(pm.get(f"/meetings/{meeting}/report.docx").data)).paragraphs)
+    )
     assert "as at the end of Quarter 2" in word and "with 25 actions COMPLETED" in word
 
 
@@ -167,8 +178,11 @@ def test_excel_export_then_import_through_the_pages(app: Flask, login: Any, demo
     pm = login("pm")
     workbook = pm.get(f"/plans/{demo['plan_id']}/export.xlsx")
     assert workbook.data[:2] == b"PK"
-    preview = pm.post("/plans/import", content_type="multipart/form-data", data={
-        "csrf_token": pm.csrf_token(), "workbook": (io.BytesIO(workbook.data), "plan.xlsx")})
+    preview = pm.post(
+        "/plans/import",
+        content_type="multipart/form-data",
+        data={"csrf_token": pm.csrf_token(), "workbook": (io.BytesIO(workbook.data), "plan.xlsx")},
+    )
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200, html[:2000]
     assert "7 work streams, 52 actions (25 COMPLETED, 27 IN PROGRESS, 0 STATIC; 6 retired)" in flat(html)
@@ -185,8 +199,11 @@ def test_excel_export_then_import_through_the_pages(app: Flask, login: Any, demo
 
 def test_bad_workbook_gets_a_row_by_row_problem_list(app: Flask, login: Any) -> None:
     pm = login("pm")
-    response = pm.post("/plans/import", content_type="multipart/form-data", data={
-        "csrf_token": pm.csrf_token(), "workbook": (io.BytesIO(b"name,status\nx,DONE\n"), "plan.xlsx")})
+    response = pm.post(
+        "/plans/import",
+        content_type="multipart/form-data",
+        data={"csrf_token": pm.csrf_token(), "workbook": (io.BytesIO(b"name,status\nx,DONE\n"), "plan.xlsx")},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "cannot be imported" in html and 'id="problem-list"' in html

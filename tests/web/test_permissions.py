@@ -33,7 +33,10 @@ def seeded(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> It
     ids = copy.deepcopy(databases.demo_ids)
     with app.app_context():
         target = accounts.create_user(
-            SYSTEM, email="target@example.org", name="Target Person", role="committee_member",
+            SYSTEM,
+            email="target@example.org",
+            name="Target Person",
+            role="committee_member",
             password="a long enough password for tests",
         )
         ids["target_user"] = target.id
@@ -67,11 +70,17 @@ def make_work_stream_things(ids: dict[str, Any], who: str) -> dict[str, int]:
 
     number, draft_ref, submitted_ref, propose_ref, flagged_ref = RUNS[who]
     manager = db.session.get(User, ids["users"][who])
-    draft = proposals.create(manager, "action", ids["actions"][draft_ref], ProposalInput(values={"progress": "Draft words."}))
+    draft = proposals.create(
+        manager, "action", ids["actions"][draft_ref], ProposalInput(values={"progress": "Draft words."})
+    )
     submitted = proposals.create(
-        manager, "action", ids["actions"][submitted_ref],
-        ProposalInput(values={"status": "COMPLETED", "progress": "All posts filled."},
-                      evidence=EvidenceInput(filename="tracker.csv", data=b"post,filled\nTM1,yes\n", note="Posts filled")),
+        manager,
+        "action",
+        ids["actions"][submitted_ref],
+        ProposalInput(
+            values={"status": "COMPLETED", "progress": "All posts filled."},
+            evidence=EvidenceInput(filename="tracker.csv", data=b"post,filled\nTM1,yes\n", note="Posts filled"),
+        ),
         submit=True,
     )
     flagged = db.session.get(Action, ids["actions"][flagged_ref])
@@ -79,9 +88,15 @@ def make_work_stream_things(ids: dict[str, Any], who: str) -> dict[str, int]:
     risks.reevaluate(flagged)
     db.session.commit()
     measure = db.session.query(PerformanceMeasure).filter_by(reference=f"{number}.M1", checkpoint=6).one()
-    return {"work_stream": ids["work_streams"][number], "draft": draft.id, "submitted": submitted.id,
-            "evidence": submitted.evidence[0].id, "action": ids["actions"][propose_ref], "measure": measure.id,
-            "risk": risks.entry_for_action(flagged.id).id}
+    return {
+        "work_stream": ids["work_streams"][number],
+        "draft": draft.id,
+        "submitted": submitted.id,
+        "evidence": submitted.evidence[0].id,
+        "action": ids["actions"][propose_ref],
+        "measure": measure.id,
+        "risk": risks.entry_for_action(flagged.id).id,
+    }
 
 
 def url_values(endpoint: str, ids: dict[str, Any], owner: str = "sm1") -> dict[str, Any]:
@@ -152,8 +167,14 @@ def signed_in(seeded: tuple[Flask, dict[str, Any]]) -> dict[str, Client]:
     return clients
 
 
-def outcome_of(seeded: tuple[Flask, dict[str, Any]], signed_in: dict[str, Client], endpoint: str, method: str,
-               role: str, owner: str = "sm1") -> tuple[str, str]:
+def outcome_of(
+    seeded: tuple[Flask, dict[str, Any]],
+    signed_in: dict[str, Client],
+    endpoint: str,
+    method: str,
+    role: str,
+    owner: str = "sm1",
+) -> tuple[str, str]:
     """Send the request as `role`; returns what happened and a line that says so."""
     app, ids = seeded
     client = signed_in[role]
@@ -167,7 +188,9 @@ def outcome_of(seeded: tuple[Flask, dict[str, Any]], signed_in: dict[str, Client
     else:
         response = client.open(url, method=method, data={"csrf_token": client.csrf_token()})
     response.close()
-    return classify(response), f"{method} {url} as {role}: got {response.status_code} {response.headers.get('Location', '')}"
+    return classify(
+        response
+    ), f"{method} {url} as {role}: got {response.status_code} {response.headers.get('Location', '')}"
 
 
 def test_every_route_is_in_the_permission_table(seeded: tuple[Flask, dict[str, Any]]) -> None:
@@ -201,9 +224,15 @@ SCOPED = [(endpoint, method) for (endpoint, method), table in PERMISSIONS.items(
 
 def test_work_stream_scoping_is_in_the_table() -> None:
     """sm2 is refused changes in sm1's work stream: proposing, the workflow's steps, editing the risk entry."""
-    assert {("proposals.propose_action", "POST"), ("proposals.propose_measure", "POST"), ("proposals.edit", "POST"),
-            ("proposals.submit", "POST"), ("proposals.respond", "POST"), ("proposals.download", "GET"),
-            ("risks.edit", "POST")} <= set(SCOPED)
+    assert {
+        ("proposals.propose_action", "POST"),
+        ("proposals.propose_measure", "POST"),
+        ("proposals.edit", "POST"),
+        ("proposals.submit", "POST"),
+        ("proposals.respond", "POST"),
+        ("proposals.download", "GET"),
+        ("risks.edit", "POST"),
+    } <= set(SCOPED)
     assert all(PERMISSIONS[key]["sm2"] == FORBIDDEN for key in SCOPED)
 
 

@@ -23,8 +23,15 @@ def test_failed_sign_ins_are_throttled_across_workers(make_app: Callable[..., Fl
     first_worker = make_app(demo=True, **settings)
     from app import create_app
 
-    second_worker = create_app({**{k: first_worker.config[k] for k in (
-        "TESTING", "SQLALCHEMY_DATABASE_URI", "ARGON2_PROFILE", "DEMO_MODE", "EVIDENCE_DIR")}, **settings})
+    second_worker = create_app(
+        {
+            **{
+                k: first_worker.config[k]
+                for k in ("TESTING", "SQLALCHEMY_DATABASE_URI", "ARGON2_PROFILE", "DEMO_MODE", "EVIDENCE_DIR")
+            },
+            **settings,
+        }
+    )
     second_worker.test_client_class = Client
     a: Client = first_worker.test_client()  # type: ignore[assignment]
     b: Client = second_worker.test_client()  # type: ignore[assignment]

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from app.extensions import db
-from app.models import Action, WorkStream
+from app.models import Action
 
 
 def text_of(html: str) -> str:
@@ -55,19 +55,28 @@ def test_dashboard_charts_have_tables_with_the_same_numbers(login: Any) -> None:
     html = client.get("/").get_data(as_text=True)
     summary = client.get("/api/v1/summary").get_json()
     assert 'data-chart="actions"' in html and 'data-chart="measures"' in html
-    table = html[html.index('id="actions-table"'):]
+    table = html[html.index('id="actions-table"') :]
     table = table[: table.index("</table>")]
     rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, re.S)[1:]
     for ws, row in zip(summary["work_streams"], rows, strict=False):
         numbers = [int(n) for n in re.findall(r"numeric\">(\d+)</td>", row)]
-        assert numbers == [ws["actions"]["completed"], ws["actions"]["in_progress"], ws["actions"]["static"], ws["actions"]["total"]]
+        assert numbers == [
+            ws["actions"]["completed"],
+            ws["actions"]["in_progress"],
+            ws["actions"]["static"],
+            ws["actions"]["total"],
+        ]
 
 
 def test_work_stream_page_has_the_reports_columns_in_order(login: Any, demo: dict[str, Any]) -> None:
     html = login("committee").get(f"/work-streams/{demo['work_streams'][1]}").get_data(as_text=True)
     headers = re.findall(r'<th scope="col" class="govuk-table__header[^"]*">([^<]+)</th>', html)
     expected = [
-        "Ref", "Performance measures and milestones", "Key targets", "Progress - actions", "Status",
+        "Ref",
+        "Performance measures and milestones",
+        "Key targets",
+        "Progress - actions",
+        "Status",
         "Changes since the last committee meeting",
     ]
     assert headers[:6] == expected
@@ -75,12 +84,12 @@ def test_work_stream_page_has_the_reports_columns_in_order(login: Any, demo: dic
 
 def test_work_stream_page_has_summary_box_retired_box_and_measures(login: Any, demo: dict[str, Any]) -> None:
     html = login("committee").get(f"/work-streams/{demo['work_streams'][1]}").get_data(as_text=True)
-    box = text_of(html[html.index('id="summary-box"'):])
+    box = text_of(html[html.index('id="summary-box"') :])
     assert "COMPLETED 5 56%" in box and "IN PROGRESS 4 44%" in box and "STATIC 0 0%" in box
-    retired = text_of(html[html.index('id="retired-actions"'):html.index('id="measures"')])
+    retired = text_of(html[html.index('id="retired-actions"') : html.index('id="measures"')])
     assert "1.1" in retired and "1.2" in retired
     assert 'id="measures-6"' in html and 'id="measures-12"' in html
-    live = html[html.index('id="actions-results"'):html.index('id="summary-box"')]
+    live = html[html.index('id="actions-results"') : html.index('id="summary-box"')]
     assert ">1.1</a>" not in live, "retired actions leave the live table"
     assert "Showing all 7 live actions" in text_of(live)
 
@@ -100,7 +109,14 @@ def test_work_stream_without_retired_actions_says_so(login: Any, demo: dict[str,
 
 def test_action_page_shows_every_field(login: Any, demo: dict[str, Any]) -> None:
     html = text_of(login("committee").get(f"/actions/{demo['actions']['3.1']}").get_data(as_text=True))
-    for label in ["Owner", "Deadline", "Performance measures and milestones", "Key targets", "Progress - actions", "History"]:
+    for label in [
+        "Owner",
+        "Deadline",
+        "Performance measures and milestones",
+        "Key targets",
+        "Progress - actions",
+        "History",
+    ]:
         assert label in html
     assert "Tom Adeyemi" in html
 
@@ -168,9 +184,16 @@ def _multiply_actions(app: Flask, factor: int) -> None:
             for a in originals:
                 db.session.add(
                     Action(
-                        work_stream_id=a.work_stream_id, reference=f"{a.reference}.{n}", position=a.position + 100 * n,
-                        title=a.title, measures_and_milestones=a.measures_and_milestones, key_targets=a.key_targets,
-                        progress=a.progress, owner_id=a.owner_id, deadline=a.deadline, status=a.status,
+                        work_stream_id=a.work_stream_id,
+                        reference=f"{a.reference}.{n}",
+                        position=a.position + 100 * n,
+                        title=a.title,
+                        measures_and_milestones=a.measures_and_milestones,
+                        key_targets=a.key_targets,
+                        progress=a.progress,
+                        owner_id=a.owner_id,
+                        deadline=a.deadline,
+                        status=a.status,
                         retired_on=a.retired_on,
                     )
                 )
@@ -193,7 +216,9 @@ def test_query_count_does_not_grow_with_the_plan(
     assert response.status_code == 200
     if page == "dashboard":
         assert "all 1040 actions" in text_of(response.get_data(as_text=True))
-    assert large.count == small.count, f"{small.count} queries with the demo, {large.count} with 20 times as many actions"
+    assert large.count == small.count, (
+        f"{small.count} queries with the demo, {large.count} with 20 times as many actions"
+    )
 
 
 def test_open_dashboard_refreshes_its_figures_by_itself(app: Flask, login: Any) -> None:
@@ -206,7 +231,7 @@ def test_open_dashboard_refreshes_its_figures_by_itself(app: Flask, login: Any) 
         action.status = "STATIC"
         db.session.commit()
     fragment = client.get(poll.group(1).replace("&amp;", "&"), headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "<html" not in fragment and fragment.lstrip().startswith(("{#", "<div id=\"plan-summary\""))
+    assert "<html" not in fragment and fragment.lstrip().startswith(("{#", '<div id="plan-summary"'))
     assert "with 25 COMPLETED, 26 IN PROGRESS and 1 STATIC" in text_of(fragment)
 
 

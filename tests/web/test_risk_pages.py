@@ -23,7 +23,7 @@ def entry_id(app: Flask, action_id: int) -> int:
 def test_register_lists_open_entries_with_a_heat_map_that_adds_up(login: Any) -> None:
     html = login("committee").get("/risks").get_data(as_text=True)
     assert "2 open entries in the register" in text_of(html)
-    heat = html[html.index('id="heat-map"'):html.index("</table>", html.index('id="heat-map"'))]
+    heat = html[html.index('id="heat-map"') : html.index("</table>", html.index('id="heat-map"'))]
     counts = [int(n) for n in re.findall(r'app-heat--\w+">(\d+)<', heat)]
     assert len(counts) == 25 and sum(counts) == 2
     assert "3.1" in html and "4.2" in html and "Deadline close" in html
@@ -61,17 +61,33 @@ def test_owner_edits_an_entry_and_bad_input_keeps_the_typing(app: Flask, login: 
     eid = entry_id(app, demo["actions"]["3.1"])
     page = sm2.get(f"/risks/{eid}").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
-    bad = sm2.post_form(f"/risks/{eid}", {"version": version, "likelihood": "9", "impact": "3",
-                                          "mitigations": "Agency social worker covering two cases",
-                                          "next_review_on": ["1", "1", "2001"], "reason": "Clinic"})
+    bad = sm2.post_form(
+        f"/risks/{eid}",
+        {
+            "version": version,
+            "likelihood": "9",
+            "impact": "3",
+            "mitigations": "Agency social worker covering two cases",
+            "next_review_on": ["1", "1", "2001"],
+            "reason": "Clinic",
+        },
+    )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "There is a problem" in html
     assert "Likelihood must be a whole number from 1 to 5" in html
     assert "The next review date must be today or in the future" in html
     assert "Agency social worker covering two cases" in html
-    good = sm2.post_form(f"/risks/{eid}", {"version": version, "likelihood": "4", "impact": "4",
-                                           "mitigations": "Agency social worker covering two cases",
-                                           "owner_id": str(demo["users"]["sm2"]), "reason": "Clinic"})
+    good = sm2.post_form(
+        f"/risks/{eid}",
+        {
+            "version": version,
+            "likelihood": "4",
+            "impact": "4",
+            "mitigations": "Agency social worker covering two cases",
+            "owner_id": str(demo["users"]["sm2"]),
+            "reason": "Clinic",
+        },
+    )
     assert good.status_code == 303
     assert "16 HIGH" in sm2.get("/risks").get_data(as_text=True)
 
@@ -88,10 +104,13 @@ def test_senior_manager_escalates_with_a_comment(app: Flask, login: Any, demo: d
     eid = entry_id(app, demo["actions"]["4.2"])
     page = smt.get(f"/risks/{eid}").get_data(as_text=True)
     assert "Update this entry" not in page
-    version = re.search(r'name="version" type="hidden" value="(\d+)"', page[page.index('id="escalate"'):]).group(1)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page[page.index('id="escalate"') :]).group(1)
     empty = smt.post_form(f"/risks/{eid}/escalation", {"version": version, "comment": ""})
     assert empty.status_code == 400 and "Say why it is being escalated to SMT" in empty.get_data(as_text=True)
-    assert smt.post_form(f"/risks/{eid}/escalation", {"version": version, "comment": "For SMT on Tuesday"}).status_code == 303
+    assert (
+        smt.post_form(f"/risks/{eid}/escalation", {"version": version, "comment": "For SMT on Tuesday"}).status_code
+        == 303
+    )
     assert "Escalated to SMT" in smt.get("/risks?escalated=yes").get_data(as_text=True)
 
 

@@ -17,7 +17,7 @@ NARRATIVE = "All twelve team manager posts are now filled by permanent managers.
 
 def form_version(html: str, form_id: str | None = None) -> str:
     if form_id:
-        html = html[html.index(f'id="{form_id}"'):]
+        html = html[html.index(f'id="{form_id}"') :]
     return re.search(r'name="proposal_version" type="hidden" value="(\d+)"', html).group(1)
 
 
@@ -83,15 +83,23 @@ def test_approve_path(app: Flask, login: Any, demo: dict[str, Any]) -> None:
 def test_challenge_then_respond_then_approve_path(login: Any, demo: dict[str, Any]) -> None:
     sm2, pm = login("sm2"), login("pm")
     pid = proposal_id(propose(sm2, demo["actions"]["3.4"]))
-    assert act(pm, pid, "challenge", "challenge", question="Is the tracker signed?", more_evidence="y").status_code == 303
+    assert (
+        act(pm, pid, "challenge", "challenge", question="Is the tracker signed?", more_evidence="y").status_code == 303
+    )
     page = sm2.get(f"/proposals/{pid}").get_data(as_text=True)
     assert "Is the tracker signed?" in page and "Respond to the challenge" in page
     missing = act(sm2, pid, "respond", answer="Yes, see attached.")
     assert missing.status_code == 400
     html = missing.get_data(as_text=True)
     assert "There is a problem" in html and "Yes, see attached." in html, "the answer typed is kept"
-    ok = act(sm2, pid, "respond", answer="Yes, see attached.",
-             evidence_file=(io.BytesIO(PDF), "signed.pdf"), evidence_note="The signed tracker")
+    ok = act(
+        sm2,
+        pid,
+        "respond",
+        answer="Yes, see attached.",
+        evidence_file=(io.BytesIO(PDF), "signed.pdf"),
+        evidence_note="The signed tracker",
+    )
     assert ok.status_code == 303
     assert act(pm, pid, "approve", "approve").status_code == 303
     with pm.application.app_context():
@@ -128,10 +136,19 @@ def test_measure_proposal_from_the_work_stream_page(app: Flask, login: Any, demo
     assert link, "each measure offers Propose an update to the person who runs the work stream"
     form = sm2.get(link.group(1)).get_data(as_text=True)
     target_version = re.search(r'name="target_version" type="hidden" value="(\d+)"', form).group(1)
-    response = sm2.post(link.group(1), content_type="multipart/form-data", data={
-        "csrf_token": sm2.csrf_token(), "target_version": target_version, "status": "COMPLETED",
-        "narrative": "Measured in the quarterly audit: target met.", "submit_proposal": "1",
-        "evidence_url": "https://intranet.example.org/audit-q3", "evidence_note": "Quarterly audit results"})
+    response = sm2.post(
+        link.group(1),
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": sm2.csrf_token(),
+            "target_version": target_version,
+            "status": "COMPLETED",
+            "narrative": "Measured in the quarterly audit: target met.",
+            "submit_proposal": "1",
+            "evidence_url": "https://intranet.example.org/audit-q3",
+            "evidence_note": "Quarterly audit results",
+        },
+    )
     assert response.status_code == 303
     assert act(pm, proposal_id(response), "approve", "approve").status_code == 303
     with app.app_context():
@@ -197,27 +214,38 @@ def test_committee_member_sees_no_proposals_and_no_buttons(login: Any, demo: dic
 def test_plan_editor_retire_and_unretire_with_justification(app: Flask, login: Any, demo: dict[str, Any]) -> None:
     pm = login("pm")
     with app.app_context():
-        action_id = db.session.query(Action).filter_by(
-            work_stream_id=demo["work_streams"][1], status="COMPLETED", retired_on=None).first().id
+        action_id = (
+            db.session.query(Action)
+            .filter_by(work_stream_id=demo["work_streams"][1], status="COMPLETED", retired_on=None)
+            .first()
+            .id
+        )
         reference = db.session.get(Action, action_id).reference
     page = pm.get(f"/editor/actions/{action_id}/retirement").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
-    empty = pm.post(f"/editor/actions/{action_id}/retirement", data={"csrf_token": pm.csrf_token(), "version": version, "reason": ""})
+    empty = pm.post(
+        f"/editor/actions/{action_id}/retirement",
+        data={"csrf_token": pm.csrf_token(), "version": version, "reason": ""},
+    )
     assert empty.status_code == 400 and "Explain why this change is being made" in empty.get_data(as_text=True)
-    done = pm.post(f"/editor/actions/{action_id}/retirement",
-                   data={"csrf_token": pm.csrf_token(), "version": version, "reason": "No further progress needed"})
+    done = pm.post(
+        f"/editor/actions/{action_id}/retirement",
+        data={"csrf_token": pm.csrf_token(), "version": version, "reason": "No further progress needed"},
+    )
     assert done.status_code == 303
     with app.app_context():
         action = db.session.get(Action, action_id)
         assert action.retired_on is not None
     ws_page = pm.get(f"/work-streams/{demo['work_streams'][1]}").get_data(as_text=True)
-    retired_box = ws_page[ws_page.index('id="retired-actions"'):ws_page.index('id="measures"')]
+    retired_box = ws_page[ws_page.index('id="retired-actions"') : ws_page.index('id="measures"')]
     assert f">{reference} " in retired_box
     page = pm.get(f"/editor/actions/{action_id}/retirement").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     assert "Un-retire action" in page
-    back = pm.post(f"/editor/actions/{action_id}/retirement",
-                   data={"csrf_token": pm.csrf_token(), "version": version, "reason": "More work found at audit"})
+    back = pm.post(
+        f"/editor/actions/{action_id}/retirement",
+        data={"csrf_token": pm.csrf_token(), "version": version, "reason": "More work found at audit"},
+    )
     assert back.status_code == 303
     with app.app_context():
         assert db.session.get(Action, action_id).retired_on is None
@@ -225,7 +253,9 @@ def test_plan_editor_retire_and_unretire_with_justification(app: Flask, login: A
 
 def test_project_manager_adds_an_eighth_work_stream(app: Flask, login: Any, demo: dict[str, Any]) -> None:
     pm = login("pm")
-    response = pm.post_form("/editor/work-streams/new", {"title": "Early Intervention", "reason": "Paragraph 5 of the report"})
+    response = pm.post_form(
+        "/editor/work-streams/new", {"title": "Early Intervention", "reason": "Paragraph 5 of the report"}
+    )
     assert response.status_code == 303
     streams = pm.get("/api/v1/summary").get_json()["work_streams"]
     assert streams[-1]["number"] == 8 and streams[-1]["title"] == "Early Intervention"
@@ -239,7 +269,9 @@ def test_plan_edit_with_stale_version_is_refused(app: Flask, login: Any, demo: d
     with app.app_context():
         db.session.get(Action, action_id).key_targets = "Someone else's edit"
         db.session.commit()
-    response = pm.post_form(f"/editor/actions/{action_id}", {"version": version, "title": "New title", "reason": "Clearer"})
+    response = pm.post_form(
+        f"/editor/actions/{action_id}", {"version": version, "title": "New title", "reason": "Clearer"}
+    )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "changed by someone else while you were editing" in html
@@ -262,12 +294,12 @@ def test_service_manager_dashboard_lists_actions_without_a_recent_update(login: 
     sm2 = login("sm2")
     html = sm2.get("/").get_data(as_text=True)
     assert "Your actions with no approved update in the last 30 days" in html
-    listed = html[html.index('id="needing-update-list"'):html.index("</ul>", html.index('id="needing-update-list"'))]
+    listed = html[html.index('id="needing-update-list"') : html.index("</ul>", html.index('id="needing-update-list"'))]
     assert listed.count("<li>") == 10, "the 10 live unfinished actions of work streams iii and iv"
     pid = proposal_id(propose(sm2, demo["actions"]["3.3"]))
     act(login("pm"), pid, "approve", "approve")
     html = sm2.get("/").get_data(as_text=True)
-    listed = html[html.index('id="needing-update-list"'):html.index("</ul>", html.index('id="needing-update-list"'))]
+    listed = html[html.index('id="needing-update-list"') : html.index("</ul>", html.index('id="needing-update-list"'))]
     assert listed.count("<li>") == 9
 
 
@@ -301,7 +333,10 @@ def test_approving_from_a_page_opened_before_the_challenge_was_answered_is_refus
     action_id = demo["actions"]["3.3"]
     pid = proposal_id(propose(sm2, action_id))
     left_open = form_version(pm.get(f"/proposals/{pid}").get_data(as_text=True), "approve")
-    assert act(pm, pid, "challenge", "challenge", question="Which posts are still covered by agency staff?").status_code == 303
+    assert (
+        act(pm, pid, "challenge", "challenge", question="Which posts are still covered by agency staff?").status_code
+        == 303
+    )
     assert act(sm2, pid, "respond", answer="Two posts: the tracker is out of date.").status_code == 303
 
     response = pm.post_form(f"/proposals/{pid}/approve", {"proposal_version": left_open})
@@ -320,7 +355,9 @@ def test_committee_members_see_the_evidence_of_approved_changes_only(login: Any,
     assert act(pm, approved, "approve", "approve").status_code == 303
     rejected = proposal_id(propose(sm2, action_id, status="STATIC", evidence_title="Vacancy list, unchecked"))
     assert act(pm, rejected, "reject", "reject", reason="The list names staff on sick leave.").status_code == 303
-    assert propose(sm2, action_id, status="STATIC", evidence_title="Agency invoices, awaiting review").status_code == 303
+    assert (
+        propose(sm2, action_id, status="STATIC", evidence_title="Agency invoices, awaiting review").status_code == 303
+    )
 
     page = committee.get(f"/actions/{action_id}").get_data(as_text=True)
     assert "recruitment-tracker.pdf" in page, "the approved change's evidence, by title"

@@ -18,7 +18,9 @@ def role_choices() -> list[tuple[str, str]]:
 
 class UserDetailsForm(FlaskForm):
     name = StringField(
-        "Full name", widget=GovTextInput(), validators=[InputRequired(message="Enter the person's full name"), Length(max=120)]
+        "Full name",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the person's full name"), Length(max=120)],
     )
     job_title = StringField("Job title (optional)", widget=GovTextInput(), validators=[Length(max=160)])
     role = RadioField(

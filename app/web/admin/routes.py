@@ -83,7 +83,11 @@ def edit_user(user_id: int) -> Response:
             flash(f"Account of {user.name} saved", "success")
             return redirect(url_for("admin.users"))
     return render(
-        "admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm(formdata=None), role_hints=_role_hints()
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        reset_form=ResetPasswordForm(formdata=None),
+        role_hints=_role_hints(),
     )
 
 
@@ -104,8 +108,13 @@ def reset_password(user_id: int) -> Response:
     _prepare(form)
     form.work_streams.data = [ws.id for ws in user.work_streams]
     return render(
-        "admin/user_form.html", form=reset_form, details_form=form, user=user, reset_form=reset_form,
-        role_hints=_role_hints(), status=400,
+        "admin/user_form.html",
+        form=reset_form,
+        details_form=form,
+        user=user,
+        reset_form=reset_form,
+        role_hints=_role_hints(),
+        status=400,
     )
 
 

@@ -25,8 +25,17 @@ def trail() -> Response:
     except NotFound:
         work_streams = []
     people = list(db.session.scalars(select(User).order_by(User.name)))
-    return render("audit/trail.html", "audit/_results.html", events=events, more=more, page=page, f=f,
-                  kinds=audit.KIND_GROUPS, work_streams=work_streams, people=people)
+    return render(
+        "audit/trail.html",
+        "audit/_results.html",
+        events=events,
+        more=more,
+        page=page,
+        f=f,
+        kinds=audit.KIND_GROUPS,
+        work_streams=work_streams,
+        people=people,
+    )
 
 
 @bp.get("/audit.csv")

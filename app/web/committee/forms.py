@@ -8,8 +8,11 @@ from app.web.fields import OptionalDateField
 
 
 class MeetingForm(FlaskForm):
-    committee_name = StringField("Committee", widget=GovTextInput(),
-                                 validators=[InputRequired(message="Enter the committee's name"), Length(max=200)])
+    committee_name = StringField(
+        "Committee",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the committee's name"), Length(max=200)],
+    )
     meeting_date = OptionalDateField("Date of the meeting", description="For example, 7 10 2015.")
     contact_officer = StringField("Contact officer (optional)", widget=GovTextInput(), validators=[Length(max=120)])
     submit = SubmitField("Record the meeting", widget=GovSubmitInput())
@@ -17,16 +20,25 @@ class MeetingForm(FlaskForm):
 
 class NarrativeForm(FlaskForm):
     reason_for_item = TextAreaField("Reason for item", widget=GovTextArea(), validators=[Length(max=5000)])
-    recommendation = TextAreaField("Suggested committee activity (recommendation)", widget=GovTextArea(), validators=[Length(max=5000)])
-    sip_paragraph_intro = TextAreaField("The Service Improvement Plan (before the figures)", widget=GovTextArea(), validators=[Length(max=10000)])
+    recommendation = TextAreaField(
+        "Suggested committee activity (recommendation)", widget=GovTextArea(), validators=[Length(max=5000)]
+    )
+    sip_paragraph_intro = TextAreaField(
+        "The Service Improvement Plan (before the figures)", widget=GovTextArea(), validators=[Length(max=10000)]
+    )
     progress_update = TextAreaField("Progress update", widget=GovTextArea(), validators=[Length(max=10000)])
-    measures_paragraph_outro = TextAreaField("Performance measures (after the figures)", widget=GovTextArea(), validators=[Length(max=5000)])
+    measures_paragraph_outro = TextAreaField(
+        "Performance measures (after the figures)", widget=GovTextArea(), validators=[Length(max=5000)]
+    )
     submit = SubmitField("Save the narrative", widget=GovSubmitInput())
 
 
 class ImportForm(FlaskForm):
-    workbook = FileField("Excel workbook (.xlsx)", description="One sheet per work stream, as the export makes them.",
-                         widget=GovFileInput())
+    workbook = FileField(
+        "Excel workbook (.xlsx)",
+        description="One sheet per work stream, as the export makes them.",
+        widget=GovFileInput(),
+    )
     submit = SubmitField("Preview the import", widget=GovSubmitInput())
 
 

@@ -40,8 +40,14 @@ def meetings_page(form: MeetingForm | None = None, status: int = 200) -> WRespon
     plan = _plan()
     if form is None:
         form = MeetingForm(formdata=None, committee_name=meetings.DEFAULT_COMMITTEE)
-    return render("committee/meetings.html", plan=plan, meetings=meetings.list_meetings(plan.id), form=form,
-                  baselines=meetings.baselines(plan.id), status=status)
+    return render(
+        "committee/meetings.html",
+        plan=plan,
+        meetings=meetings.list_meetings(plan.id),
+        form=form,
+        baselines=meetings.baselines(plan.id),
+        status=status,
+    )
 
 
 @bp.post("/meetings")
@@ -51,8 +57,9 @@ def create_meeting() -> WResponse:
     form = MeetingForm()
     if form.validate_on_submit():
         try:
-            meeting = meetings.create_meeting(_me(), plan.id, form.committee_name.data or "", form.meeting_date.data,
-                                              form.contact_officer.data or "")
+            meeting = meetings.create_meeting(
+                _me(), plan.id, form.committee_name.data or "", form.meeting_date.data, form.contact_officer.data or ""
+            )
         except ValidationFailed as error:
             apply_errors(form, error.errors)
         else:
@@ -72,8 +79,13 @@ def _meeting_page(meeting: Any, status: int = 200, **forms: Any) -> WResponse:
             text = meetings.report_data(meeting).narrative
         text.update(meeting.narrative or {})
         narrative_form = NarrativeForm(formdata=None, **{k: text.get(k, "") for k in NARRATIVE_FIELDS})
-    return render("committee/meeting.html", meeting=meeting, narrative_form=narrative_form,
-                  form=forms.get("error_form"), status=status)
+    return render(
+        "committee/meeting.html",
+        meeting=meeting,
+        narrative_form=narrative_form,
+        form=forms.get("error_form"),
+        status=status,
+    )
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -106,7 +118,11 @@ def present(meeting_id: int) -> WResponse:
 def narrative(meeting_id: int) -> WResponse:
     form = NarrativeForm()
     if form.validate_on_submit():
-        meetings.save_narrative(_me(), meeting_id, {k: (getattr(form, k).data or "") for k in form.data if k not in ("submit", "csrf_token")})
+        meetings.save_narrative(
+            _me(),
+            meeting_id,
+            {k: (getattr(form, k).data or "") for k in form.data if k not in ("submit", "csrf_token")},
+        )
         flash("Narrative saved. The figures stay computed.", "success")
         return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="narrative"), 303)
     return _meeting_page(meetings.get_meeting(meeting_id), 400, narrative_form=form, error_form=form)
@@ -132,8 +148,10 @@ def report(meeting_id: int) -> WResponse:
 
     meeting, data = _report(meeting_id)
     page = render_html(data)
-    head = (f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
-            f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">')
+    head = (
+        f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
+        f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">'
+    )
     page = re.sub(r"<style>.*?</style>", head, page, flags=re.S)
     links = (
         f'<nav class="report-links" aria-label="Other formats"><p><a href="{url_for("committee.meeting", meeting_id=meeting.id)}">'
@@ -150,9 +168,11 @@ def report(meeting_id: int) -> WResponse:
 def report_css() -> Response:
     from app.services.report_render import CSS
 
-    response = make_response(CSS % {"footer": "Committee report"} + "\n.report-links { font-size: 10pt; }\n"
-                             "@media print { .report-links { display: none; } }\n"
-                             "@media screen { th, td { overflow-wrap: anywhere; } }\n")
+    response = make_response(
+        CSS % {"footer": "Committee report"} + "\n.report-links { font-size: 10pt; }\n"
+        "@media print { .report-links { display: none; } }\n"
+        "@media screen { th, td { overflow-wrap: anywhere; } }\n"
+    )
     response.headers["Content-Type"] = "text/css; charset=utf-8"
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
@@ -192,8 +212,17 @@ def changes() -> WResponse:
     baseline, lines = meetings.changes_since_last_meeting(plan.id, work_stream_id=ws_id, kind=kind or None)
     actions = {a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today())}
     actions.update({a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today(), retired=True)})
-    return render("committee/changes.html", "committee/_changes.html", plan=plan, baseline=baseline, lines=lines,
-                  actions=actions, ws_id=ws_id, kind=kind, kinds=APPROVED_CHANGE_KINDS)
+    return render(
+        "committee/changes.html",
+        "committee/_changes.html",
+        plan=plan,
+        baseline=baseline,
+        lines=lines,
+        actions=actions,
+        ws_id=ws_id,
+        kind=kind,
+        kinds=APPROVED_CHANGE_KINDS,
+    )
 
 
 @bp.get("/baselines/compare")
@@ -216,8 +245,15 @@ def landing() -> WResponse:
     presented = [m for m in meetings.list_meetings(plan.id) if m.baseline is not None]
     baseline, lines = meetings.changes_since_last_meeting(plan.id)
     open_rows = risks.entries(plan.id)
-    return render("committee/landing.html", plan=plan, latest=presented[0] if presented else None, baseline=baseline,
-                  lines=lines, open_rows=open_rows, summary=plan_read.plan_summary(plan))
+    return render(
+        "committee/landing.html",
+        plan=plan,
+        latest=presented[0] if presented else None,
+        baseline=baseline,
+        lines=lines,
+        open_rows=open_rows,
+        summary=plan_read.plan_summary(plan),
+    )
 
 
 @bp.get("/plans/<int:plan_id>/export.xlsx")
@@ -247,9 +283,15 @@ def import_plan() -> WResponse:
             form.workbook.errors = ["The workbook must be smaller than 10 MB"]
         else:
             preview = preview_import(data)
-            confirm = ConfirmImportForm(formdata=None, payload=base64.b64encode(data).decode(), title=preview.plan_title)
-            return render("committee/import_preview.html", preview=preview, confirm_form=confirm,
-                          status=200 if not preview.problems else 400)
+            confirm = ConfirmImportForm(
+                formdata=None, payload=base64.b64encode(data).decode(), title=preview.plan_title
+            )
+            return render(
+                "committee/import_preview.html",
+                preview=preview,
+                confirm_form=confirm,
+                status=200 if not preview.problems else 400,
+            )
     return render("committee/import.html", form=form, status=400 if form.errors else 200)
 
 
@@ -286,5 +328,10 @@ def trend_json() -> Response:
     def point(p: Any) -> dict[str, Any]:
         return {"label": p.label, **p.counts.as_dict()}
 
-    return jsonify({"plan": {"id": plan.id, "title": plan.title}, "monthly": [point(p) for p in monthly],
-                    "baselines": [point(p) for p in at_baselines]})
+    return jsonify(
+        {
+            "plan": {"id": plan.id, "title": plan.title},
+            "monthly": [point(p) for p in monthly],
+            "baselines": [point(p) for p in at_baselines],
+        }
+    )

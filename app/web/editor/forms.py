@@ -9,24 +9,36 @@ REASON_HINT = "Shown in the action's history and to the committee as the justifi
 
 
 class ReasonMixin:
-    reason = TextAreaField("Why is this change being made?", description=REASON_HINT, widget=GovTextArea(),
-                           validators=[Length(max=2000)])
+    reason = TextAreaField(
+        "Why is this change being made?", description=REASON_HINT, widget=GovTextArea(), validators=[Length(max=2000)]
+    )
 
 
 class ActionForm(FlaskForm, ReasonMixin):
     version = HiddenField()
     title = StringField("Title", widget=GovTextInput(), validators=[Length(max=200)])
-    measures_and_milestones = TextAreaField("Performance measures and milestones", widget=GovTextArea(), validators=[Length(max=5000)])
+    measures_and_milestones = TextAreaField(
+        "Performance measures and milestones", widget=GovTextArea(), validators=[Length(max=5000)]
+    )
     key_targets = TextAreaField("Key targets", widget=GovTextArea(), validators=[Length(max=5000)])
     deadline = OptionalDateField("Deadline", description="For example, 27 3 2026.")
-    owner_id = SelectField("Owner", coerce=lambda v: int(v) if v not in (None, "", "None") else None, widget=GovSelect(),
-                           validators=[Optional()], validate_choice=False)
+    owner_id = SelectField(
+        "Owner",
+        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        widget=GovSelect(),
+        validators=[Optional()],
+        validate_choice=False,
+    )
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
 class NewActionForm(ActionForm):
-    reference = StringField("Reference (optional)", description="Leave blank for the next number in the work stream.",
-                            widget=GovTextInput(), validators=[Length(max=20)])
+    reference = StringField(
+        "Reference (optional)",
+        description="Leave blank for the next number in the work stream.",
+        widget=GovTextInput(),
+        validators=[Length(max=20)],
+    )
     progress = TextAreaField("Progress - actions (optional)", widget=GovTextArea(), validators=[Length(max=5000)])
     submit = SubmitField("Add action", widget=GovSubmitInput())
 
@@ -46,6 +58,11 @@ class MeasureForm(FlaskForm, ReasonMixin):
     reference = StringField("Reference (optional)", widget=GovTextInput(), validators=[Length(max=20)])
     description = TextAreaField("Projected outcome", widget=GovTextArea(), validators=[Length(max=2000)])
     target = TextAreaField("Target", widget=GovTextArea(), validators=[Length(max=2000)])
-    checkpoint = RadioField("Measured at", choices=[("6", "6 months"), ("12", "12 months")], default="6",
-                            widget=GovRadioInput(), validators=[Optional()])
+    checkpoint = RadioField(
+        "Measured at",
+        choices=[("6", "6 months"), ("12", "12 months")],
+        default="6",
+        widget=GovRadioInput(),
+        validators=[Optional()],
+    )
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -25,13 +25,18 @@ def _me() -> Any:
 
 
 def _owner_choices(form: ActionForm) -> None:
-    form.owner_id.choices = [("", "Nobody yet")] + [(u.id, f"{u.name} ({u.role_label})") for u in plan_editor.possible_owners()]
+    form.owner_id.choices = [("", "Nobody yet")] + [
+        (u.id, f"{u.name} ({u.role_label})") for u in plan_editor.possible_owners()
+    ]
 
 
 def _draft(form: ActionForm) -> ActionDraft:
     return ActionDraft(
-        title=form.title.data or "", measures_and_milestones=form.measures_and_milestones.data or "",
-        key_targets=form.key_targets.data or "", deadline=form.deadline.data, owner_id=form.owner_id.data,
+        title=form.title.data or "",
+        measures_and_milestones=form.measures_and_milestones.data or "",
+        key_targets=form.key_targets.data or "",
+        deadline=form.deadline.data,
+        owner_id=form.owner_id.data,
         reference=getattr(form, "reference", None) and form.reference.data or "",
         progress=getattr(form, "progress", None) and form.progress.data or "",
     )
@@ -76,14 +81,22 @@ def edit_action(action_id: int) -> Response:
     if request.method == "GET":
         form.version.data = action.version
     elif form.validate_on_submit():
-        saved = _attempt(form, lambda: plan_editor.edit_action(_me(), action.id, _version(form), _draft(form), form.reason.data or ""))
+        saved = _attempt(
+            form,
+            lambda: plan_editor.edit_action(_me(), action.id, _version(form), _draft(form), form.reason.data or ""),
+        )
         if saved is not None:
             flash(f"Action {saved.reference} saved", "success")
             return redirect(url_for("plan.action", action_id=saved.id), 303)
         db.session.rollback()
         action = plan_read.get_action(action_id)
-    return render("editor/action_form.html", form=form, work_stream=action.work_stream, action=action,
-                  status=400 if form.errors else 200)
+    return render(
+        "editor/action_form.html",
+        form=form,
+        work_stream=action.work_stream,
+        action=action,
+        status=400 if form.errors else 200,
+    )
 
 
 @bp.route("/actions/<int:action_id>/retirement", methods=["GET", "POST"])
@@ -95,7 +108,9 @@ def retirement(action_id: int) -> Response:
     if request.method == "GET":
         form.version.data = action.version
     elif form.validate_on_submit():
-        saved = _attempt(form, lambda: plan_editor.set_retired(_me(), action.id, _version(form), retiring, form.reason.data or ""))
+        saved = _attempt(
+            form, lambda: plan_editor.set_retired(_me(), action.id, _version(form), retiring, form.reason.data or "")
+        )
         if saved is not None:
             flash(f"Action {saved.reference} {'retired' if retiring else 'is back in the live action plan'}", "success")
             return redirect(url_for("plan.action", action_id=saved.id), 303)
@@ -109,7 +124,9 @@ def new_work_stream() -> Response:
     plan = plan_read.get_plan(int(raw) if raw.isdigit() else None)
     form = WorkStreamForm()
     if form.validate_on_submit():
-        ws = _attempt(form, lambda: plan_editor.add_work_stream(_me(), plan.id, form.title.data or "", form.reason.data or ""))
+        ws = _attempt(
+            form, lambda: plan_editor.add_work_stream(_me(), plan.id, form.title.data or "", form.reason.data or "")
+        )
         if ws is not None:
             flash(f"Work stream {ws.roman} added. Assign its service manager on the Users page.", "success")
             return redirect(url_for("plan.work_stream", work_stream_id=ws.id), 303)
@@ -142,14 +159,24 @@ def new_measure(work_stream_id: int) -> Response:
     ws = plan_read.get_work_stream(work_stream_id)
     form = MeasureForm()
     if form.validate_on_submit():
-        measure = _attempt(form, lambda: plan_editor.add_measure(
-            _me(), ws.id, reference=form.reference.data or "", description=form.description.data or "",
-            target=form.target.data or "", checkpoint=int(form.checkpoint.data or 0), reason=form.reason.data or "",
-        ))
+        measure = _attempt(
+            form,
+            lambda: plan_editor.add_measure(
+                _me(),
+                ws.id,
+                reference=form.reference.data or "",
+                description=form.description.data or "",
+                target=form.target.data or "",
+                checkpoint=int(form.checkpoint.data or 0),
+                reason=form.reason.data or "",
+            ),
+        )
         if measure is not None:
             flash(f"Performance measure {measure.reference} added", "success")
             return redirect(url_for("plan.work_stream", work_stream_id=ws.id, _anchor="measures"), 303)
-    return render("editor/measure_form.html", form=form, work_stream=ws, measure=None, status=400 if form.errors else 200)
+    return render(
+        "editor/measure_form.html", form=form, work_stream=ws, measure=None, status=400 if form.errors else 200
+    )
 
 
 @bp.route("/measures/<int:measure_id>", methods=["GET", "POST"])
@@ -162,14 +189,26 @@ def edit_measure(measure_id: int) -> Response:
     if request.method == "GET":
         form.version.data = measure.version
     elif form.validate_on_submit():
-        saved = _attempt(form, lambda: plan_editor.edit_measure(
-            _me(), measure.id, _version(form), description=form.description.data or "", target=form.target.data or "",
-            reason=form.reason.data or "",
-        ))
+        saved = _attempt(
+            form,
+            lambda: plan_editor.edit_measure(
+                _me(),
+                measure.id,
+                _version(form),
+                description=form.description.data or "",
+                target=form.target.data or "",
+                reason=form.reason.data or "",
+            ),
+        )
         if saved is not None:
             flash(f"Performance measure {saved.reference} saved", "success")
             return redirect(url_for("plan.work_stream", work_stream_id=saved.work_stream_id, _anchor="measures"), 303)
         db.session.rollback()
         measure = db.session.get(PerformanceMeasure, measure_id)
-    return render("editor/measure_form.html", form=form, work_stream=measure.work_stream, measure=measure,
-                  status=400 if form.errors else 200)
+    return render(
+        "editor/measure_form.html",
+        form=form,
+        work_stream=measure.work_stream,
+        measure=measure,
+        status=400 if form.errors else 200,
+    )

@@ -50,7 +50,9 @@ def dashboard() -> Response:
 @permission_required(Permission.VIEW_PLAN)
 def work_streams() -> Response:
     plan = _plan()
-    return render("plan/work_streams.html", plan=plan, plans=plan_read.list_plans(), summary=plan_read.plan_summary(plan))
+    return render(
+        "plan/work_streams.html", plan=plan, plans=plan_read.list_plans(), summary=plan_read.plan_summary(plan)
+    )
 
 
 @bp.get("/work-streams/<int:work_stream_id>")

@@ -23,9 +23,15 @@ class EvidenceFields:
         description="PDF, Word, Excel, PowerPoint, CSV, text, PNG or JPEG, up to 20 MB.",
         widget=GovFileInput(),
     )
-    evidence_url = StringField("Or give a link", description="For example, a page on the council's intranet.",
-                               widget=GovTextInput(), validators=[Optional(), Length(max=2000)])
-    evidence_title = StringField("Title of the evidence (optional)", widget=GovTextInput(), validators=[Length(max=255)])
+    evidence_url = StringField(
+        "Or give a link",
+        description="For example, a page on the council's intranet.",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=2000)],
+    )
+    evidence_title = StringField(
+        "Title of the evidence (optional)", widget=GovTextInput(), validators=[Length(max=255)]
+    )
     evidence_note = TextAreaField("What does this evidence show?", widget=GovTextArea(), validators=[Length(max=2000)])
 
 
@@ -34,21 +40,33 @@ class ActionProposalForm(FlaskForm, EvidenceFields):
     proposal_version = HiddenField()
     status = RadioField("New status", choices=STATUS_CHOICES, widget=GovRadioInput(), validators=[Optional()])
     progress = TextAreaField(
-        "Progress - actions", description="The updated progress narrative, as the committee will read it.",
-        widget=GovCharacterCount(), validators=[Length(max=5000)],
+        "Progress - actions",
+        description="The updated progress narrative, as the committee will read it.",
+        widget=GovCharacterCount(),
+        validators=[Length(max=5000)],
     )
-    deadline = OptionalDateField("New deadline (optional)", description="Only if the deadline must move. For example, 27 3 2026.")
+    deadline = OptionalDateField(
+        "New deadline (optional)", description="Only if the deadline must move. For example, 27 3 2026."
+    )
     deadline_reason = TextAreaField("Why must the deadline move?", widget=GovTextArea(), validators=[Length(max=2000)])
     key_targets = TextAreaField("Key targets", widget=GovTextArea(), validators=[Length(max=5000)])
-    key_targets_reason = TextAreaField("Why should the key targets change?", widget=GovTextArea(), validators=[Length(max=2000)])
-    measures_and_milestones = TextAreaField("Performance measures and milestones", widget=GovTextArea(),
-                                            validators=[Length(max=5000)])
-    measures_and_milestones_reason = TextAreaField("Why should the wording change?", widget=GovTextArea(),
-                                                   validators=[Length(max=2000)])
-    at_risk = BooleanField("In danger of missing its deadline", widget=GovCheckboxInput(),
-                           description="The action goes into the risk register once this is approved.")
-    at_risk_reason = TextAreaField("Why is it in danger, or why not any more?", widget=GovTextArea(),
-                                   validators=[Length(max=2000)])
+    key_targets_reason = TextAreaField(
+        "Why should the key targets change?", widget=GovTextArea(), validators=[Length(max=2000)]
+    )
+    measures_and_milestones = TextAreaField(
+        "Performance measures and milestones", widget=GovTextArea(), validators=[Length(max=5000)]
+    )
+    measures_and_milestones_reason = TextAreaField(
+        "Why should the wording change?", widget=GovTextArea(), validators=[Length(max=2000)]
+    )
+    at_risk = BooleanField(
+        "In danger of missing its deadline",
+        widget=GovCheckboxInput(),
+        description="The action goes into the risk register once this is approved.",
+    )
+    at_risk_reason = TextAreaField(
+        "Why is it in danger, or why not any more?", widget=GovTextArea(), validators=[Length(max=2000)]
+    )
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
     submit_proposal = SubmitField("Submit for approval", widget=GovSubmitInput())
 
@@ -57,12 +75,18 @@ class MeasureProposalForm(FlaskForm, EvidenceFields):
     target_version = HiddenField()
     proposal_version = HiddenField()
     status = RadioField("New status", choices=STATUS_CHOICES, widget=GovRadioInput(), validators=[Optional()])
-    narrative = TextAreaField("Narrative", description="Progress against this measure, with figures where you have them.",
-                              widget=GovCharacterCount(), validators=[Length(max=5000)])
+    narrative = TextAreaField(
+        "Narrative",
+        description="Progress against this measure, with figures where you have them.",
+        widget=GovCharacterCount(),
+        validators=[Length(max=5000)],
+    )
     target = TextAreaField("Target", widget=GovTextArea(), validators=[Length(max=2000)])
     target_reason = TextAreaField("Why should the target change?", widget=GovTextArea(), validators=[Length(max=2000)])
     description = TextAreaField("Projected outcome (wording)", widget=GovTextArea(), validators=[Length(max=2000)])
-    description_reason = TextAreaField("Why should the wording change?", widget=GovTextArea(), validators=[Length(max=2000)])
+    description_reason = TextAreaField(
+        "Why should the wording change?", widget=GovTextArea(), validators=[Length(max=2000)]
+    )
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
     submit_proposal = SubmitField("Submit for approval", widget=GovSubmitInput())
 
@@ -72,7 +96,9 @@ class VersionedForm(FlaskForm):
 
 
 class ChallengeForm(VersionedForm):
-    question = TextAreaField("Your question to the service manager", widget=GovTextArea(), validators=[Length(max=5000)])
+    question = TextAreaField(
+        "Your question to the service manager", widget=GovTextArea(), validators=[Length(max=5000)]
+    )
     more_evidence = BooleanField("They must add more evidence with their answer", widget=GovCheckboxInput())
     submit = SubmitField("Challenge", widget=GovSubmitInput())
 

@@ -30,8 +30,6 @@ from app.web.proposals.forms import (
 from app.web.rendering import apply_errors, render
 
 
-
-
 def _me() -> Any:
     return current_user._get_current_object()  # type: ignore[attr-defined]
 
@@ -43,7 +41,10 @@ def _evidence_input(form: Any) -> EvidenceInput:
         filename = upload.filename
         data = upload.read()
     return EvidenceInput(
-        filename=filename, data=data, url=form.evidence_url.data or "", title=form.evidence_title.data or "",
+        filename=filename,
+        data=data,
+        url=form.evidence_url.data or "",
+        title=form.evidence_title.data or "",
         note=form.evidence_note.data or "",
     )
 
@@ -56,7 +57,9 @@ def _proposal_input(form: Any, target_type: str) -> ProposalInput:
     reasons = {name: getattr(form, f"{name}_reason").data or "" for name in names if hasattr(form, f"{name}_reason")}
     version = form.target_version.data
     return ProposalInput(
-        values=values, reasons=reasons, evidence=_evidence_input(form),
+        values=values,
+        reasons=reasons,
+        evidence=_evidence_input(form),
         target_version=int(version) if version and str(version).isdigit() else None,
     )
 
@@ -107,8 +110,9 @@ def _propose(target_type: str, target_id: int) -> Response:
         _prefill(form, target, target_type)
     elif form.validate():
         try:
-            proposal = proposals.create(me, target_type, target_id, _proposal_input(form, target_type),
-                                        submit=bool(form.submit_proposal.data))
+            proposal = proposals.create(
+                me, target_type, target_id, _proposal_input(form, target_type), submit=bool(form.submit_proposal.data)
+            )
         except OpenProposalExists as error:
             return _open_exists(error.proposal_id, target_type, target, form)
         except ValidationFailed as error:
@@ -117,16 +121,34 @@ def _propose(target_type: str, target_id: int) -> Response:
         except ServiceError as error:
             form.form_errors.append(error.message)
         else:
-            flash("Proposal submitted for approval" if form.submit_proposal.data else "Draft saved. Submit it for approval when it is ready.", "success")
+            flash(
+                "Proposal submitted for approval"
+                if form.submit_proposal.data
+                else "Draft saved. Submit it for approval when it is ready.",
+                "success",
+            )
             return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
-    return render("proposals/form.html", form=form, target=target, target_type=target_type, proposal=None,
-                  status=400 if form.errors else 200)
+    return render(
+        "proposals/form.html",
+        form=form,
+        target=target,
+        target_type=target_type,
+        proposal=None,
+        status=400 if form.errors else 200,
+    )
 
 
 def _open_exists(proposal_id: int, target_type: str, target: Any, form: Any) -> Response:
     link = url_for("proposals.show", proposal_id=proposal_id)
-    return render("proposals/form.html", form=form, target=target, target_type=target_type, proposal=None,
-                  open_proposal_link=link, status=409)
+    return render(
+        "proposals/form.html",
+        form=form,
+        target=target,
+        target_type=target_type,
+        proposal=None,
+        open_proposal_link=link,
+        status=409,
+    )
 
 
 @bp.get("/proposals/<int:proposal_id>")
@@ -156,7 +178,9 @@ def _show(proposal: Any, status: int = 200, **forms: Any) -> Response:
         labels=labels,
         events=events,
         Event=Event,
-        narrative_diff=word_diff(narrative_change["from"] or "", narrative_change["to"] or "") if narrative_change else None,
+        narrative_diff=word_diff(narrative_change["from"] or "", narrative_change["to"] or "")
+        if narrative_change
+        else None,
         narrative_field=narrative_field,
         challenge_form=challenge_form,
         reject_form=reject_form,
@@ -184,8 +208,13 @@ def edit(proposal_id: int) -> Response:
         form.proposal_version.data = proposal.version
     elif form.validate():
         try:
-            proposals.edit(me, proposal.id, _int(form.proposal_version.data), _proposal_input(form, proposal.target_type),
-                           submit=bool(form.submit_proposal.data))
+            proposals.edit(
+                me,
+                proposal.id,
+                _int(form.proposal_version.data),
+                _proposal_input(form, proposal.target_type),
+                submit=bool(form.submit_proposal.data),
+            )
         except ValidationFailed as error:
             apply_errors(form, error.errors)
         except ServiceError as error:
@@ -193,8 +222,14 @@ def edit(proposal_id: int) -> Response:
         else:
             flash("Proposal submitted for approval" if form.submit_proposal.data else "Draft saved", "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id), 303)
-    return render("proposals/form.html", form=form, target=target, target_type=proposal.target_type, proposal=proposal,
-                  status=400 if form.errors else 200)
+    return render(
+        "proposals/form.html",
+        form=form,
+        target=target,
+        target_type=proposal.target_type,
+        proposal=proposal,
+        status=400 if form.errors else 200,
+    )
 
 
 def _int(value: Any) -> int:
@@ -212,8 +247,11 @@ def _event(proposal_id: int, action: Any, form_class: type, form_key: str, **kwa
     except TargetChanged as changed:
         form.confirmed_target_version.data = changed.target_version
         form.form_errors.append(changed.message)
-        return _show(proposals.get_for(me, proposal_id), 409, **{form_key: form, "error_form": form,
-                                                                  "differences": changed.differences})
+        return _show(
+            proposals.get_for(me, proposal_id),
+            409,
+            **{form_key: form, "error_form": form, "differences": changed.differences},
+        )
     except ValidationFailed as error:
         apply_errors(form, error.errors)
         return _show(proposals.get_for(me, proposal_id), 400, **{form_key: form, "error_form": form})
@@ -230,15 +268,25 @@ def _event(proposal_id: int, action: Any, form_class: type, form_key: str, **kwa
 @bp.post("/proposals/<int:proposal_id>/submit")
 @login_required
 def submit(proposal_id: int) -> Response:
-    return _event(proposal_id, lambda me, pid, v, f: proposals.submit(me, pid, v), SimpleEventForm, "event_form",
-                  done="Proposal submitted for approval")
+    return _event(
+        proposal_id,
+        lambda me, pid, v, f: proposals.submit(me, pid, v),
+        SimpleEventForm,
+        "event_form",
+        done="Proposal submitted for approval",
+    )
 
 
 @bp.post("/proposals/<int:proposal_id>/withdraw")
 @login_required
 def withdraw(proposal_id: int) -> Response:
-    return _event(proposal_id, lambda me, pid, v, f: proposals.withdraw(me, pid, v), SimpleEventForm, "event_form",
-                  done="Proposal withdrawn")
+    return _event(
+        proposal_id,
+        lambda me, pid, v, f: proposals.withdraw(me, pid, v),
+        SimpleEventForm,
+        "event_form",
+        done="Proposal withdrawn",
+    )
 
 
 @bp.post("/proposals/<int:proposal_id>/challenge")
@@ -246,16 +294,25 @@ def withdraw(proposal_id: int) -> Response:
 def challenge(proposal_id: int) -> Response:
     return _event(
         proposal_id,
-        lambda me, pid, v, f: proposals.challenge(me, pid, v, f.question.data or "", more_evidence=bool(f.more_evidence.data)),
-        ChallengeForm, "challenge_form", done="Challenge sent. The proposal is back with its author.",
+        lambda me, pid, v, f: proposals.challenge(
+            me, pid, v, f.question.data or "", more_evidence=bool(f.more_evidence.data)
+        ),
+        ChallengeForm,
+        "challenge_form",
+        done="Challenge sent. The proposal is back with its author.",
     )
 
 
 @bp.post("/proposals/<int:proposal_id>/reject")
 @login_required
 def reject(proposal_id: int) -> Response:
-    return _event(proposal_id, lambda me, pid, v, f: proposals.reject(me, pid, v, f.reason.data or ""), RejectForm,
-                  "reject_form", done="Proposal rejected")
+    return _event(
+        proposal_id,
+        lambda me, pid, v, f: proposals.reject(me, pid, v, f.reason.data or ""),
+        RejectForm,
+        "reject_form",
+        done="Proposal rejected",
+    )
 
 
 @bp.post("/proposals/<int:proposal_id>/approve")
@@ -264,10 +321,15 @@ def approve(proposal_id: int) -> Response:
     return _event(
         proposal_id,
         lambda me, pid, v, f: proposals.approve(
-            me, pid, v, confirmed_target_version=_int(f.confirmed_target_version.data) if f.confirmed_target_version.data else None,
+            me,
+            pid,
+            v,
+            confirmed_target_version=_int(f.confirmed_target_version.data) if f.confirmed_target_version.data else None,
             note=f.note.data or "",
         ),
-        ApproveForm, "approve_form", done="Proposal approved: the change has been applied to the plan",
+        ApproveForm,
+        "approve_form",
+        done="Proposal approved: the change has been applied to the plan",
     )
 
 
@@ -277,7 +339,9 @@ def respond(proposal_id: int) -> Response:
     return _event(
         proposal_id,
         lambda me, pid, v, f: proposals.respond(me, pid, v, f.answer.data or "", _evidence_input(f)),
-        RespondForm, "respond_form", done="Answer sent. The proposal is back with the project manager.",
+        RespondForm,
+        "respond_form",
+        done="Answer sent. The proposal is back with the project manager.",
     )
 
 
@@ -309,8 +373,11 @@ def download(evidence_id: int) -> Response:
     evidence, data = proposals.evidence_for_download(_me(), evidence_id)
     ext = extension_for(evidence.content_type)
     response = send_file(
-        io.BytesIO(data), mimetype=evidence.content_type or "application/octet-stream", as_attachment=True,
-        download_name=safe_download_name(evidence.title, ext), max_age=0,
+        io.BytesIO(data),
+        mimetype=evidence.content_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=safe_download_name(evidence.title, ext),
+        max_age=0,
     )
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"

@@ -14,10 +14,22 @@ def _int_or_none(value: object) -> int | None:
 
 class EntryForm(FlaskForm):
     version = HiddenField()
-    likelihood = SelectField("Likelihood (1 to 5)", choices=SCORES, coerce=_int_or_none, widget=GovSelect(),
-                             validate_choice=False, description="5 is almost certain to happen.")
-    impact = SelectField("Impact (1 to 5)", choices=SCORES, coerce=_int_or_none, widget=GovSelect(),
-                         validate_choice=False, description="5 is a severe impact on children or on the plan.")
+    likelihood = SelectField(
+        "Likelihood (1 to 5)",
+        choices=SCORES,
+        coerce=_int_or_none,
+        widget=GovSelect(),
+        validate_choice=False,
+        description="5 is almost certain to happen.",
+    )
+    impact = SelectField(
+        "Impact (1 to 5)",
+        choices=SCORES,
+        coerce=_int_or_none,
+        widget=GovSelect(),
+        validate_choice=False,
+        description="5 is a severe impact on children or on the plan.",
+    )
     mitigations = TextAreaField("Mitigating actions", widget=GovTextArea(), validators=[Length(max=5000)])
     remedial_actions = TextAreaField("Remedial actions", widget=GovTextArea(), validators=[Length(max=5000)])
     next_review_on = OptionalDateField("Next review date", description="For example, 27 3 2026.")
@@ -38,7 +50,11 @@ class CommentForm(FlaskForm):
 
 
 class WindowForm(FlaskForm):
-    days = IntegerField("Warning window (days)", widget=GovTextInput(), validators=[Optional()],
-                        description="An unfinished action enters the register when its deadline is this close.")
+    days = IntegerField(
+        "Warning window (days)",
+        widget=GovTextInput(),
+        validators=[Optional()],
+        description="An unfinished action enters the register when its deadline is this close.",
+    )
     reason = StringField("Why is it changing?", widget=GovTextInput(), validators=[Length(max=500)])
     submit = SubmitField("Change the window", widget=GovSubmitInput())

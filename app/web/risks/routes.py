@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response as WResponse
 from app.clock import today
 from app.domain.risk import REASON_ORDER, band
 from app.extensions import db
-
 from app.policy import Permission
 from app.services import plan_editor, plan_read, risks
 from app.services.errors import Conflict, ServiceError, ValidationFailed
@@ -34,8 +33,15 @@ def _register_context(plan: Any, f: risks.RegisterFilter) -> dict[str, Any]:
     rows = risks.entries(plan.id, f)
     owners = sorted({e.owner for e in risks.entries(plan.id) if e.owner}, key=lambda u: u.name)
     return {
-        "plan": plan, "rows": rows, "f": f, "grid": risks.heat_map(rows), "band": band, "reasons": REASON_ORDER,
-        "work_streams": plan.work_streams, "owners": owners, "today": today(),
+        "plan": plan,
+        "rows": rows,
+        "f": f,
+        "grid": risks.heat_map(rows),
+        "band": band,
+        "reasons": REASON_ORDER,
+        "work_streams": plan.work_streams,
+        "owners": owners,
+        "today": today(),
     }
 
 
@@ -44,8 +50,12 @@ def _register_context(plan: Any, f: risks.RegisterFilter) -> dict[str, Any]:
 def register() -> WResponse:
     plan = _plan()
     window_form = WindowForm(formdata=None, days=plan.risk_warning_days)
-    return render("risks/register.html", "risks/_register.html", window_form=window_form,
-                  **_register_context(plan, risks.RegisterFilter.from_args(request.args)))
+    return render(
+        "risks/register.html",
+        "risks/_register.html",
+        window_form=window_form,
+        **_register_context(plan, risks.RegisterFilter.from_args(request.args)),
+    )
 
 
 @bp.post("/risks/window")
@@ -59,12 +69,20 @@ def window() -> WResponse:
         except ValidationFailed as error:
             apply_errors(form, error.errors)
         else:
-            flash(f"Warning window is now {form.days.data} days: {result.opened} entered the register, "
-                  f"{result.closed} left it.", "success")
+            flash(
+                f"Warning window is now {form.days.data} days: {result.opened} entered the register, "
+                f"{result.closed} left it.",
+                "success",
+            )
             return redirect(url_for("risks.register"), 303)
     plan = _plan()
-    return render("risks/register.html", window_form=form, form=form, status=400,
-                  **_register_context(plan, risks.RegisterFilter()))
+    return render(
+        "risks/register.html",
+        window_form=form,
+        form=form,
+        status=400,
+        **_register_context(plan, risks.RegisterFilter()),
+    )
 
 
 @bp.get("/risks/history")
@@ -84,10 +102,16 @@ def _entry_page(entry: Any, status: int = 200, **forms: Any) -> WResponse:
     escalate_form = forms.get("escalate_form") or EscalateForm(formdata=None, version=entry.version)
     comment_form = forms.get("comment_form") or CommentForm(formdata=None)
     return render(
-        "risks/entry.html", entry=entry, band=band, may_edit=risks.may_edit(me, entry),
+        "risks/entry.html",
+        entry=entry,
+        band=band,
+        may_edit=risks.may_edit(me, entry),
         may_escalate=risks.may_escalate(me, entry),
         may_comment=entry.is_open and (risks.may_escalate(me, entry) or risks.may_edit(me, entry)),
-        edit_form=edit_form, escalate_form=escalate_form, comment_form=comment_form, form=forms.get("error_form"),
+        edit_form=edit_form,
+        escalate_form=escalate_form,
+        comment_form=comment_form,
+        form=forms.get("error_form"),
         status=status,
     )
 
@@ -109,10 +133,20 @@ def edit(entry_id: int) -> WResponse:
     form.owner_id.choices = []
     if form.validate_on_submit():
         try:
-            risks.edit(_me(), entry_id, _version(form.version.data), risks.EntryInput(
-                likelihood=form.likelihood.data, impact=form.impact.data, mitigations=form.mitigations.data or "",
-                remedial_actions=form.remedial_actions.data or "", next_review_on=form.next_review_on.data,
-                owner_id=form.owner_id.data, reason=form.reason.data or ""))
+            risks.edit(
+                _me(),
+                entry_id,
+                _version(form.version.data),
+                risks.EntryInput(
+                    likelihood=form.likelihood.data,
+                    impact=form.impact.data,
+                    mitigations=form.mitigations.data or "",
+                    remedial_actions=form.remedial_actions.data or "",
+                    next_review_on=form.next_review_on.data,
+                    owner_id=form.owner_id.data,
+                    reason=form.reason.data or "",
+                ),
+            )
         except ValidationFailed as error:
             apply_errors(form, error.errors)
         except (Conflict, ServiceError) as error:
@@ -131,7 +165,9 @@ def escalate(entry_id: int) -> WResponse:
     current = risks.get_entry(entry_id)
     if form.validate_on_submit():
         try:
-            risks.set_escalated(_me(), entry_id, _version(form.version.data), not current.escalated, form.comment.data or "")
+            risks.set_escalated(
+                _me(), entry_id, _version(form.version.data), not current.escalated, form.comment.data or ""
+            )
         except ValidationFailed as error:
             apply_errors(form, error.errors)
         except (Conflict, ServiceError) as error:
