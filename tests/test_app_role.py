@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,10 +13,12 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
+from app import create_app
 from app.extensions import db
 from app.policy import SYSTEM
 from app.services import audit
-from tests.conftest import ON_POSTGRES, make_app, seed_demo_ids
+from app.services.demo import seed_demo
+from tests.conftest import ON_POSTGRES, Client
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="roles are PostgreSQL's; run with TEST_DATABASE_URL")
 
@@ -25,9 +26,10 @@ ROLE = f"auditchain_app_{os.getpid()}"
 
 
 @pytest.fixture
-def app_role(app: Flask, migrated_database: str) -> Iterator[str]:
-    """A login role with the grants `flask db grant-app-role` gives; dropped afterwards."""
-    owner = create_engine(migrated_database)
+def app_role(app: Flask) -> Iterator[str]:
+    """A login role with the grants `flask db grant-app-role` gives on the test's database; dropped afterwards."""
+    database = app.config["SQLALCHEMY_DATABASE_URI"]
+    owner = create_engine(database)
     with owner.begin() as conn:
         conn.execute(text(f'DROP ROLE IF EXISTS "{ROLE}"'))
         conn.execute(text(f'CREATE ROLE "{ROLE}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE'))
@@ -35,7 +37,7 @@ def app_role(app: Flask, migrated_database: str) -> Iterator[str]:
     assert result.exit_code == 0, result.output
     assert 'GRANT SELECT, INSERT ON TABLE "audit_events"' in result.output
     try:
-        yield make_url(migrated_database).set(username=ROLE, password=None).render_as_string(hide_password=False)
+        yield make_url(database).set(username=ROLE, password=None).render_as_string(hide_password=False)
     finally:
         with owner.begin() as conn:
             conn.execute(text(f'DROP OWNED BY "{ROLE}"'))
@@ -73,13 +75,13 @@ def test_the_app_role_cannot_rewrite_or_unprotect_the_audit_trail(
         engine.dispose()
 
 
-def test_the_app_works_through_its_role_and_the_chain_holds(
-    app_role: str, migrated_database: str, tmp_path: Path
-) -> None:
-    # make_app empties the tables as the owner; this app then seeds, signs in and audits as the restricted role
-    restricted = make_app(migrated_database, tmp_path, SQLALCHEMY_DATABASE_URI=app_role)
+def test_the_app_works_through_its_role_and_the_chain_holds(app: Flask, app_role: str) -> None:
+    # The same (empty, migrated) database as `app`, reached as the restricted role: it seeds, signs in and audits.
+    restricted = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": app_role})
+    restricted.test_client_class = Client
     try:
-        seed_demo_ids(restricted)
+        with restricted.app_context():
+            seed_demo()
         client = restricted.test_client()
         assert client.login("pm@example.org", "wrong password here").status_code == 200  # type: ignore[attr-defined]
         assert client.login("pm@example.org").status_code == 302  # type: ignore[attr-defined]

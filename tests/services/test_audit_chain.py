@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import AuditEvent
 from app.policy import SYSTEM
 from app.services import audit
-from tests.conftest import ON_POSTGRES, make_app
+from tests.conftest import ON_POSTGRES
 
 
 def as_owner(statement: str, **params: Any) -> None:
@@ -125,10 +125,10 @@ def test_the_committee_report_prints_the_head_it_was_presented_at(login: Any, ap
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="the backfill is the same code on both; rows are easiest to forge here")
-def test_migration_chains_the_events_already_stored(migrated_database: str, tmp_path: Path) -> None:
+def test_migration_chains_the_events_already_stored(make_app: Callable[..., Flask]) -> None:
     from flask_migrate import downgrade, upgrade
 
-    app = make_app(migrated_database, tmp_path)
+    app = make_app()
     with app.app_context():
         downgrade(revision="0005")
         for n in range(3):

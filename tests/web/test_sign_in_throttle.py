@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app import create_app
 from app.extensions import db, limiter
 from app.models import AuditEvent
-from tests.conftest import PASSWORD, Client, make_app, seed_demo_ids
+from tests.conftest import PASSWORD, Client
 
 REDIS_URL = os.environ.get("TEST_REDIS_THROTTLE_URL", "redis://127.0.0.1:6379/7")
 CLOSED_PORT = "redis://127.0.0.1:1/7"  # nothing listens there: Redis "down" without stopping the shared one
@@ -56,10 +56,9 @@ def assert_locked_out(response: Any) -> None:
     assert 240 < int(response.headers["Retry-After"]) <= 301  # the limiter counts whole seconds
 
 
-def test_one_account_is_locked_while_others_at_the_same_address_sign_in(migrated_database: str, tmp_path: Path) -> None:
+def test_one_account_is_locked_while_others_at_the_same_address_sign_in(make_app: Callable[..., Flask]) -> None:
     settings = limited(RATELIMIT_STORAGE_URI=REDIS_URL)
-    a_app = make_app(migrated_database, tmp_path, **settings)
-    seed_demo_ids(a_app)
+    a_app = make_app(demo=True, **settings)
     b_app = second_worker(a_app, settings)
     try:
         a: Client = a_app.test_client()  # type: ignore[assignment]
@@ -74,10 +73,9 @@ def test_one_account_is_locked_while_others_at_the_same_address_sign_in(migrated
 
 
 def test_with_redis_unreachable_each_worker_throttles_in_memory(
-    migrated_database: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    make_app: Callable[..., Flask], caplog: pytest.LogCaptureFixture
 ) -> None:
-    app = make_app(migrated_database, tmp_path, **limited(RATELIMIT_STORAGE_URI=CLOSED_PORT))
-    seed_demo_ids(app)
+    app = make_app(demo=True, **limited(RATELIMIT_STORAGE_URI=CLOSED_PORT))
     try:
         client: Client = app.test_client()  # type: ignore[assignment]
         with caplog.at_level(logging.WARNING, logger="flask-limiter"):
@@ -91,9 +89,8 @@ def test_with_redis_unreachable_each_worker_throttles_in_memory(
         limiter._storage_dead = False  # the one Limiter serves every app of this test process
 
 
-def test_the_limit_per_address_is_generous(migrated_database: str, tmp_path: Path) -> None:
-    app = make_app(migrated_database, tmp_path, **limited(RATELIMIT_STORAGE_URI="memory://"))
-    seed_demo_ids(app)
+def test_the_limit_per_address_is_generous(make_app: Callable[..., Flask]) -> None:
+    app = make_app(demo=True, **limited(RATELIMIT_STORAGE_URI="memory://"))
     try:
         client: Client = app.test_client()  # type: ignore[assignment]
         token = client.csrf_token("/login")
@@ -108,9 +105,8 @@ def test_the_limit_per_address_is_generous(migrated_database: str, tmp_path: Pat
         close(app)
 
 
-def test_wrong_current_passwords_are_throttled_per_account(migrated_database: str, tmp_path: Path) -> None:
-    app = make_app(migrated_database, tmp_path, **limited(RATELIMIT_STORAGE_URI="memory://"))
-    seed_demo_ids(app)
+def test_wrong_current_passwords_are_throttled_per_account(make_app: Callable[..., Flask]) -> None:
+    app = make_app(demo=True, **limited(RATELIMIT_STORAGE_URI="memory://"))
     try:
         client: Client = app.test_client()  # type: ignore[assignment]
         assert client.login("sm2@example.org").status_code == 302
@@ -128,9 +124,8 @@ def test_wrong_current_passwords_are_throttled_per_account(migrated_database: st
         close(app)
 
 
-def test_behind_a_trusted_proxy_the_clients_address_and_scheme_are_used(migrated_database: str, tmp_path: Path) -> None:
-    app = make_app(migrated_database, tmp_path, TRUSTED_PROXIES=1)
-    seed_demo_ids(app)
+def test_behind_a_trusted_proxy_the_clients_address_and_scheme_are_used(make_app: Callable[..., Flask]) -> None:
+    app = make_app(demo=True, TRUSTED_PROXIES=1)
     forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
     try:
         client: Client = app.test_client()  # type: ignore[assignment]
@@ -150,9 +145,8 @@ def test_behind_a_trusted_proxy_the_clients_address_and_scheme_are_used(migrated
         close(app)
 
 
-def test_without_trusted_proxies_forwarded_headers_are_ignored(migrated_database: str, tmp_path: Path) -> None:
-    app = make_app(migrated_database, tmp_path)
-    seed_demo_ids(app)
+def test_without_trusted_proxies_forwarded_headers_are_ignored(make_app: Callable[..., Flask]) -> None:
+    app = make_app(demo=True)
     try:
         client: Client = app.test_client()  # type: ignore[assignment]
         forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
