@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import models  # noqa: F401 - registers the mappers
 from app.cli import register_cli
@@ -26,6 +27,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        # the client's address (sign-in limits, the audit record) and scheme (HSTS, Secure cookies) as the
+        # proxies saw them; X-Forwarded-Host is not trusted, so links keep the configured host
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     app.jinja_loader = ChoiceLoader(
         [

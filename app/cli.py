@@ -7,21 +7,72 @@ from typing import NoReturn
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_migrate.cli import db as db_cli
 
+from app.domain.audit_chain import Head, parse_head
 from app.models import User
 from app.policy import SYSTEM, Role
-from app.services import accounts, demo, risks
-from app.services.errors import NotFound, ValidationFailed
+from app.services import accounts, audit, db_roles, demo, risks
+from app.services.errors import NotFound, ServiceError, ValidationFailed
 
 demo_cli = AppGroup("demo", help="The demonstration plan and accounts.")
 users_cli = AppGroup("users", help="Manage accounts from the command line.")
 risks_cli = AppGroup("risks", help="The risk register.")
+audit_cli = AppGroup("audit", help="The audit trail.")
 
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(risks_cli)
+    app.cli.add_command(audit_cli)
+    db_cli.add_command(db_grant_app_role)
+
+
+def _head(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Head | None:
+    try:
+        return parse_head(value) if value else None
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@audit_cli.command("verify")
+@click.option(
+    "--head",
+    "published",
+    callback=_head,
+    metavar="SEQ:HASH",
+    help="A head printed in a committee report: also prove nothing up to it has changed since.",
+)
+def audit_verify(published: Head | None) -> None:
+    """Recompute the audit trail's hash chain; exit 1 naming the first event that does not match."""
+    verdict = audit.verify_chain(published)
+    if verdict.broken is not None:
+        b = verdict.broken
+        which = f"event {b.seq}" + (f" (id {b.event_id})" if b.event_id is not None else "")
+        click.echo(
+            f"Audit trail BROKEN at {which}: {b.reason}. The {verdict.count} events before it verify"
+            + (f", up to {verdict.head}." if verdict.head else "."),
+            err=True,
+        )
+        raise SystemExit(1)
+    head = str(verdict.head) if verdict.head else "none (the trail is empty)"
+    anchored = f" It still contains the published head {published}." if published else ""
+    click.echo(f"Audit trail verified: {verdict.count} events, head {head}.{anchored}")
+
+
+@click.command("grant-app-role")
+@click.argument("role")
+def db_grant_app_role(role: str) -> None:
+    """Give the app's PostgreSQL ROLE what it needs and no more (INSERT and SELECT only on append-only
+    tables). Run as the owner (MIGRATION_DATABASE_URL) after every `flask db upgrade`."""
+    try:
+        statements = db_roles.grant_app_role(role)
+    except ServiceError as error:
+        click.echo(f"Error: {error.message}", err=True)
+        raise SystemExit(1) from None
+    for statement in statements:
+        click.echo(statement + ";")
 
 
 @risks_cli.command("refresh")

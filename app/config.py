@@ -38,6 +38,13 @@ def _date(name: str, default: str) -> date:
         raise ConfigError(f"{name} must be a date written like 2026-12-01, not {value!r}") from None
 
 
+def _count(name: str) -> int:
+    value = os.environ.get(name, "").strip() or "0"
+    if not value.isdigit() or int(value) > 10:
+        raise ConfigError(f"{name} must be a whole number of proxies from 0 to 10, not {value!r}")
+    return int(value)
+
+
 # The accessibility statement's contact and dates. The demo's are made up (example.org, a phone number
 # Ofcom keeps for drama), so production must give its own contact e-mail address.
 DEMO_ACCESSIBILITY_EMAIL = "improvement-plan@example.org"
@@ -87,6 +94,8 @@ class Settings:
     ratelimit_storage_uri: str
     evidence_storage: str
     accessibility: AccessibilityStatement
+    migration_database_url: str = ""  # the owner's login, for `flask db upgrade`; empty: DATABASE_URL
+    trusted_proxies: int = 0  # how many proxies in front set X-Forwarded-For and X-Forwarded-Proto
 
 
 def load_settings(instance_path: str) -> Settings:
@@ -107,6 +116,8 @@ def load_settings(instance_path: str) -> Settings:
         ratelimit_storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         evidence_storage=os.environ.get("EVIDENCE_STORAGE", "filesystem"),
         accessibility=_accessibility(env),
+        migration_database_url=os.environ.get("MIGRATION_DATABASE_URL", ""),
+        trusted_proxies=_count("TRUSTED_PROXIES"),
     )
     check_production(settings)
     return settings
@@ -156,12 +167,16 @@ def check_production(settings: Settings) -> None:
         )
 
 
-def flask_config(settings: Settings) -> dict[str, object]:
-    url = settings.database_url
+def _psycopg(url: str) -> str:
     if url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url[len("postgres://") :]
-    elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        return "postgresql+psycopg://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def flask_config(settings: Settings) -> dict[str, object]:
+    url = _psycopg(settings.database_url)
     return {
         "APP_ENV": settings.env,
         "SECRET_KEY": settings.secret_key,
@@ -181,4 +196,11 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,  # above the 20 MB evidence limit, so that gets a form error
         "ARGON2_PROFILE": "default",
         "ACCESSIBILITY_STATEMENT": settings.accessibility,
+        "MIGRATION_DATABASE_URI": _psycopg(settings.migration_database_url),
+        "TRUSTED_PROXIES": settings.trusted_proxies,
+        # Sign-in throttling (app/web/auth/throttle.py): a true sliding window, and with Redis unreachable
+        # each worker counts in its own memory (logged by the flask-limiter logger) rather than failing.
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
     }

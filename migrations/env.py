@@ -15,7 +15,10 @@ logger = logging.getLogger("alembic.env")
 
 
 def get_engine():
-    return current_app.extensions["migrate"].db.engine
+    """The owner's login (MIGRATION_DATABASE_URL) when set: the app's own role owns no table."""
+    from app.services.db_roles import migration_engine
+
+    return migration_engine()
 
 
 def get_engine_url():

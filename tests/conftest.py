@@ -1,15 +1,20 @@
-"""Fixtures: a migrated database per test (SQLite by default, PostgreSQL with TEST_DATABASE_URL).
+"""Fixtures: a database of its own for every test, copied from templates built once per run.
 
-SQLite tests copy a migrated template file; PostgreSQL tests truncate every table. Either way the
-schema under test is the one the migrations build, triggers included.
+At the start of a run the migrations build two template databases (triggers included): `empty`, the
+schema alone, and `demo`, the schema with the demo plan and accounts seeded as `flask demo seed
+--without-history` would today. A test that asks for `demo` (directly or through `login`) gets a copy
+of the second, any other test a copy of the first. On SQLite (the default) a copy is a copied file; on
+PostgreSQL (TEST_DATABASE_URL) it is `CREATE DATABASE ... TEMPLATE`, dropped after the test.
 """
 
 from __future__ import annotations
 
+import copy
+import itertools
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,117 +31,147 @@ ON_POSTGRES = TEST_DATABASE_URL.startswith("postgres")
 PASSWORD = "demo-password-2015"
 
 
-def _config(database_uri: str, tmp_path: Path) -> dict[str, Any]:
+def _config(database_uri: str, folder: Path) -> dict[str, Any]:
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "ARGON2_PROFILE": "fast",
         "DEMO_MODE": True,
-        "EVIDENCE_DIR": str(tmp_path / "evidence"),
+        "EVIDENCE_DIR": str(folder / "evidence"),
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
     }
 
 
-def _migrate(app: Flask) -> None:
-    from flask_migrate import upgrade
-
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Build the schema once, from empty, with the migrations.
-
-    On PostgreSQL each test run gets a database of its own on the TEST_DATABASE_URL server, so two runs
-    (a developer's and a helper's, say) never truncate each other's tables.
-    """
-    tmp = tmp_path_factory.mktemp("db")
-    if ON_POSTGRES:
-        server = make_url(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-        name = f"tracker_test_{os.getpid()}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = server.set(database=name).render_as_string(hide_password=False)
-        _migrate(create_app(_config(url, tmp)))
-        yield url
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-        return
-    template = tmp / "template.db"
-    _migrate(create_app(_config(f"sqlite:///{template}", tmp)))
-    yield str(template)
-
-
-def _empty_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        tables = [
-            row[0]
-            for row in conn.execute(
-                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
-            )
-        ]
-        # replica role: the append-only triggers stay in force for the app, but not for tidying between tests
-        conn.execute(text("SET LOCAL session_replication_role = replica"))
-        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-
-
-def make_app(migrated_database: str, tmp_path: Path, **overrides: Any) -> Flask:
-    if ON_POSTGRES:
-        _empty_postgres(migrated_database)
-        uri = migrated_database
-    else:
-        copy = tmp_path / "test.db"
-        shutil.copy(migrated_database, copy)
-        uri = f"sqlite:///{copy}"
-    config = _config(uri, tmp_path)
-    config.update(overrides)
-    app = create_app(config)
-    app.test_client_class = Client
-    return app
-
-
-@pytest.fixture
-def app(migrated_database: str, tmp_path: Path) -> Iterator[Flask]:
-    app = make_app(migrated_database, tmp_path)
-    yield app
+def _dispose(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
 
 
+class Databases:
+    """The run's two templates, and copies of them for each app a test makes.
+
+    On PostgreSQL every database is named after this run's pid, so two runs on one server never meet.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.prefix = f"tracker_test_{os.getpid()}"
+        self.copies = itertools.count()
+        self.server = (
+            make_url(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)) if ON_POSTGRES else None
+        )
+        self.admin = create_engine(self.server, isolation_level="AUTOCOMMIT") if self.server is not None else None
+        self._build_empty()
+        self._build_demo()
+
+    def _uri(self, name: str, folder: Path) -> str:
+        if self.server is None:
+            return f"sqlite:///{folder / name}.db"
+        return self.server.set(database=f"{self.prefix}_{name}").render_as_string(hide_password=False)
+
+    def _copy(self, template: str | None, name: str, folder: Path) -> str:
+        """A new database `name` (in `folder` on SQLite), empty or a copy of a template; returns its URI."""
+        folder.mkdir(parents=True, exist_ok=True)
+        uri = self._uri(name, folder)
+        if self.admin is None:
+            if template is not None:
+                shutil.copy(self.folder / f"{template}.db", folder / f"{name}.db")
+            return uri
+        self._drop(uri)
+        source = f' TEMPLATE "{self.prefix}_{template}"' if template else ""
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{self.prefix}_{name}"{source}'))
+        return uri
+
+    def _drop(self, uri: str) -> None:
+        if self.admin is not None:
+            with self.admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(uri).database}" WITH (FORCE)'))
+
+    def _build_empty(self) -> None:
+        from flask_migrate import upgrade
+
+        app = create_app(_config(self._copy(None, "empty", self.folder), self.folder / "empty"))
+        with app.app_context():
+            upgrade()
+        _dispose(app)
+
+    def _build_demo(self) -> None:
+        from app.clock import today
+        from app.models import Action, PerformanceMeasure, User, WorkStream
+        from app.services.demo import seed_demo
+
+        app = create_app(_config(self._copy("empty", "demo", self.folder), self.folder / "demo"))
+        with app.app_context():
+            plan, _ = seed_demo()
+            self.seeded_on = today()
+            self.demo_ids = {
+                "plan_id": plan.id,
+                "users": {u.email.split("@")[0]: u.id for u in db.session.query(User)},
+                "work_streams": {ws.number: ws.id for ws in db.session.query(WorkStream).filter_by(plan_id=plan.id)},
+                "actions": {a.reference: a.id for a in db.session.query(Action)},
+                "measure": db.session.query(PerformanceMeasure).filter_by(reference="1.M1", checkpoint=6).one().id,
+            }
+        _dispose(app)
+
+    def app(self, folder: Path, *, demo: bool = False, **overrides: Any) -> Flask:
+        """An app on a fresh copy of a template (and of its evidence files), with settings overridden."""
+        from app.clock import today
+
+        if demo and today() != self.seeded_on:  # the demo is dated from the day it is seeded
+            self._build_demo()
+        template = "demo" if demo else "empty"
+        uri = self._copy(template, f"copy{next(self.copies)}", folder)
+        if (self.folder / template / "evidence").is_dir():
+            shutil.copytree(self.folder / template / "evidence", folder / "evidence")
+        app = create_app({**_config(uri, folder), **overrides})
+        app.test_client_class = Client
+        return app
+
+    def close(self, app: Flask) -> None:
+        _dispose(app)
+        self._drop(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    def drop_all(self) -> None:
+        if self.admin is not None:
+            for name in ("demo", "empty"):
+                self._drop(self._uri(name, self.folder))
+            self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    found = Databases(tmp_path_factory.mktemp("databases"))
+    yield found
+    found.drop_all()
+
+
 @pytest.fixture
-def demo(app: Flask) -> dict[str, Any]:
-    """The demo plan and accounts; returns ids tests need."""
-    return seed_demo_ids(app)
+def make_app(databases: Databases, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """make_app(demo=True, DEMO_MODE=False) -> another app on a database of its own, closed after the test."""
+    made: list[Flask] = []
+
+    def _make(*, demo: bool = False, **overrides: Any) -> Flask:
+        made.append(databases.app(tmp_path / f"app{len(made)}", demo=demo, **overrides))
+        return made[-1]
+
+    yield _make
+    for app in made:
+        databases.close(app)
 
 
-def seed_demo_ids(app: Flask) -> dict[str, Any]:
-    from app.models import Action, User, WorkStream
-    from app.services.demo import seed_demo
+@pytest.fixture
+def app(make_app: Callable[..., Flask], request: pytest.FixtureRequest) -> Flask:
+    """The app on a database of the test's own: the demo's if the test asks for `demo`, else empty."""
+    return make_app(demo="demo" in request.fixturenames)
 
-    with app.app_context():
-        plan, _ = seed_demo()
-        users = {u.email.split("@")[0]: u.id for u in db.session.query(User)}
-        work_streams = {ws.number: ws.id for ws in db.session.query(WorkStream).filter_by(plan_id=plan.id)}
-        actions = {a.reference: a.id for a in db.session.query(Action)}
-        from app.models import PerformanceMeasure
 
-        measure = db.session.query(PerformanceMeasure).filter_by(reference="1.M1", checkpoint=6).one().id
-        return {
-            "plan_id": plan.id,
-            "users": users,
-            "work_streams": work_streams,
-            "actions": actions,
-            "measure": measure,
-        }
+@pytest.fixture
+def demo(app: Flask, databases: Databases) -> dict[str, Any]:
+    """The demo plan and accounts (already in `app`'s database); returns ids tests need."""
+    return copy.deepcopy(databases.demo_ids)
 
 
 CSRF_PATTERNS = [

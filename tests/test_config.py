@@ -69,21 +69,23 @@ def test_development_defaults_to_demo_mode_on_sqlite(monkeypatch: pytest.MonkeyP
     assert settings.database_url.startswith("sqlite:///")
 
 
-def test_production_start_with_demo_accounts_on_the_demo_password_refuses(migrated_database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_production_start_with_demo_accounts_on_the_demo_password_refuses(app, demo) -> None:  # type: ignore[no-untyped-def]
     from app import create_app
-    from app.extensions import db
-    from tests.conftest import make_app, seed_demo_ids
 
-    demo_app = make_app(migrated_database, tmp_path)
-    seed_demo_ids(demo_app)
-    uri = demo_app.config["SQLALCHEMY_DATABASE_URI"]
-    with demo_app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
     with pytest.raises(ConfigError, match="admin@example.org"):
         create_app(
             {"APP_ENV": "production", "DEMO_MODE": False, "SQLALCHEMY_DATABASE_URI": uri, "ARGON2_PROFILE": "fast"}
         )
+
+
+def test_trusted_proxies_must_be_a_small_whole_number(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TRUSTED_PROXIES", "2")
+    assert load_settings(str(tmp_path)).trusted_proxies == 2
+    for bad in ("yes", "-1", "99"):
+        monkeypatch.setenv("TRUSTED_PROXIES", bad)
+        with pytest.raises(ConfigError, match="TRUSTED_PROXIES"):
+            load_settings(str(tmp_path))
 
 
 def _production(monkeypatch: pytest.MonkeyPatch, secret: str) -> None:

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import inspect
 
 from app.extensions import db
-from tests.conftest import ON_POSTGRES, make_app
+from tests.conftest import ON_POSTGRES
 
 
 def test_upgrade_from_empty_to_head_builds_every_table(tmp_path: Path) -> None:
@@ -37,10 +37,9 @@ def test_models_match_the_migrated_schema(app: Flask) -> None:
     assert diff == [], f"models and migrations disagree ({'PostgreSQL' if ON_POSTGRES else 'SQLite'}): {diff}"
 
 
-def test_downgrade_to_base_then_upgrade_again(migrated_database: str, tmp_path: Path) -> None:
+def test_downgrade_to_base_then_upgrade_again(app: Flask) -> None:
     from flask_migrate import downgrade, upgrade
 
-    app = make_app(migrated_database, tmp_path)
     with app.app_context():
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}

@@ -11,6 +11,13 @@ from app.domain.status import Status, StatusCounts
 
 # Audit kinds that are approved changes to the plan's actions: what "changes since" is made of.
 APPROVED_CHANGE_KINDS = ("action.changed", "action.created", "action.edited", "action.retired", "action.unretired")
+APPROVED_CHANGE_LABELS = {
+    "action.changed": "Approved updates",
+    "action.created": "New actions",
+    "action.edited": "Edits by the project manager",
+    "action.retired": "Retirements",
+    "action.unretired": "Un-retirements",
+}
 
 COMPARED_FIELDS = {
     "status": "status",

@@ -125,6 +125,27 @@ def extension_for(content_type: str | None) -> str:
     return "bin"
 
 
+KIND_IN_WORDS = {
+    "pdf": "PDF",
+    "doc": "Word",
+    "docx": "Word",
+    "xls": "Excel",
+    "xlsx": "Excel",
+    "ppt": "PowerPoint",
+    "pptx": "PowerPoint",
+    "csv": "CSV",
+    "txt": "text",
+    "png": "PNG image",
+    "jpg": "JPEG image",
+    "jpeg": "JPEG image",
+}
+
+
+def kind_in_words(content_type: str | None) -> str:
+    """What a download link says the file is ("PDF", "Word"), so people know before they open it."""
+    return KIND_IN_WORDS.get(extension_for(content_type), "file")
+
+
 def safe_download_name(title: str, ext: str) -> str:
     cleaned = "".join(c if c.isalnum() or c in " ._-()" else "_" for c in title).strip(" .") or "evidence"
     if not cleaned.lower().endswith("." + ext):

@@ -29,17 +29,6 @@ class State(StrEnum):
             "withdrawn": "Withdrawn",
         }[self.value]
 
-    @property
-    def tag_class(self) -> str:
-        return {
-            "draft": "govuk-tag--grey",
-            "submitted": "govuk-tag--blue",
-            "challenged": "govuk-tag--yellow",
-            "approved": "govuk-tag--green",
-            "rejected": "govuk-tag--red",
-            "withdrawn": "govuk-tag--grey",
-        }[self.value]
-
 
 OPEN_STATES: frozenset[State] = frozenset({State.DRAFT, State.SUBMITTED, State.CHALLENGED})
 FINAL_STATES: frozenset[State] = frozenset({State.APPROVED, State.REJECTED, State.WITHDRAWN})

@@ -82,13 +82,12 @@ def score(likelihood: int, impact: int) -> int:
 class Band:
     label: str
     rag: str
-    tag_class: str
 
 
 def band(value: int) -> Band:
     """The council's 5x5 matrix: 1-4 low, 5-12 medium, 15-25 high."""
     if value >= 15:
-        return Band("HIGH", "red", "govuk-tag--red")
+        return Band("HIGH", "red")
     if value >= 5:
-        return Band("MEDIUM", "amber", "govuk-tag--orange")
-    return Band("LOW", "green", "govuk-tag--green")
+        return Band("MEDIUM", "amber")
+    return Band("LOW", "green")

@@ -22,12 +22,6 @@ class Status(StrEnum):
         return {"COMPLETED": "green", "IN_PROGRESS": "amber", "STATIC": "red"}[self.value]
 
     @property
-    def tag_class(self) -> str:
-        return {"COMPLETED": "govuk-tag--green", "IN_PROGRESS": "govuk-tag--orange", "STATIC": "govuk-tag--red"}[
-            self.value
-        ]
-
-    @property
     def key(self) -> str:
         """The JSON key used by the summary API."""
         return self.value.lower()

@@ -12,11 +12,18 @@ from app.models.users import User
 
 
 class AuditEvent(Model):
-    """Append-only: database triggers refuse UPDATE and DELETE (see the first migration)."""
+    """Append-only: database triggers refuse UPDATE and DELETE (see the first migration).
+
+    Chained: `hash` is the SHA-256 of `prev_hash` and the event's content (`app.domain.audit_chain`),
+    `seq` numbers the events 1, 2, 3... with no gaps (migration 0006).
+    """
 
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True, index=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
     occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
     actor_name: Mapped[str] = mapped_column(String(120), default="")

@@ -1,4 +1,10 @@
-"""Writing the audit trail. Records are added to the caller's transaction, never committed alone."""
+"""Writing the audit trail. Records are added to the caller's transaction, never committed alone.
+
+Each record is chained to the one before (`app.domain.audit_chain`): `record` takes the chain's lock
+(`pg_advisory_xact_lock` on PostgreSQL; on SQLite the write transaction already holds the database's
+write lock), reads the head, and stores the new event's sequence number and hash. The unique `seq`
+makes a fork impossible even if the lock were skipped: the second writer's INSERT fails.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +20,15 @@ from urllib.parse import urlencode
 from flask import has_request_context, request
 from sqlalchemy import select
 
+from app.clock import utcnow
+from app.domain import audit_chain
+from app.domain.audit_chain import GENESIS, Head, Link, Verdict
 from app.domain.bounds import parse_id, parse_iso_date
 from app.domain.spreadsheet import neutralised
 from app.extensions import db
 from app.models import AuditEvent
 from app.policy import Actor, SystemActor
-from app.services.tx import write_transaction
+from app.services.tx import lock_chain, write_transaction
 
 
 def record(
@@ -43,6 +52,7 @@ def record(
     else:
         actor_id, name, role = actor.id, actor.name, actor.role
     event = AuditEvent(
+        occurred_at=utcnow(),
         actor_id=actor_id,
         actor_name=name,
         actor_role=role,
@@ -58,8 +68,36 @@ def record(
         reason=reason,
         ip_address=(request.remote_addr or "") if has_request_context() else "",
     )
+    lock_chain()
+    previous = head()  # flushes any event this transaction added before, so it is the head here
+    event.seq = previous.seq + 1 if previous else 1
+    event.prev_hash = previous.hash if previous else GENESIS
+    event.hash = audit_chain.link_hash(event.prev_hash, content(event))
     db.session.add(event)
     return event
+
+
+def head() -> Head | None:
+    """The last event of the chain, or None when the trail is empty."""
+    row = db.session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return Head(row.seq, row.hash) if row else None
+
+
+def content(event: AuditEvent) -> dict[str, Any]:
+    """What an event's hash covers, as `audit_chain.canonical` expects it."""
+    return {name: getattr(event, name) for name in audit_chain.FIELDS}
+
+
+def verify_chain(published: Head | None = None) -> Verdict:
+    """Recompute every hash from the stored events, in sequence order (see `audit_chain.verify`)."""
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000))
+    try:
+        return audit_chain.verify(
+            (Link(e.id, e.seq, e.prev_hash, e.hash, content(e)) for e in events),
+            published=published,
+        )
+    finally:
+        events.close()  # the walk may stop at a break, with PostgreSQL's server-side cursor still open
 
 
 def record_and_commit(actor: Actor | None, kind: str, summary: str, **kwargs: Any) -> None:

@@ -41,11 +41,22 @@ def unread_count(user_id: int) -> int:
 
 
 def for_user(user_id: int, limit: int = 50) -> list[Notification]:
-    return list(
+    """The newest `limit` notifications; `page_for_user` is the same list a page at a time."""
+    return page_for_user(user_id, page=1, per_page=limit)[0]
+
+
+def page_for_user(user_id: int, *, page: int = 1, per_page: int = 50) -> tuple[list[Notification], bool]:
+    """A page of someone's notifications, newest first, and whether there are older ones."""
+    rows = list(
         db.session.scalars(
-            select(Notification).where(Notification.user_id == user_id).order_by(Notification.id.desc()).limit(limit)
+            select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.id.desc())
+            .offset((max(page, 1) - 1) * per_page)
+            .limit(per_page + 1)
         )
     )
+    return rows[:per_page], len(rows) > per_page
 
 
 def mark_all_read(user_id: int) -> None:

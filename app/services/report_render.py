@@ -42,6 +42,7 @@ from app.domain.status import STATUS_ORDER, Status, StatusCounts  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import PerformanceMeasure, WorkStream  # noqa: E402
 from app.models.plan import to_roman  # noqa: E402
+from app.services.audit import head as audit_head  # noqa: E402
 from app.services.plan_read import find_actions, get_plan, plan_summary  # noqa: E402
 
 ChartKind = Literal["actions", "measures", "trend"]
@@ -60,6 +61,7 @@ RAG_HEX: dict[Status, tuple[str, str]] = {
     Status.IN_PROGRESS: ("FFBF47", "0B0C0C"),
     Status.STATIC: ("D4351C", "FFFFFF"),
 }
+REPORT_AUTHOR = "Children's Social Care Service Improvement Plan"  # when no contact officer is recorded
 HATCHES: dict[Status, str] = {Status.COMPLETED: "///", Status.IN_PROGRESS: "...", Status.STATIC: "xxx"}
 
 
@@ -128,6 +130,7 @@ class ReportData:
     risk_lines: list[str] = field(default_factory=list)
     glossary: list[tuple[str, str]] = field(default_factory=list)
     trend: list[tuple[str, StatusCounts]] = field(default_factory=list)  # actions by status at each month end
+    audit_head: str = ""  # "seq:hash" of the audit chain when the figures were fixed; anchors the trail
 
     @property
     def title(self) -> str:
@@ -250,6 +253,7 @@ def build_report_data(
         work_streams=list(streams.values()),
         risk_lines=list(risk_lines or []),
         glossary=list(GLOSSARY),
+        audit_head=str(audit_head() or ""),
     )
     return with_narrative(data, narrative)
 
@@ -323,6 +327,7 @@ def report_data_from_json(raw: Mapping[str, Any]) -> ReportData:
         risk_lines=list(raw["risk_lines"]),
         glossary=[(a, b) for a, b in raw["glossary"]],
         trend=[(label, counts(c)) for label, c in raw.get("trend", [])],
+        audit_head=raw.get("audit_head", ""),
     )
 
 
@@ -729,6 +734,17 @@ def _outline(data: ReportData) -> list[Part]:
             css="glossary",
         ),
     ]
+    if data.audit_head:
+        appendix5.append(
+            Para(
+                _plain(
+                    f"Audit trail head at presentation: {data.audit_head}. This is the number and fingerprint "
+                    "(SHA-256) of the last change recorded before the report; it lets anyone check later that no "
+                    "change recorded up to it has been altered."
+                ),
+                css="audit-head",
+            )
+        )
     return [
         Part(False, main),
         Part(False, appendix1),
@@ -755,6 +771,7 @@ h2 { font-size: 13pt; margin: 1.2em 0 0.4em; }
 h3 { font-size: 12pt; margin: 1em 0 0.3em; }
 p { margin: 0 0 0.6em; }
 p.meeting { font-size: 9pt; color: #505a5f; }
+p.audit-head { font-size: 8pt; color: #505a5f; overflow-wrap: anywhere; margin-top: 2em; }
 p.numbered { padding-left: 2em; text-indent: -2em; }
 .number { display: inline-block; width: 2em; text-indent: 0; }
 ul, ol { margin: 0 0 0.8em; }
@@ -813,11 +830,12 @@ def _html_table(table: Table) -> str:
     for i, row in enumerate(table.rows):
         css = ' class="total"' if table.total_last and i == len(table.rows) - 1 else ""
         first = row[0]
-        cells = (
-            f'<th scope="row">{_esc(first)}</th>'
-            if isinstance(first, str) and table.css in {"figures", "summary-box"}
-            else _html_cell(first)
-        )
+        if isinstance(first, Status):  # a StrEnum: its words and colour, never its stored name
+            cells = f'<th scope="row" class="status status--{first.key}">{_esc(first.label)}</th>'
+        elif isinstance(first, str) and table.css in {"figures", "summary-box"}:
+            cells = f'<th scope="row">{_esc(first)}</th>'
+        else:
+            cells = _html_cell(first)
         cells += "".join(_html_cell(c) for c in row[1:])
         body.append(f"<tr{css}>{cells}</tr>")
     return (
@@ -898,7 +916,7 @@ def render_html(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_esc(data.title)}</title>"
-        f'<meta name="author" content="{_esc(data.contact_officer)}">'
+        f'<meta name="author" content="{_esc(data.contact_officer or REPORT_AUTHOR)}">'
         f"<style>{CSS % {'footer': footer}}</style></head>"
         f"<body>{parts}</body></html>\n"
     )
@@ -934,7 +952,8 @@ def _pdf(page: str) -> bytes:
     from weasyprint import HTML  # noqa: PLC0415
     from weasyprint.urls import URLFetcher  # noqa: PLC0415
 
-    pdf: bytes = HTML(string=page, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf(pdf_tags=True)
+    # PDF/UA-1: tagged, with the title, author and language from the page's <title>, <meta> and lang.
+    pdf: bytes = HTML(string=page, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf(pdf_variant="pdf/ua-1")
     return pdf
 
 
@@ -1002,8 +1021,24 @@ def _docx_table(doc: Any, table: Table, width: Any) -> None:
     doc.add_paragraph()
 
 
+A4_LONG, A4_SHORT = Cm(29.7), Cm(21.0)  # python-docx's blank document is US Letter
+
+
+def _british_english(doc: Any) -> None:
+    """Proofing language en-GB on the document's defaults and every style that names one."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    rpr = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
+    if rpr is not None and rpr.find(qn("w:lang")) is None:
+        rpr.append(OxmlElement("w:lang"))
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), "en-GB")
+        lang.set(qn("w:eastAsia"), "en-GB")
+
+
 def _orient(section: Any, landscape: bool) -> None:
-    long_side, short_side = max(section.page_width, section.page_height), min(section.page_width, section.page_height)
+    long_side, short_side = A4_LONG, A4_SHORT
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (long_side, short_side) if landscape else (short_side, long_side)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
@@ -1018,7 +1053,9 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
     normal.font.name = "Arial"
     normal.font.size = Pt(11)
     doc.core_properties.title = data.title
-    doc.core_properties.author = data.contact_officer or "Improvement plan tracker"
+    doc.core_properties.author = data.contact_officer or REPORT_AUTHOR
+    doc.core_properties.language = "en-GB"
+    _british_english(doc)
     doc.core_properties.subject = f"{data.committee_name} – {_uk_date(data.meeting_date)}"
     doc.core_properties.comments = ""
 
@@ -1048,7 +1085,9 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
                 for item in block.items:
                     doc.add_paragraph(item, style="List Number" if block.numbered else "List Bullet")
             elif isinstance(block, Chart):
-                doc.add_picture(BytesIO(charts[block.kind]), width=min(usable, Cm(16)))
+                picture = doc.add_picture(BytesIO(charts[block.kind]), width=min(usable, Cm(16)))
+                picture._inline.docPr.set("descr", block.alt)  # alt text, as Word's own dialog stores it
+                picture._inline.docPr.set("title", _chart_title(data, block.kind))
                 doc.paragraphs[-1].paragraph_format.keep_with_next = True
                 described = doc.add_paragraph(block.alt)
                 described.runs[0].italic = True

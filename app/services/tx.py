@@ -2,7 +2,10 @@
 
 On SQLite a write transaction takes the database's write lock when it begins (BEGIN IMMEDIATE), so two
 people approving at once are serialised and the second sees the first's result instead of failing
-half-way. On PostgreSQL the guarded UPDATEs in the services do the same job under READ COMMITTED.
+half-way. On PostgreSQL the guarded UPDATEs in the services do the same job under READ COMMITTED, and
+every write transaction first takes the audit chain's advisory lock (`lock_chain`), so events are
+appended one transaction at a time and that lock is always taken before any row lock (no deadlock
+between a transaction waiting for the chain and one waiting for a row the first has locked).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -38,6 +41,19 @@ def configure_engine(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# A fixed key for pg_advisory_xact_lock: "audt" in ASCII.
+CHAIN_LOCK_KEY = 0x61756474
+
+
+def lock_chain() -> None:
+    """Append to the audit chain one transaction at a time; PostgreSQL releases it at COMMIT or ROLLBACK.
+
+    On SQLite a write transaction holds the database's write lock from BEGIN IMMEDIATE already.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+
+
 @contextmanager
 def write_transaction() -> Iterator[None]:
     """Run the body in one transaction that commits at the end or rolls back entirely."""
@@ -47,6 +63,7 @@ def write_transaction() -> Iterator[None]:
     if session.get_bind().dialect.name == "sqlite":
         session.connection(execution_options={"sqlite_immediate": True})
     try:
+        lock_chain()
         yield
         session.commit()
     except StaleDataError as race:

@@ -11,6 +11,7 @@ from app.extensions import db, login_manager
 from app.policy import PermissionDenied
 from app.services import refusals
 from app.services.errors import NotFound
+from app.web.auth.throttle import too_many_attempts
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -80,12 +81,10 @@ def _http_error(error: HTTPException) -> Response:
     if code == 404:
         return _page(404, "errors/404.html", message="Page not found")
     if code == 429:
-        return _page(
-            429,
-            "errors/generic.html",
-            title="Too many attempts",
-            message="You have tried too many times in a short while. Wait a minute, then try again.",
-        )
+        message, wait = too_many_attempts(error)
+        response = _page(429, "errors/generic.html", title="Too many attempts", message=message)
+        response.headers["Retry-After"] = str(wait)
+        return response
     if code == 413:
         return _page(413, "errors/generic.html", title="The file is too large", message=error.description or "")
     return _page(code, "errors/generic.html", title=error.name, message=error.description or "")

@@ -77,6 +77,13 @@ def form_status(form: FlaskForm) -> int:
     return 400 if form.errors or form.form_errors else 200
 
 
+def titled(base: str, words: list[str]) -> str:
+    """A filtered page's title says the filter ("Actions: STATIC, work stream iii"), so tabs, history and
+    screen readers can tell it from the unfiltered page."""
+    said = [word for word in words if word]
+    return f"{base}: {', '.join(said)}" if said else base
+
+
 def me() -> User:
     """The signed-in person as the model (not Flask-Login's proxy), for the services."""
     user: User = current_user._get_current_object()

@@ -11,6 +11,9 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 
 from app.clock import today
+from app.domain.evidence import kind_in_words
+from app.domain.proposals import State
+from app.domain.risk import Band
 from app.domain.status import STATUS_ORDER, Status
 from app.formatting import filesize, format_date, format_datetime, format_iso_date
 from app.policy import ROLE_LABELS, Permission, Role, can, is_reviewer
@@ -23,7 +26,9 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(form_error_list)
     app.add_template_global(poll_url)
     app.add_template_filter(role_label, "role_label")
+    app.add_template_filter(tag_colour, "tag_colour")
     app.add_template_filter(filesize, "filesize")
+    app.add_template_filter(kind_in_words, "file_kind")
     app.add_template_filter(format_date, "govuk_date")
     app.add_template_filter(format_datetime, "govuk_datetime")
     app.add_template_filter(format_iso_date, "iso_date")
@@ -58,6 +63,26 @@ def form_error_list(form: FlaskForm) -> list[dict[str, str]]:
     ]
     items += [{"text": message} for message in form.form_errors]
     return items
+
+
+RAG_TAG_COLOURS = {"green": "govuk-tag--green", "amber": "govuk-tag--orange", "red": "govuk-tag--red"}
+STATE_TAG_COLOURS = {
+    State.DRAFT: "govuk-tag--grey",
+    State.SUBMITTED: "govuk-tag--blue",
+    State.CHALLENGED: "govuk-tag--yellow",
+    State.APPROVED: "govuk-tag--green",
+    State.REJECTED: "govuk-tag--red",
+    State.WITHDRAWN: "govuk-tag--grey",
+}
+
+
+def tag_colour(value: Status | State | Band | str) -> str:
+    """The GOV.UK tag class for a status, proposal state or risk band: the domain says what it means, not its look."""
+    if isinstance(value, State):
+        return STATE_TAG_COLOURS[value]
+    if isinstance(value, Band):
+        return RAG_TAG_COLOURS[value.rag]
+    return RAG_TAG_COLOURS[Status(value).rag]
 
 
 def role_label(value: str) -> str:

@@ -175,7 +175,7 @@ def upgrade():
 
 
 def _make_audit_append_only() -> None:
-    """Neither the app nor anyone with its database login can rewrite history."""
+    """The app cannot rewrite history: its role owns no table, so cannot set this aside (ADR 0003)."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "

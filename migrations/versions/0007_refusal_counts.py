@@ -1,11 +1,8 @@
 """refusal counts: one access.refused audit record per person, request and minute, the repeats counted
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01 14:10:00.000000
-
-Numbered 0007 because 0006 is being written on another branch (the audit hash chain): when both are
-merged, set down_revision here to "0006".
 """
 
 import sqlalchemy as sa
@@ -13,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

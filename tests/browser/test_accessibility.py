@@ -150,10 +150,10 @@ def test_checks_run_under_the_real_csp_and_would_see_a_violation(
     assert_page_passes_checks(page)
     assert console.problems == [], "axe ran without tripping the CSP"
 
-    page.evaluate(
-        "() => { const s = document.createElement('script'); s.textContent = 'window.__inline = 1'; document.body.append(s); }"
-    )
-    page.wait_for_timeout(100)
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = 'window.__inline = 1'; document.body.append(s); }"
+        )
     assert page.evaluate("window.__inline") is None, "the page's CSP is in force"
     assert any("Content Security Policy" in problem for problem in console.problems)
     console.problems.clear()

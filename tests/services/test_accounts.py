@@ -9,7 +9,7 @@ from flask import Flask
 
 from app.extensions import db
 from app.models import User
-from app.policy import PermissionDenied
+from app.policy import SYSTEM, PermissionDenied
 from app.services import accounts
 from app.services.errors import ValidationFailed
 
@@ -53,6 +53,62 @@ def test_demo_password_only_accepted_in_demo_mode(app: Flask, demo: dict[str, An
         with pytest.raises(ValidationFailed) as raised:
             accounts.set_password(admin, demo["users"]["sm1"], "demo-password-2015")
         assert "published" in raised.value.errors["password"]
+
+
+def test_the_only_active_administrator_can_be_neither_demoted_nor_deactivated(app: Flask, demo: dict[str, Any]) -> None:
+    with app.app_context():
+        admin = db.session.get(User, demo["users"]["admin"])
+        with pytest.raises(ValidationFailed) as refused:
+            accounts.update_user(
+                admin, admin.id, name=admin.name, job_title=admin.job_title, role="committee_member", work_stream_ids=[]
+            )
+        assert refused.value.errors["role"] == (
+            "This is the only active administrator. Make someone else an administrator first"
+        )
+        with pytest.raises(ValidationFailed) as refused:
+            accounts.set_active(SYSTEM, admin.id, False, reason="Leaving the council")
+        assert refused.value.errors["active"] == "This is the only active administrator and cannot be deactivated"
+        db.session.expire_all()
+        admin = db.session.get(User, demo["users"]["admin"])
+        assert (admin.role, admin.active) == ("administrator", True)
+
+
+def test_with_a_second_administrator_one_can_be_demoted_and_then_the_other_is_the_last(
+    app: Flask, demo: dict[str, Any]
+) -> None:
+    with app.app_context():
+        admin = db.session.get(User, demo["users"]["admin"])
+        second = accounts.create_user(
+            admin,
+            email="it.lead@example.org",
+            name="Sam Okoro",
+            role="administrator",
+            password="harbour lantern quietly",
+        )
+        accounts.update_user(
+            second, admin.id, name=admin.name, job_title=admin.job_title, role="committee_member", work_stream_ids=[]
+        )
+        assert db.session.get(User, admin.id).role == "committee_member"
+        with pytest.raises(ValidationFailed):
+            accounts.update_user(
+                second, second.id, name=second.name, job_title="", role="senior_manager", work_stream_ids=[]
+            )
+
+
+def test_with_a_second_administrator_one_can_be_deactivated(app: Flask, demo: dict[str, Any]) -> None:
+    with app.app_context():
+        admin = db.session.get(User, demo["users"]["admin"])
+        second = accounts.create_user(
+            admin,
+            email="it.lead@example.org",
+            name="Sam Okoro",
+            role="administrator",
+            password="harbour lantern quietly",
+        )
+        accounts.set_active(second, admin.id, False, reason="Left the council")
+        assert db.session.get(User, admin.id).active is False
+        with pytest.raises(ValidationFailed):
+            accounts.set_active(SYSTEM, second.id, False)
 
 
 @pytest.mark.parametrize(

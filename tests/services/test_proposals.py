@@ -54,6 +54,20 @@ def test_status_change_needs_evidence(ctx: Any, demo: dict[str, Any]) -> None:
     assert db.session.query(Proposal).count() == 0, "nothing half-saved"
 
 
+def test_flagging_an_action_in_danger_of_missing_its_deadline_needs_evidence(ctx: Any, demo: dict[str, Any]) -> None:
+    flag = ProposalInput(
+        values={"at_risk": True}, reasons={"at_risk": "Two of the three social workers are on long-term leave"}
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        proposals.create(user("sm2", demo), "action", demo["actions"]["3.3"], flag, submit=True)
+    assert refused.value.errors == {
+        "evidence_file": "Add evidence for the flag: choose a file or give a link, and say what it shows"
+    }
+    assert db.session.query(Proposal).count() == 0, "nothing half-saved"
+    flag.evidence = CSV
+    assert proposals.create(user("sm2", demo), "action", demo["actions"]["3.3"], flag, submit=True).state == "submitted"
+
+
 def test_a_narrative_update_alone_needs_no_evidence(ctx: Any, demo: dict[str, Any]) -> None:
     p = proposals.create(
         user("sm2", demo),

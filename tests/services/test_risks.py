@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.clock import today
-from app.domain.risk import ActionState, reasons_for
 from app.extensions import db
 from app.models import Action, AuditEvent, Plan, RiskEntry, User, WorkStream
 from app.policy import PermissionDenied
@@ -41,12 +40,18 @@ def open_refs() -> set[str]:
 
 
 def brute_force(plan_id: int, on: date) -> set[str]:
-    """The register recomputed from scratch: every action the rules put in it."""
+    """The register recomputed from scratch with the rule as PRODUCT.md states it, written out here rather than
+    taken from app.domain.risk: an action is in the register when its approved status is STATIC, when it is
+    flagged as in danger of missing its deadline, or when it is unfinished and its deadline has passed or falls
+    within the plan's warning window. Completed and retired actions are not."""
     plan = db.session.get(Plan, plan_id)
     refs = set()
     for action in db.session.scalars(select(Action).join(WorkStream).where(WorkStream.plan_id == plan_id)):
-        state = ActionState(action.status, action.deadline, action.is_retired, action.at_risk)
-        if reasons_for(state, on, plan.risk_warning_days):
+        if action.status == "COMPLETED" or action.retired_on is not None:
+            continue
+        days_left = (action.deadline - on).days if action.deadline is not None else None
+        deadline_close = days_left is not None and days_left <= plan.risk_warning_days
+        if action.status == "STATIC" or action.at_risk or deadline_close:
             refs.add(action.reference)
     return refs
 

@@ -5,6 +5,7 @@ Rights come from the role held now: an author moved to the committee keeps no ri
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
@@ -20,8 +21,8 @@ from app.services.excel_io import ImportPreview
 from app.services.plan_editor import ActionDraft
 from app.services.proposals import EvidenceInput, ProposalInput
 from app.services.risks import EntryInput
-from tests.conftest import make_app, seed_demo_ids
-from tests.web.test_permissions import make_proposals
+from tests.conftest import Databases
+from tests.web.test_permissions import make_meetings, make_work_stream_things
 
 ROLES = ("admin", "pm", "sm1", "sm2", "smt", "committee", "demoted")
 STRONG = "walnut harbour velvet compass"
@@ -120,13 +121,14 @@ REFUSED = [(name, role) for name, (_, allowed) in WRITES.items() for role in ROL
 
 
 @pytest.fixture(scope="module")
-def seeded(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, Any]]]:
+def seeded(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, Any]]]:
     """The demo, sm1's draft and submitted proposals, and "demoted": a service manager who wrote proposals
     in work stream 1, then became a committee member."""
-    app = make_app(migrated_database, tmp_path_factory.mktemp("refusals"))
-    ids = seed_demo_ids(app)
+    app = databases.app(tmp_path_factory.mktemp("refusals"), demo=True)
+    ids = copy.deepcopy(databases.demo_ids)
     with app.app_context():
-        ids.update(make_proposals(ids))
+        ids.update(make_meetings(ids))
+        ids.update(make_work_stream_things(ids, "sm1"))
         demoted = accounts.create_user(
             SYSTEM, email="moved@example.org", name="Moved Person", role="service_manager", password=STRONG,
             work_stream_ids=[ids["work_streams"][1]],
@@ -149,9 +151,7 @@ def seeded(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> 
         )
         ids["users"]["demoted"] = demoted.id
     yield app, ids
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    databases.close(app)
 
 
 @pytest.mark.parametrize(("service", "role"), REFUSED, ids=[f"{s}-{r}" for s, r in REFUSED])

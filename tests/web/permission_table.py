@@ -2,12 +2,16 @@
 
 OK: the page or action is served (2xx, or a form re-shown with its errors). REDIRECT: done, then sent on.
 LOGIN: sent to sign in (401 for the API). FORBIDDEN: 403.
+
+The fixture's proposals, evidence and risk entry are in work stream i, which sm1 runs; sm2 runs iii and iv,
+so sm2's column is what a service manager gets in someone else's work stream. test_permissions then tries
+every route where sm2's answer differs from sm1's again on sm2's own things: there sm2 must get sm1's.
 """
 
 from __future__ import annotations
 
 OK, REDIRECT, LOGIN, FORBIDDEN = "ok", "redirect", "login", "forbidden"
-ROLES = ("anonymous", "admin", "pm", "sm1", "smt", "committee")
+ROLES = ("anonymous", "admin", "pm", "sm1", "sm2", "smt", "committee")
 SIGNED_IN = ROLES[1:]
 
 
@@ -54,6 +58,7 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("proposals.propose_measure", "GET"): only({"pm": OK, "sm1": OK}),
     ("proposals.propose_measure", "POST"): only({"pm": OK, "sm1": OK}),
     ("proposals.show", "GET"): only({"pm": OK, "smt": OK, "sm1": OK}),
+    ("proposals.act", "POST"): only({"pm": OK, "smt": OK, "sm1": OK}),
     ("proposals.edit", "GET"): only({"sm1": OK}),
     ("proposals.edit", "POST"): only({"sm1": OK}),
     ("proposals.submit", "POST"): only({"sm1": OK}),
@@ -65,11 +70,11 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("proposals.download", "GET"): only({"pm": OK, "smt": OK, "sm1": OK}),
     ("proposals.queue", "GET"): only({"pm": OK}),
     ("proposals.queue_count", "GET"): everyone_signed_in(),
-    ("proposals.mine", "GET"): only({"pm": OK, "sm1": OK}),
+    ("proposals.mine", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK}),
     ("proposals.notifications_page", "GET"): everyone_signed_in(),
     ("proposals.notifications_read", "POST"): everyone_signed_in(REDIRECT),
-    ("audit.trail", "GET"): only({"admin": OK, "pm": OK, "sm1": OK, "smt": OK}),
-    ("audit.trail_csv", "GET"): only({"admin": OK, "pm": OK, "sm1": OK, "smt": OK}),
+    ("audit.trail", "GET"): only({"admin": OK, "pm": OK, "sm1": OK, "sm2": OK, "smt": OK}),
+    ("audit.trail_csv", "GET"): only({"admin": OK, "pm": OK, "sm1": OK, "sm2": OK, "smt": OK}),
     ("editor.new_action", "GET"): only({"pm": OK}),
     ("editor.new_action", "POST"): only({"pm": OK}),
     ("editor.edit_action", "GET"): only({"pm": OK}),
@@ -106,7 +111,7 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("committee.changes", "GET"): everyone_signed_in(),
     ("committee.compare", "GET"): everyone_signed_in(),
     ("committee.landing", "GET"): everyone_signed_in(),
-    ("committee.export_plan", "GET"): only({"pm": OK, "sm1": OK, "smt": OK}),
+    ("committee.export_plan", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK, "smt": OK}),
     ("committee.import_plan", "GET"): only({"pm": OK}),
     ("committee.import_plan", "POST"): only({"pm": OK}),
     ("committee.confirm_import", "POST"): only({"pm": REDIRECT}),

@@ -141,18 +141,12 @@ def test_logins_and_failures_are_audited(app: Flask, client: Client, demo: dict[
     assert "auth.login_failed" in kinds and kinds[-1] == "auth.login"
 
 
-def test_demo_password_refused_outside_demo_mode(migrated_database: str, tmp_path: Any) -> None:
-    from tests.conftest import make_app, seed_demo_ids
-
-    app = make_app(migrated_database, tmp_path, DEMO_MODE=False)
-    seed_demo_ids(app)
+def test_demo_password_refused_outside_demo_mode(make_app: Any) -> None:
+    app = make_app(demo=True, DEMO_MODE=False)
     client: Client = app.test_client()  # type: ignore[assignment]
     response = client.login("pm@example.org")
     assert response.status_code == 200
     assert GENERIC in response.get_data(as_text=True)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_committee_members_land_on_their_own_page(client: Client, demo: dict[str, Any]) -> None:

@@ -54,7 +54,7 @@ def test_an_account_an_administrator_creates_must_change_its_password_at_first_s
     page = jo.get(CHANGE_PAGE).get_data(as_text=True)
     assert "<title>Choose a new password" in page
     assert "The password you signed in with was set by an administrator" in page
-    assert 'aria-label="Menu"' not in page, "no navigation to pages that are not open yet"
+    assert 'aria-label="Main menu"' not in page, "no navigation to pages that are not open yet"
     assert "Sign out" in page
     with app.app_context():
         jo_id = db.session.query(User).filter_by(email="jo.bloggs@example.org").one().id
@@ -134,7 +134,7 @@ def test_after_changing_it_everything_works(app: Flask, login: Any, demo: dict[s
 
     for path in ["/", f"/work-streams/{demo['work_streams'][1]}", "/risks", "/glossary"]:
         assert sm1.get(path).status_code == 200, path
-    assert 'aria-label="Menu"' in sm1.get("/").get_data(as_text=True)
+    assert 'aria-label="Main menu"' in sm1.get("/").get_data(as_text=True)
     htmx = sm1.get(f"/work-streams/{demo['work_streams'][1]}?status=COMPLETED", headers={"HX-Request": "true"})
     assert htmx.status_code == 200 and "HX-Redirect" not in htmx.headers
     assert sm1.get("/api/v1/summary").status_code == 200

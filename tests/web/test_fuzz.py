@@ -7,6 +7,7 @@ is repeatable. Bounded: a few examples per route, method and role.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import pkgutil
 from collections.abc import Iterator
@@ -19,10 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import app.web
-from app.extensions import db
-from tests.conftest import Client, make_app, seed_demo_ids
+from tests.conftest import Client, Databases
 from tests.web.permission_table import OK, PERMISSIONS, REDIRECT
-from tests.web.test_permissions import make_proposals, url_values
+from tests.web.test_permissions import RUNS, make_meetings, make_work_stream_things, url_values
 
 ROLES = ("anonymous", "admin", "pm", "sm1", "smt", "committee")
 METHODS = ("GET", "POST")
@@ -85,16 +85,16 @@ def test_every_form_refuses_control_characters() -> None:
 
 
 @pytest.fixture(scope="module")
-def fuzzed(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, Any]]]:
-    app = make_app(migrated_database, tmp_path_factory.mktemp("fuzz"), PROPAGATE_EXCEPTIONS=False)
-    ids = seed_demo_ids(app)
+def fuzzed(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, Any]]]:
+    """The permission table's world: the demo, meetings, and proposals and a risk entry in sm1's and sm2's work streams."""
+    app = databases.app(tmp_path_factory.mktemp("fuzz"), demo=True, PROPAGATE_EXCEPTIONS=False)
+    ids = copy.deepcopy(databases.demo_ids)
     with app.app_context():
-        ids.update(make_proposals(ids))
+        ids.update(make_meetings(ids))
+        ids["in"] = {who: make_work_stream_things(ids, who) for who in RUNS}
         ids["target_user"] = ids["users"]["sm3"]
     yield app, ids
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    databases.close(app)
 
 
 _clients: dict[tuple[int, str], tuple[Client, str]] = {}

@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 
 from app.extensions import db
-from tests.conftest import Client, make_app, seed_demo_ids
+from tests.conftest import Client, Databases
 from tests.web.permission_table import FORBIDDEN, LOGIN, OK, PERMISSIONS, REDIRECT, ROLES
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
+# What each service manager has in the work stream they run: (work stream, draft, submitted, to propose on, flagged).
+RUNS = {"sm1": (1, "1.4", "1.5", "1.6", "1.7"), "sm2": (3, "3.4", "3.5", "3.6", "3.8")}
 
 
 @pytest.fixture(scope="module")
-def seeded(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Flask, dict[str, Any]]:
-    app = make_app(migrated_database, tmp_path_factory.mktemp("permissions"))
-    ids = seed_demo_ids(app)
-    from app.policy import SYSTEM
-    from app.services import accounts
+def seeded(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, Any]]]:
+    """One demo database for the whole table: its requests change nothing (see permission_table.py).
 
+    The table is about who may, not about what a report holds (test_report_render and test_committee_cycle
+    prove that), so the report's renderers are stood in for here: they cost seconds a request.
+    """
+    from app.policy import SYSTEM
+    from app.services import accounts, report_render
+
+    app = databases.app(tmp_path_factory.mktemp("permissions"), demo=True)
+    ids = copy.deepcopy(databases.demo_ids)
     with app.app_context():
         target = accounts.create_user(
             SYSTEM,
@@ -30,82 +40,93 @@ def seeded(migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> 
             password="a long enough password for tests",
         )
         ids["target_user"] = target.id
-        ids.update(make_proposals(ids))
-    yield app, ids
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+        ids.update(make_meetings(ids))
+        ids["in"] = {who: make_work_stream_things(ids, who) for who in RUNS}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(report_render, "render_html", lambda data, **_: "<html><body><h1>Report</h1></body></html>")
+        patch.setattr(report_render, "render_pdf", lambda data, **_: b"%PDF-1.4 stand-in")
+        patch.setattr(report_render, "render_docx", lambda data, **_: b"PK stand-in")
+        yield app, ids
+    databases.close(app)
 
 
-def make_proposals(ids: dict[str, Any]) -> dict[str, Any]:
-    """A draft and a submitted proposal (with a file of evidence) by sm1, in the work stream sm1 runs."""
+def make_meetings(ids: dict[str, Any]) -> dict[str, int]:
     from app.models import User
-    from app.services import proposals
-    from app.services.proposals import EvidenceInput, ProposalInput
-
-    sm1 = db.session.get(User, ids["users"]["sm1"])
-    draft = proposals.create(sm1, "action", ids["actions"]["1.4"], ProposalInput(values={"progress": "Draft words."}))
-    submitted = proposals.create(
-        sm1,
-        "action",
-        ids["actions"]["1.5"],
-        ProposalInput(
-            values={"status": "COMPLETED", "progress": "All posts filled."},
-            evidence=EvidenceInput(filename="tracker.csv", data=b"post,filled\nTM1,yes\n", note="Posts filled"),
-        ),
-        submit=True,
-    )
-    from app.models import Action
-    from app.services import risks
-
-    flagged = db.session.get(Action, ids["actions"]["1.7"])
-    flagged.at_risk = True
-    risks.reevaluate(flagged)
-    db.session.commit()
-    entry = risks.entry_for_action(flagged.id)
-    from datetime import date
-
     from app.services import meetings
 
     pm = db.session.get(User, ids["users"]["pm"])
     presented = meetings.create_meeting(pm, ids["plan_id"], meetings.DEFAULT_COMMITTEE, date(2026, 1, 14))
     meetings.present(pm, presented.id)
     upcoming = meetings.create_meeting(pm, ids["plan_id"], meetings.DEFAULT_COMMITTEE, date(2026, 4, 8))
+    return {"presented": presented.id, "upcoming": upcoming.id}
+
+
+def make_work_stream_things(ids: dict[str, Any], who: str) -> dict[str, int]:
+    """In the work stream `who` runs: a draft and a submitted proposal (with a file of evidence) by them, an action
+    and a measure to propose on, and a risk register entry (an action flagged as in danger of missing its deadline)."""
+    from app.models import Action, PerformanceMeasure, User
+    from app.services import proposals, risks
+    from app.services.proposals import EvidenceInput, ProposalInput
+
+    number, draft_ref, submitted_ref, propose_ref, flagged_ref = RUNS[who]
+    manager = db.session.get(User, ids["users"][who])
+    draft = proposals.create(
+        manager, "action", ids["actions"][draft_ref], ProposalInput(values={"progress": "Draft words."})
+    )
+    submitted = proposals.create(
+        manager,
+        "action",
+        ids["actions"][submitted_ref],
+        ProposalInput(
+            values={"status": "COMPLETED", "progress": "All posts filled."},
+            evidence=EvidenceInput(filename="tracker.csv", data=b"post,filled\nTM1,yes\n", note="Posts filled"),
+        ),
+        submit=True,
+    )
+    flagged = db.session.get(Action, ids["actions"][flagged_ref])
+    flagged.at_risk = True
+    risks.reevaluate(flagged)
+    db.session.commit()
+    measure = db.session.query(PerformanceMeasure).filter_by(reference=f"{number}.M1", checkpoint=6).one()
     return {
-        "presented": presented.id,
-        "upcoming": upcoming.id,
+        "work_stream": ids["work_streams"][number],
         "draft": draft.id,
         "submitted": submitted.id,
         "evidence": submitted.evidence[0].id,
-        "risk": entry.id,
+        "action": ids["actions"][propose_ref],
+        "measure": measure.id,
+        "risk": risks.entry_for_action(flagged.id).id,
     }
 
 
-def url_values(endpoint: str, ids: dict[str, Any]) -> dict[str, Any]:
+def url_values(endpoint: str, ids: dict[str, Any], owner: str = "sm1") -> dict[str, Any]:
+    """The URL's values for an endpoint, on the things in `owner`'s work stream where it matters."""
+    mine = ids["in"][owner]
     values: dict[str, Any] = {
         "static": {"filename": "css/app.css"},
         "plan.work_stream": {"work_stream_id": ids["work_streams"][1]},
         "plan.action": {"action_id": ids["actions"]["1.3"]},
-        "proposals.propose_action": {"target_id": ids["actions"]["1.6"]},
-        "proposals.propose_measure": {"target_id": ids["measure"]},
-        "proposals.show": {"proposal_id": ids["submitted"]},
-        "proposals.edit": {"proposal_id": ids["draft"]},
-        "proposals.submit": {"proposal_id": ids["draft"]},
-        "proposals.withdraw": {"proposal_id": ids["draft"]},
-        "proposals.respond": {"proposal_id": ids["submitted"]},
-        "proposals.approve": {"proposal_id": ids["submitted"]},
-        "proposals.challenge": {"proposal_id": ids["submitted"]},
-        "proposals.reject": {"proposal_id": ids["submitted"]},
-        "proposals.download": {"evidence_id": ids["evidence"]},
+        "proposals.propose_action": {"target_id": mine["action"]},
+        "proposals.propose_measure": {"target_id": mine["measure"]},
+        "proposals.show": {"proposal_id": mine["submitted"]},
+        "proposals.act": {"proposal_id": mine["submitted"]},
+        "proposals.edit": {"proposal_id": mine["draft"]},
+        "proposals.submit": {"proposal_id": mine["draft"]},
+        "proposals.withdraw": {"proposal_id": mine["draft"]},
+        "proposals.respond": {"proposal_id": mine["submitted"]},
+        "proposals.approve": {"proposal_id": mine["submitted"]},
+        "proposals.challenge": {"proposal_id": mine["submitted"]},
+        "proposals.reject": {"proposal_id": mine["submitted"]},
+        "proposals.download": {"evidence_id": mine["evidence"]},
         "editor.new_action": {"work_stream_id": ids["work_streams"][1]},
         "editor.new_measure": {"work_stream_id": ids["work_streams"][1]},
         "editor.edit_action": {"action_id": ids["actions"]["1.3"]},
         "editor.retirement": {"action_id": ids["actions"]["1.3"]},
         "editor.edit_measure": {"measure_id": ids["measure"]},
-        "risks.entry": {"entry_id": ids["risk"]},
-        "risks.edit": {"entry_id": ids["risk"]},
-        "risks.escalate": {"entry_id": ids["risk"]},
-        "risks.comment": {"entry_id": ids["risk"]},
+        "risks.entry": {"entry_id": mine["risk"]},
+        "risks.edit": {"entry_id": mine["risk"]},
+        "risks.escalate": {"entry_id": mine["risk"]},
+        "risks.comment": {"entry_id": mine["risk"]},
         "committee.meeting": {"meeting_id": ids["presented"]},
         "committee.present": {"meeting_id": ids["upcoming"]},
         "committee.narrative": {"meeting_id": ids["upcoming"]},
@@ -135,6 +156,44 @@ def classify(response: Any) -> str:
     return f"unexpected {response.status_code}"
 
 
+@pytest.fixture(scope="module")
+def signed_in(seeded: tuple[Flask, dict[str, Any]]) -> dict[str, Client]:
+    """A client per role, signed in once through the login form and reused (signing out is tried on its own)."""
+    app, _ = seeded
+    clients: dict[str, Client] = {}
+    for role in ROLES:
+        clients[role] = app.test_client()  # type: ignore[assignment]
+        if role != "anonymous":
+            assert clients[role].login(f"{role}@example.org").status_code == 302, f"could not sign in as {role}"
+    return clients
+
+
+def outcome_of(
+    seeded: tuple[Flask, dict[str, Any]],
+    signed_in: dict[str, Client],
+    endpoint: str,
+    method: str,
+    role: str,
+    owner: str = "sm1",
+) -> tuple[str, str]:
+    """Send the request as `role`; returns what happened and a line that says so."""
+    app, ids = seeded
+    client = signed_in[role]
+    if endpoint == "auth.logout" and role != "anonymous":
+        client = app.test_client()  # type: ignore[assignment]
+        assert client.login(f"{role}@example.org").status_code == 302
+    with app.test_request_context():
+        url = url_for(endpoint, **url_values(endpoint, ids, owner))
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.open(url, method=method, data={"csrf_token": client.csrf_token()})
+    response.close()
+    return classify(
+        response
+    ), f"{method} {url} as {role}: got {response.status_code} {response.headers.get('Location', '')}"
+
+
 def test_every_route_is_in_the_permission_table(seeded: tuple[Flask, dict[str, Any]]) -> None:
     app, _ = seeded
     in_map = {
@@ -154,21 +213,33 @@ CASES = [(endpoint, method, role) for (endpoint, method) in PERMISSIONS for role
 
 
 @pytest.mark.parametrize(("endpoint", "method", "role"), CASES, ids=[f"{m} {e} as {r}" for e, m, r in CASES])
-def test_route_permission(seeded: tuple[Flask, dict[str, Any]], endpoint: str, method: str, role: str) -> None:
-    app, ids = seeded
-    client: Client = app.test_client()  # type: ignore[assignment]
-    if role != "anonymous":
-        assert client.login(f"{role}@example.org").status_code == 302
-    with app.test_request_context():
-        from flask import url_for
+def test_route_permission(
+    seeded: tuple[Flask, dict[str, Any]], signed_in: dict[str, Client], endpoint: str, method: str, role: str
+) -> None:
+    outcome, said = outcome_of(seeded, signed_in, endpoint, method, role)
+    assert outcome == PERMISSIONS[(endpoint, method)][role], said
 
-        url = url_for(endpoint, **url_values(endpoint, ids))
-    if method == "GET":
-        response = client.get(url)
-    else:
-        response = client.open(url, method=method, data={"csrf_token": client.csrf_token()})
-    outcome = classify(response)
-    response.close()
-    assert outcome == PERMISSIONS[(endpoint, method)][role], (
-        f"{method} {url} as {role}: got {response.status_code} {response.headers.get('Location', '')}"
-    )
+
+SCOPED = [(endpoint, method) for (endpoint, method), table in PERMISSIONS.items() if table["sm2"] != table["sm1"]]
+
+
+def test_work_stream_scoping_is_in_the_table() -> None:
+    """sm2 is refused changes in sm1's work stream: proposing, the workflow's steps, editing the risk entry."""
+    assert {
+        ("proposals.propose_action", "POST"),
+        ("proposals.propose_measure", "POST"),
+        ("proposals.edit", "POST"),
+        ("proposals.submit", "POST"),
+        ("proposals.respond", "POST"),
+        ("proposals.download", "GET"),
+        ("risks.edit", "POST"),
+    } <= set(SCOPED)
+    assert all(PERMISSIONS[key]["sm2"] == FORBIDDEN for key in SCOPED)
+
+
+@pytest.mark.parametrize(("endpoint", "method"), SCOPED, ids=[f"{m} {e}" for e, m in SCOPED])
+def test_a_service_manager_may_in_their_own_work_streams_what_they_may_not_in_others(
+    seeded: tuple[Flask, dict[str, Any]], signed_in: dict[str, Client], endpoint: str, method: str
+) -> None:
+    outcome, said = outcome_of(seeded, signed_in, endpoint, method, "sm2", owner="sm2")
+    assert outcome == PERMISSIONS[(endpoint, method)]["sm1"], said

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import os
 import uuid
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-from tests.conftest import Client, make_app, seed_demo_ids
+from flask import Flask
+
+from tests.conftest import Client
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-def test_failed_sign_ins_are_throttled_across_workers(migrated_database: str, tmp_path: Path) -> None:
+def test_failed_sign_ins_are_throttled_across_workers(make_app: Callable[..., Flask]) -> None:
     settings: dict[str, Any] = {
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
     }
-    first_worker = make_app(migrated_database, tmp_path, **settings)
-    seed_demo_ids(first_worker)
+    first_worker = make_app(demo=True, **settings)
     from app import create_app
 
     second_worker = create_app(
@@ -41,7 +42,6 @@ def test_failed_sign_ins_are_throttled_across_workers(migrated_database: str, tm
     assert "Too many attempts" in response.get_data(as_text=True)
     from app.extensions import db
 
-    for app in (first_worker, second_worker):
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    with second_worker.app_context():
+        db.session.remove()
+        db.engine.dispose()

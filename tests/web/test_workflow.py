@@ -25,7 +25,7 @@ def form_version(html: str, form_id: str | None = None) -> str:
 def propose(client: Any, action_id: int, *, submit: bool = True, **overrides: Any) -> Any:
     """Follow the action page's "Propose an update" button, then fill in the form."""
     action_page = client.get(f"/actions/{action_id}").get_data(as_text=True)
-    link = re.search(r'href="([^"]+)"[^>]*>Propose an update<', action_page).group(1)
+    link = re.search(r'href="([^"]+)"[^>]*>\s*Propose an update\s*<', action_page).group(1)
     assert link == f"/actions/{action_id}/propose"
     page = client.get(link).get_data(as_text=True)
     target_version = re.search(r'name="target_version" type="hidden" value="(\d+)"', page).group(1)
@@ -325,6 +325,45 @@ def test_project_manager_makes_another_plan_current(app: Flask, login: Any, demo
     with app.app_context():
         assert db.session.query(Plan).filter_by(is_current=True).count() == 1
         assert db.session.query(AuditEvent).filter_by(kind="plan.made_current").count() == 1
+
+
+def test_approving_from_a_page_opened_before_the_challenge_was_answered_is_refused(
+    app: Flask, login: Any, demo: dict[str, Any]
+) -> None:
+    sm2, pm = login("sm2"), login("pm")
+    action_id = demo["actions"]["3.3"]
+    pid = proposal_id(propose(sm2, action_id))
+    left_open = form_version(pm.get(f"/proposals/{pid}").get_data(as_text=True), "approve")
+    assert (
+        act(pm, pid, "challenge", "challenge", question="Which posts are still covered by agency staff?").status_code
+        == 303
+    )
+    assert act(sm2, pid, "respond", answer="Two posts: the tracker is out of date.").status_code == 303
+
+    response = pm.post_form(f"/proposals/{pid}/approve", {"proposal_version": left_open})
+    assert response.status_code == 409
+    assert "This proposal changed while you had it open" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Proposal, pid).state == "submitted", "still waiting for a decision on the answer"
+        action = db.session.get(Action, action_id)
+        assert (action.status, action.version) == ("IN_PROGRESS", 1), "the action is untouched"
+
+
+def test_committee_members_see_the_evidence_of_approved_changes_only(login: Any, demo: dict[str, Any]) -> None:
+    sm2, pm, committee = login("sm2"), login("pm"), login("committee")
+    action_id = demo["actions"]["3.3"]
+    approved = proposal_id(propose(sm2, action_id))
+    assert act(pm, approved, "approve", "approve").status_code == 303
+    rejected = proposal_id(propose(sm2, action_id, status="STATIC", evidence_title="Vacancy list, unchecked"))
+    assert act(pm, rejected, "reject", "reject", reason="The list names staff on sick leave.").status_code == 303
+    assert (
+        propose(sm2, action_id, status="STATIC", evidence_title="Agency invoices, awaiting review").status_code == 303
+    )
+
+    page = committee.get(f"/actions/{action_id}").get_data(as_text=True)
+    assert "recruitment-tracker.pdf" in page, "the approved change's evidence, by title"
+    assert "Vacancy list, unchecked" not in page, "not a rejected proposal's"
+    assert "Agency invoices, awaiting review" not in page, "nor a pending one's"
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:6379/", "http://169.254.169.254/", "http://localhost/admin"])

@@ -5,12 +5,13 @@ from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
 from app.domain.bounds import parse_id
+from app.formatting import format_date
 from app.policy import Permission
 from app.services import accounts, audit, plan_read
 from app.services.errors import NotFound
 from app.web.audit_trail import bp
 from app.web.decorators import permission_required
-from app.web.rendering import render
+from app.web.rendering import render, titled
 
 MAX_PAGE = 1_000_000  # 100 million events: beyond any real trail, and the offset stays inside the database's integers
 
@@ -26,6 +27,13 @@ def trail() -> WResponse:
     except NotFound:
         work_streams = []
     people = accounts.list_users()
+    words = [f"work stream {ws.roman}" for ws in work_streams if ws.id == f.work_stream_id]
+    words += [person.name for person in people if person.id == f.actor_id]
+    words += [audit.KIND_GROUPS[f.kind] if f.kind else ""]
+    words += [
+        f"from {format_date(f.date_from)}" if f.date_from else "",
+        f"to {format_date(f.date_to)}" if f.date_to else "",
+    ]
     return render(
         "audit/trail.html",
         "audit/_results.html",
@@ -36,6 +44,7 @@ def trail() -> WResponse:
         kinds=audit.KIND_GROUPS,
         work_streams=work_streams,
         people=people,
+        page_title=titled("Audit trail", [*words, f"page {page}" if page > 1 else ""]),
     )
 
 

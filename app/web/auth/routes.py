@@ -12,6 +12,15 @@ from app.policy import Permission, can
 from app.services import accounts
 from app.web.auth import bp
 from app.web.auth.forms import ChangePasswordForm, LoginForm
+from app.web.auth.throttle import (
+    ACCOUNT_LIMIT,
+    ACCOUNT_SCOPE,
+    ADDRESS_LIMIT,
+    count_failure,
+    password_failed,
+    sign_in_account,
+    signed_in_account,
+)
 from app.web.rendering import attempt, me
 
 GENERIC_LOGIN_ERROR = "Enter a correct e-mail address and password"
@@ -28,7 +37,10 @@ def safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+@limiter.shared_limit(
+    ACCOUNT_LIMIT, scope=ACCOUNT_SCOPE, key_func=sign_in_account, methods=["POST"], deduct_when=count_failure
+)
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("plan.dashboard"))
@@ -39,6 +51,7 @@ def login() -> str | Response:
             accounts.start_session(user)
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or _home(user))
+        password_failed()
         form.email.errors = [GENERIC_LOGIN_ERROR]
     return render_template("auth/login.html", form=form)
 
@@ -59,6 +72,9 @@ def logout() -> Response:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.shared_limit(
+    ACCOUNT_LIMIT, scope=ACCOUNT_SCOPE, key_func=signed_in_account, methods=["POST"], deduct_when=count_failure
+)
 def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -66,6 +82,8 @@ def change_password() -> str | Response:
             form,
             lambda: accounts.change_own_password(me(), form.current_password.data or "", form.new_password.data or ""),
         )
+        if form.current_password.errors:
+            password_failed()
         if user is not None:
             accounts.start_session(user)
             login_user(user)

@@ -5,6 +5,7 @@ from wtforms.validators import InputRequired, Length
 
 from app.web.fields import OptionalDateField
 from app.web.forms import Form
+from app.web.hints import FutureDateHint
 
 
 class MeetingForm(Form):
@@ -13,7 +14,7 @@ class MeetingForm(Form):
         widget=GovTextInput(),
         validators=[InputRequired(message="Enter the committee's name"), Length(max=200)],
     )
-    meeting_date = OptionalDateField("Date of the meeting", description="For example, 7 10 2015.")
+    meeting_date = OptionalDateField("Date of the meeting", description=FutureDateHint(weeks_ahead=4))
     contact_officer = StringField("Contact officer (optional)", widget=GovTextInput(), validators=[Length(max=120)])
     submit = SubmitField("Record the meeting", widget=GovSubmitInput())
 

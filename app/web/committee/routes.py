@@ -12,11 +12,11 @@ from flask import Response, flash, jsonify, make_response, redirect, request, ur
 from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
-from app.domain.changes import APPROVED_CHANGE_KINDS
+from app.domain.changes import APPROVED_CHANGE_KINDS, APPROVED_CHANGE_LABELS
 from app.domain.filters import ActionFilter
 from app.models import CommitteeMeeting
 from app.policy import Permission
-from app.services import excel_io, meetings, plan_read, risks
+from app.services import excel_io, meetings, plan_read, report_render, risks
 from app.services.errors import NotFound, ServiceError
 from app.services.meetings import TrendPoint
 from app.services.report_render import (
@@ -24,15 +24,12 @@ from app.services.report_render import (
     NARRATIVE_FIELDS,
     ReportData,
     default_narrative,
-    render_docx,
-    render_html,
-    render_pdf,
 )
 from app.web.committee import bp
 from app.web.committee.forms import ConfirmImportForm, ImportForm, MeetingForm, NarrativeForm
 from app.web.decorators import permission_required
 from app.web.forms import Form
-from app.web.rendering import DOCX, XLSX, attempt, download, int_arg, me, render, selected_plan
+from app.web.rendering import DOCX, XLSX, attempt, download, int_arg, me, render, selected_plan, titled
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
@@ -138,7 +135,7 @@ def _filename(meeting: CommitteeMeeting, ext: str) -> str:
 def report(meeting_id: int) -> WResponse:
     """The report as a web page with print styles: the same HTML the PDF is made from, its CSS linked."""
     meeting, data = _report(meeting_id)
-    page = render_html(data)
+    page = report_render.render_html(data)
     head = (
         f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
         f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">'
@@ -180,9 +177,10 @@ def report_docx(meeting_id: int) -> WResponse:
     return _report_document(meeting_id, "docx")
 
 
+# Renderers looked up when called (not bound at import), so the permission table can stand in for them.
 REPORT_DOCUMENTS: dict[str, tuple[Callable[[ReportData], bytes], str]] = {
-    "pdf": (render_pdf, "application/pdf"),
-    "docx": (render_docx, DOCX),
+    "pdf": (lambda data: report_render.render_pdf(data), "application/pdf"),
+    "docx": (lambda data: report_render.render_docx(data), DOCX),
 }
 
 
@@ -202,6 +200,7 @@ def changes() -> WResponse:
     baseline, lines = meetings.changes_since_last_meeting(plan.id, work_stream_id=ws_id, kind=kind or None)
     actions = {a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today())}
     actions.update({a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today(), retired=True)})
+    words = [f"work stream {ws.roman}" for ws in plan.work_streams if ws.id == ws_id]
     return render(
         "committee/changes.html",
         "committee/_changes.html",
@@ -212,6 +211,10 @@ def changes() -> WResponse:
         ws_id=ws_id,
         kind=kind,
         kinds=APPROVED_CHANGE_KINDS,
+        kind_labels=APPROVED_CHANGE_LABELS,
+        page_title=titled(
+            "Changes since the last committee meeting", [*words, APPROVED_CHANGE_LABELS[kind] if kind else ""]
+        ),
     )
 
 

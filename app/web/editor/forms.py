@@ -4,6 +4,7 @@ from wtforms.validators import Length, Optional
 
 from app.web.fields import OptionalDateField, coerce_id
 from app.web.forms import Form
+from app.web.hints import FutureDateHint
 
 REASON_HINT = "Shown in the action's history and to the committee as the justification for the change."
 
@@ -21,7 +22,7 @@ class ActionForm(Form, ReasonMixin):
         "Performance measures and milestones", widget=GovTextArea(), validators=[Length(max=5000)]
     )
     key_targets = TextAreaField("Key targets", widget=GovTextArea(), validators=[Length(max=5000)])
-    deadline = OptionalDateField("Deadline", description="For example, 27 3 2026.")
+    deadline = OptionalDateField("Deadline", description=FutureDateHint())
     owner_id = SelectField(
         "Owner",
         coerce=coerce_id,

@@ -10,11 +10,21 @@ from app.clock import today
 from app.domain.filters import ActionFilter
 from app.domain.glossary import GLOSSARY
 from app.domain.status import actions_headline, measures_headline
+from app.models import User, WorkStream
 from app.policy import Permission, can
 from app.services import meetings, plan_read, proposals, risks
 from app.web.decorators import permission_required
 from app.web.plan import bp
-from app.web.rendering import is_htmx, render, selected_plan
+from app.web.rendering import is_htmx, render, selected_plan, titled
+
+
+def _filter_words(f: ActionFilter, owners: list[User], work_streams: list[WorkStream] | None = None) -> list[str]:
+    """The action filter in words, for the page's title: status, work stream, owner, overdue."""
+    words = [f.status.label if f.status else ""]
+    if work_streams and f.work_stream_id:
+        words += [f"work stream {ws.roman}" for ws in work_streams if ws.id == f.work_stream_id]
+    words += [f"owner {o.name}" for o in owners if f.owner_id and o.id == f.owner_id]
+    return [*words, "overdue" if f.overdue else ""]
 
 
 @bp.get("/")
@@ -55,6 +65,7 @@ def work_stream(work_stream_id: int) -> Response:
     on = today()
     actions = plan_read.find_actions(ws.plan_id, action_filter, on)
     action_counts, measure_counts = plan_read.work_stream_counts(ws)
+    owners = plan_read.action_owners(ws.plan_id, ws.id)
     if is_htmx() and request.args.get("part") == "summary":
         return render("plan/_ws_summary.html", work_stream=ws, action_counts=action_counts)
     return render(
@@ -64,7 +75,8 @@ def work_stream(work_stream_id: int) -> Response:
         plan=ws.plan,
         actions=actions,
         action_filter=action_filter,
-        owners=plan_read.action_owners(ws.plan_id, ws.id),
+        owners=owners,
+        page_title=titled(f"Work stream {ws.roman}: {ws.title}", _filter_words(action_filter, owners)),
         retired=plan_read.find_actions(ws.plan_id, ActionFilter(work_stream_id=ws.id), on, retired=True),
         action_counts=action_counts,
         measure_counts=measure_counts,
@@ -81,6 +93,7 @@ def work_stream(work_stream_id: int) -> Response:
 def actions() -> Response:
     plan = selected_plan()
     action_filter = ActionFilter.from_args(request.args)
+    owners = plan_read.action_owners(plan.id)
     return render(
         "plan/actions.html",
         "plan/_actions_table.html",
@@ -89,8 +102,9 @@ def actions() -> Response:
         plans=plan_read.list_plans(),
         actions=plan_read.find_actions(plan.id, action_filter, today()),
         action_filter=action_filter,
-        owners=plan_read.action_owners(plan.id),
+        owners=owners,
         work_streams=plan.work_streams,
+        page_title=titled("Actions", _filter_words(action_filter, owners, plan.work_streams)),
         filter_url=request.path,
         show_work_stream=True,
     )

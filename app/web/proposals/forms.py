@@ -13,6 +13,7 @@ from wtforms.validators import Length, Optional
 
 from app.web.fields import OptionalDateField
 from app.web.forms import Form
+from app.web.hints import FutureDateHint
 
 STATUS_CHOICES = [("COMPLETED", "COMPLETED"), ("IN_PROGRESS", "IN PROGRESS"), ("STATIC", "STATIC")]
 
@@ -46,7 +47,7 @@ class ActionProposalForm(Form, EvidenceFields):
         validators=[Length(max=5000)],
     )
     deadline = OptionalDateField(
-        "New deadline (optional)", description="Only if the deadline must move. For example, 27 3 2026."
+        "New deadline (optional)", description=FutureDateHint("Only if the deadline must move. ")
     )
     deadline_reason = TextAreaField("Why must the deadline move?", widget=GovTextArea(), validators=[Length(max=2000)])
     key_targets = TextAreaField("Key targets", widget=GovTextArea(), validators=[Length(max=5000)])

@@ -9,7 +9,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from flask import flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -303,6 +303,18 @@ def _event(proposal_id: int, step: Step) -> Response:
     return _show(proposal, 409 if isinstance(why, Conflict) else 400, error_form=form)
 
 
+@bp.post("/proposals/<int:proposal_id>")
+@login_required
+def act(proposal_id: int) -> Response:
+    """The proposal page's forms post to its own address, naming their step, so a form sent back with an
+    error (an empty challenge, say) is shown at /proposals/N, an address that can be reloaded and shared."""
+    step = STEPS.get(request.form.get("step", ""))
+    if step is None:
+        proposals.get_for(me(), proposal_id)  # missing or not yours: 404 or 403 before anything else
+        abort(400)
+    return _event(proposal_id, step)
+
+
 for _name, _step in STEPS.items():  # POST /proposals/<id>/submit, …/approve: endpoints proposals.submit, …
     bp.add_url_rule(
         f"/proposals/<int:proposal_id>/{_name}",
@@ -360,7 +372,9 @@ def download(evidence_id: int) -> Response:
 @bp.get("/notifications")
 @login_required
 def notifications_page() -> Response:
-    return render("proposals/notifications.html", items=notifications.for_user(me().id), form=None)
+    page = int_arg(request.args.get("page")) or 1
+    items, more = notifications.page_for_user(me().id, page=page)
+    return render("proposals/notifications.html", items=items, more=more, page=page, form=None)
 
 
 @bp.post("/notifications/read")

@@ -5,6 +5,7 @@ from wtforms.validators import Length, Optional
 from app.domain.bounds import parse_id
 from app.web.fields import OptionalDateField
 from app.web.forms import Form
+from app.web.hints import FutureDateHint
 
 SCORES = [("", "Select")] + [(str(n), str(n)) for n in range(1, 6)]
 
@@ -33,7 +34,7 @@ class EntryForm(Form):
     )
     mitigations = TextAreaField("Mitigating actions", widget=GovTextArea(), validators=[Length(max=5000)])
     remedial_actions = TextAreaField("Remedial actions", widget=GovTextArea(), validators=[Length(max=5000)])
-    next_review_on = OptionalDateField("Next review date", description="For example, 27 3 2026.")
+    next_review_on = OptionalDateField("Next review date", description=FutureDateHint(weeks_ahead=4))
     owner_id = SelectField("Owner", coerce=_int_or_none, widget=GovSelect(), validate_choice=False)
     reason = TextAreaField("What has changed and why?", widget=GovTextArea(), validators=[Length(max=2000)])
     submit = SubmitField("Save changes", widget=GovSubmitInput())

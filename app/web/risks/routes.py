@@ -13,7 +13,7 @@ from app.models import Plan, RiskEntry
 from app.policy import Permission
 from app.services import plan_editor, risks
 from app.web.decorators import permission_required
-from app.web.rendering import XLSX, attempt, download, me, render, selected_plan, version_of
+from app.web.rendering import XLSX, attempt, download, me, render, selected_plan, titled, version_of
 from app.web.risks import bp
 from app.web.risks.forms import CommentForm, EntryForm, EscalateForm, WindowForm
 
@@ -21,7 +21,12 @@ from app.web.risks.forms import CommentForm, EntryForm, EscalateForm, WindowForm
 def _register_context(plan: Plan, f: risks.RegisterFilter) -> dict[str, Any]:
     rows = risks.entries(plan.id, f)
     owners = sorted({e.owner for e in risks.entries(plan.id) if e.owner}, key=lambda u: u.name)
+    words = [f"work stream {ws.roman}" for ws in plan.work_streams if ws.id == f.work_stream_id]
+    words += [f.reason.label if f.reason else ""]
+    words += [f"owner {o.name}" for o in owners if o.id == f.owner_id]
+    words += [{True: "escalated", False: "not escalated", None: ""}[f.escalated]]
     return {
+        "page_title": titled("Risk register", words),
         "plan": plan,
         "rows": rows,
         "f": f,
