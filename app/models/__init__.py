@@ -5,7 +5,7 @@ from app.models.meetings import Baseline, CommitteeMeeting
 from app.models.plan import Action, PerformanceMeasure, Plan, WorkStream, work_stream_managers
 from app.models.proposals import Evidence, EvidenceBlob, Notification, Proposal, ProposalMessage
 from app.models.risks import RiskComment, RiskEntry
-from app.models.users import User, UserSession
+from app.models.users import RecoveryCode, User, UserSession
 
 __all__ = [
     "Action",
@@ -17,6 +17,7 @@ __all__ = [
     "Notification",
     "Proposal",
     "ProposalMessage",
+    "RecoveryCode",
     "RiskComment",
     "RiskEntry",
     "PerformanceMeasure",
