@@ -179,6 +179,8 @@ def flask_config(settings: Settings) -> dict[str, object]:
     url = _psycopg(settings.database_url)
     return {
         "APP_ENV": settings.env,
+        # A second factor for the roles app/policy.py names (`must_use_second_factor`): production only
+        "TWO_FACTOR_REQUIRED": settings.env == "production",
         "SECRET_KEY": settings.secret_key,
         "SQLALCHEMY_DATABASE_URI": url,
         # a pooled connection that the database or a proxy dropped is replaced, not handed out to fail

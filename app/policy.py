@@ -92,6 +92,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.COMMITTEE_MEMBER: frozenset({Permission.VIEW_PLAN, Permission.READ_AS_MEMBER}),
 }
 
+# Who must sign in with a second factor where it is required (production): those who approve changes to
+# the plan and those who manage accounts. Everyone else may choose to.
+SECOND_FACTOR_ROLES: frozenset[Role] = frozenset({Role.ADMINISTRATOR, Role.PROJECT_MANAGER})
+
 SCOPED_TO_WORK_STREAM: frozenset[Permission] = frozenset({Permission.PROPOSE_CHANGE, Permission.EDIT_RISK})
 SCOPED_ROLES: frozenset[Role] = frozenset({Role.SERVICE_MANAGER})
 
@@ -189,6 +193,11 @@ def can_view_proposal(actor: Actor | None, *, work_stream_id: int, state: str, a
 
 def is_reviewer(actor: Actor | None) -> bool:
     return can(actor, Permission.REVIEW_PROPOSAL)
+
+
+def must_use_second_factor(role: str | None) -> bool:
+    """Whether a role must sign in with a code from an authenticator app where two-step sign-in is required."""
+    return role in SECOND_FACTOR_ROLES
 
 
 def may_run_work_streams(role: str) -> bool:

@@ -135,3 +135,16 @@ def test_a_random_secret_key_starts_in_production(monkeypatch: pytest.MonkeyPatc
     for _ in range(50):
         _production(monkeypatch, secrets.token_hex(32))
         assert load_settings(str(tmp_path)).env == "production"
+
+
+def test_two_step_sign_in_is_required_in_production_only(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.config import flask_config
+
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.delenv("DEMO_MODE", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://tracker@db/tracker")
+    monkeypatch.setenv("ACCESSIBILITY_CONTACT_EMAIL", "digital.access@council.gov.uk")
+    assert flask_config(load_settings(str(tmp_path)))["TWO_FACTOR_REQUIRED"] is True
+    monkeypatch.setenv("APP_ENV", "development")
+    assert flask_config(load_settings(str(tmp_path)))["TWO_FACTOR_REQUIRED"] is False

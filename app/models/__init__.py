@@ -6,7 +6,7 @@ from app.models.plan import Action, PerformanceMeasure, Plan, WorkStream, work_s
 from app.models.proposals import Evidence, EvidenceBlob, Notification, Proposal, ProposalMessage
 from app.models.refusals import RefusalCount
 from app.models.risks import RiskComment, RiskEntry
-from app.models.users import User, UserSession
+from app.models.users import RecoveryCode, User, UserSession
 
 __all__ = [
     "Action",
@@ -19,6 +19,7 @@ __all__ = [
     "Proposal",
     "ProposalMessage",
     "RefusalCount",
+    "RecoveryCode",
     "RiskComment",
     "RiskEntry",
     "PerformanceMeasure",

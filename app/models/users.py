@@ -4,7 +4,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -30,6 +30,12 @@ class User(Model):
     # Set when someone else (an administrator, the command line) chose the password: its owner must
     # replace it before anything else is reachable.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Two-step sign-in (TOTP): the secret once confirmed, one being set up, and the last time step used
+    # (a code is accepted once). The secret must be readable to check a code, so it is not hashed.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
     work_streams: Mapped[list[WorkStream]] = relationship(
         secondary="work_stream_managers", back_populates="managers", order_by="WorkStream.number"
@@ -54,6 +60,10 @@ class User(Model):
     def get_id(self) -> str | None:
         """Flask-Login stores this in the cookie: the revocable session token, never the user id."""
         return self.session_token
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_secret is not None
 
     @property
     def role_enum(self) -> Role:
@@ -85,3 +95,15 @@ class UserSession(Model):
     revoked_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(Model):
+    """A single-use code for signing in without the phone: only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

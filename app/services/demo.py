@@ -168,3 +168,8 @@ def demo_accounts_with_demo_password() -> list[str]:
         if user is not None and user.active and verify_password(user.password_hash, demo_data.DEMO_PASSWORD):
             found.append(user.email)
     return found
+
+
+def is_demo_account(email: str) -> bool:
+    """One of the published demo accounts (README), by e-mail address."""
+    return normalise_email(email) in {normalise_email(seed["email"]) for seed in demo_data.DEMO_USERS}

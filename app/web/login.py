@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as WResponse
 
 from app.extensions import login_manager
 from app.models import User
-from app.services import accounts
+from app.services import accounts, two_factor
 
 # Requests the page makes by itself (badges, ?poll=1 refreshes) must not keep an idle session alive.
 PASSIVE_ENDPOINTS = frozenset({"proposals.queue_count"})
@@ -21,6 +21,11 @@ PASSIVE_ENDPOINTS = frozenset({"proposals.queue_count"})
 OPEN_BEFORE_PASSWORD_CHANGE = frozenset(
     {"auth.change_password", "auth.logout", "static", "plan.accessibility", "healthz"}
 )
+# All that is reachable while two-step sign-in is required of someone who has not set it up.
+OPEN_BEFORE_SECOND_FACTOR = frozenset(
+    {"auth.two_factor_setup", "auth.change_password", "auth.logout", "static", "plan.accessibility", "healthz"}
+)
+SECOND_FACTOR_NEEDED = "Set up two-step sign-in before you continue: your role needs it."
 PASSWORD_CHANGE_NEEDED = (
     "Choose a new password before you continue: the one you signed in with was set by an administrator."
 )
@@ -35,6 +40,7 @@ def register_login(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
     app.before_request(_require_own_password)
+    app.before_request(_require_second_factor)
 
 
 def _load_user(token: str) -> User | None:
@@ -77,6 +83,26 @@ def _require_own_password() -> BaseResponse | None:
     back = _current_path() if request.method == "GET" else ""
     target = url_for("auth.change_password", next=back) if back not in ("", "/") else url_for("auth.change_password")
     return redirect(target)
+
+
+def _require_second_factor() -> BaseResponse | None:
+    """Where two-step sign-in is required of someone's role and they have not set it up, that comes first."""
+    if request.endpoint in OPEN_BEFORE_SECOND_FACTOR:
+        return None
+    if not current_user.is_authenticated or current_user.must_change_password or current_user.two_factor_enabled:
+        return None
+    if not two_factor.required_for(current_user):
+        return None
+    if request.path.startswith("/api/"):
+        response = jsonify(error="second_factor_required", message=SECOND_FACTOR_NEEDED)
+        response.status_code = 403
+        return response
+    if request.headers.get("HX-Request") == "true":
+        response = Response(status=204)
+        if not _is_passive():
+            response.headers["HX-Redirect"] = url_for("auth.two_factor_setup")
+        return response
+    return redirect(url_for("auth.two_factor_setup"))
 
 
 def _is_passive() -> bool:

@@ -34,6 +34,10 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("auth.logout", "POST"): everyone_signed_in(REDIRECT),
     ("auth.change_password", "GET"): everyone_signed_in(),
     ("auth.change_password", "POST"): everyone_signed_in(),
+    ("auth.login_code", "GET"): dict.fromkeys(ROLES, REDIRECT),  # no password given first: back to sign in
+    ("auth.login_code", "POST"): dict.fromkeys(ROLES, REDIRECT),
+    ("auth.two_factor_setup", "GET"): everyone_signed_in(),
+    ("auth.two_factor_setup", "POST"): everyone_signed_in(),  # no code: the form again, with its error
     ("plan.dashboard", "GET"): everyone_signed_in(),
     ("plan.work_streams", "GET"): everyone_signed_in(),
     ("plan.work_stream", "GET"): everyone_signed_in(),
@@ -48,6 +52,7 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("admin.edit_user", "GET"): only({"admin": OK}),
     ("admin.edit_user", "POST"): only({"admin": OK}),
     ("admin.reset_password", "POST"): only({"admin": OK}),
+    ("admin.reset_two_factor", "POST"): only({"admin": REDIRECT}),
     ("admin.deactivate_user", "POST"): only({"admin": REDIRECT}),
     ("admin.reactivate_user", "POST"): only({"admin": REDIRECT}),
     # The change workflow. The fixture has a draft and a submitted proposal by sm1 in work stream i.

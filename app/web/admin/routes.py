@@ -6,7 +6,7 @@ from flask import flash, redirect, url_for
 from werkzeug.wrappers import Response
 
 from app.policy import ROLE_DESCRIPTIONS, Permission, Role
-from app.services import accounts, plan_read
+from app.services import accounts, plan_read, two_factor
 from app.services.errors import NotFound, ValidationFailed
 from app.web.admin import bp
 from app.web.admin.forms import NewUserForm, ResetPasswordForm, UserDetailsForm
@@ -114,6 +114,14 @@ def reset_password(user_id: int) -> Response:
         role_hints=_role_hints(),
         status=400,
     )
+
+
+@bp.post("/users/<int:user_id>/two-step-sign-in/reset")
+@permission_required(Permission.MANAGE_USERS)
+def reset_two_factor(user_id: int) -> Response:
+    user = two_factor.reset(me(), user_id)
+    flash(f"Two-step sign-in reset for {user.name}. They will set it up again when they next sign in.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/deactivate")

@@ -30,3 +30,23 @@ class ChangePasswordForm(Form):
         validators=[InputRequired(message="Enter a new password")],
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class SignInCodeForm(Form):
+    code = StringField(
+        "Code",
+        description="The 6-digit code your authenticator app shows now. Without your phone, enter a recovery code.",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the 6-digit code from your authenticator app, or a recovery code")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class SetUpCodeForm(Form):
+    code = StringField(
+        "Code from your authenticator app",
+        description="The 6-digit code the app shows for the improvement plan tracker.",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the 6-digit code from your authenticator app")],
+    )
+    submit = SubmitField("Turn on two-step sign-in", widget=GovSubmitInput())

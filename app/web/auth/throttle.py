@@ -12,7 +12,7 @@ import math
 import time
 from datetime import UTC, datetime
 
-from flask import g, request
+from flask import g, request, session
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -24,6 +24,7 @@ from app.services.accounts import normalise_email
 ACCOUNT_LIMIT = "10 per 5 minutes"
 ACCOUNT_SCOPE = "password-failures"
 ADDRESS_LIMIT = "100 per minute"
+SECOND_STEP_KEY = "second_step"  # in the signed session cookie: who gave the right password, and when
 
 
 def sign_in_account() -> str:
@@ -34,6 +35,12 @@ def sign_in_account() -> str:
 def signed_in_account() -> str:
     """The signed-in person's own account, for the current-password check."""
     return "account:" + (current_user.email if current_user.is_authenticated else "")
+
+
+def pending_account() -> str:
+    """The account waiting for its second step: wrong codes count with its wrong passwords."""
+    pending = session.get(SECOND_STEP_KEY) or {}
+    return "account:" + str(pending.get("email", ""))[:320]
 
 
 def password_failed() -> None:
