@@ -144,12 +144,17 @@ def _wait_until_healthy(base_url: str, log: Path) -> None:
 @pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerInfo]:
     """The real app in its own process, migrated and seeded with the demo, on a local port it chose."""
-    tmp = tmp_path_factory.mktemp("browser")
-    env = _server_env(tmp)
-    _flask(env, "db", "upgrade")
     # Journeys pick their own actions to change, so they start from the bare plan; screenshots show the
     # demo as a newcomer sees it after `make run`, with its history (a presented meeting, a waiting proposal).
-    _flask(env, "demo", "seed", "--history" if os.environ.get("SCREENSHOTS") == "1" else "--without-history")
+    history = "--history" if os.environ.get("SCREENSHOTS") == "1" else "--without-history"
+    yield from serve_demo(tmp_path_factory.mktemp("browser"), history)
+
+
+def serve_demo(tmp: Path, history: str) -> Iterator[ServerInfo]:
+    """Migrate a database in `tmp`, seed the demo (`--history` or `--without-history`), serve it until closed."""
+    env = _server_env(tmp)
+    _flask(env, "db", "upgrade")
+    _flask(env, "demo", "seed", history)
     out, log = tmp / "server.out", tmp / "server.log"
     with out.open("wb") as stdout, log.open("wb") as stderr:
         proc = subprocess.Popen(
