@@ -1,7 +1,7 @@
 """Typed SQLAlchemy 2 models, one module per aggregate."""
 
 from app.models.audit import AuditEvent
-from app.models.meetings import Baseline, CommitteeMeeting
+from app.models.meetings import Baseline, CommitteeMeeting, ReportDocument, ReportJob
 from app.models.plan import Action, PerformanceMeasure, Plan, WorkStream, work_stream_managers
 from app.models.proposals import Evidence, EvidenceBlob, Notification, Proposal, ProposalMessage
 from app.models.refusals import RefusalCount
@@ -19,6 +19,8 @@ __all__ = [
     "Proposal",
     "ProposalMessage",
     "RefusalCount",
+    "ReportDocument",
+    "ReportJob",
     "RecoveryCode",
     "RiskComment",
     "RiskEntry",

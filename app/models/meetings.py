@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -19,6 +19,10 @@ class CommitteeMeeting(Model):
     committee_name: Mapped[str] = mapped_column(String(200))
     meeting_date: Mapped[date] = mapped_column(Date)
     contact_officer: Mapped[str] = mapped_column(String(120), default="")
+    contact_telephone: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    report_author: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    # the reporting checkpoint (6 or 12 months) this meeting's report follows; None: the plan's own
+    checkpoint: Mapped[int | None] = mapped_column(Integer, nullable=True)
     narrative: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -45,3 +49,47 @@ class Baseline(Model):
 
     meeting: Mapped[CommitteeMeeting] = relationship(back_populates="baseline")
     presented_by: Mapped[User | None] = relationship()
+    documents: Mapped[list[ReportDocument]] = relationship(back_populates="baseline", order_by="ReportDocument.kind")
+    job: Mapped[ReportJob | None] = relationship(back_populates="baseline", uselist=False)
+
+
+class ReportJob(Model):
+    """Rendering a presented baseline's pack, once: its state, so the meeting page can show progress."""
+
+    __tablename__ = "report_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    baseline_id: Mapped[int] = mapped_column(ForeignKey("baselines.id"), unique=True)
+    state: Mapped[str] = mapped_column(String(20), default="queued")  # queued, running, done, failed
+    done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    current: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    runner: Mapped[str] = mapped_column(String(20), default="", server_default="")  # "worker" or "in-process"
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    baseline: Mapped[Baseline] = relationship(back_populates="job")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ReportDocument(Model):
+    """One stored document of a presented baseline's pack (HTML, PDF, Word, a chart): written once."""
+
+    __tablename__ = "report_documents"
+    __table_args__ = (UniqueConstraint("baseline_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    baseline_id: Mapped[int] = mapped_column(ForeignKey("baselines.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    baseline: Mapped[Baseline] = relationship(back_populates="documents")
