@@ -104,7 +104,9 @@ def _play_history(plan: Plan, users: dict[str, User], start: date, day: date) ->
             completed_since.append((action, action.progress, manager))
             action.status, action.progress = "IN_PROGRESS", HISTORY_EARLIER_PROGRESS
 
-    july = meetings.create_meeting(SYSTEM, plan.id, meetings.DEFAULT_COMMITTEE, start + timedelta(days=120))
+    july = meetings.create_meeting(
+        SYSTEM, plan.id, meetings.DEFAULT_COMMITTEE, start + timedelta(days=120), *DEMO_CONTACT
+    )
     meetings.present(SYSTEM, july.id)
     for action, progress, manager in completed_since:
         evidence = EvidenceInput(
@@ -137,7 +139,11 @@ def _play_history(plan: Plan, users: dict[str, User], start: date, day: date) ->
         ),
         submit=True,
     )
-    meetings.create_meeting(SYSTEM, plan.id, meetings.DEFAULT_COMMITTEE, day + timedelta(days=7))
+    meetings.create_meeting(SYSTEM, plan.id, meetings.DEFAULT_COMMITTEE, day + timedelta(days=7), *DEMO_CONTACT)
+
+
+# The report's contact officer and telephone, as the source report prints them (presenting needs a contact officer).
+DEMO_CONTACT = ("Vince Clark", "01895 250498")
 
 
 def _seed_users() -> dict[str, User]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -19,15 +20,17 @@ from app.formatting import format_date
 from app.models import Action, AuditEvent, Baseline, CommitteeMeeting, Plan, RiskEntry, WorkStream
 from app.policy import Actor, Permission, require_as
 from app.services import audit, plan_read
-from app.services.errors import NotFound, ServiceError, ValidationFailed
+from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.report import (
     NARRATIVE_FIELDS,
     ReportData,
     build_report_data,
+    default_narrative,
     report_data_as_json,
     report_data_from_json,
     with_narrative,
 )
+from app.services.report.narrative import ReportDates, filled_narrative, narrative_problems
 from app.services.tx import write_transaction
 
 DEFAULT_COMMITTEE = "Children, Young People and Learning Policy Overview Committee"
@@ -51,23 +54,70 @@ def get_meeting(meeting_id: int) -> CommitteeMeeting:
     return meeting
 
 
+CHECKPOINTS = (6, 12)
+TELEPHONE = re.compile(r"[0-9 +()\-]*")
+
+
+def _details_problems(
+    contact_officer: str, contact_telephone: str, report_author: str, checkpoint: int | None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if len(contact_officer) > 120:
+        errors["contact_officer"] = "The contact officer's name must be 120 characters or fewer"
+    if len(contact_telephone) > 60:
+        errors["contact_telephone"] = "The telephone number must be 60 characters or fewer"
+    elif not TELEPHONE.fullmatch(contact_telephone):
+        errors["contact_telephone"] = "Enter a telephone number, like 01895 250498: digits, spaces and + ( ) - only"
+    if len(report_author) > 120:
+        errors["report_author"] = "The report author's name must be 120 characters or fewer"
+    if checkpoint is not None and checkpoint not in CHECKPOINTS:
+        errors["checkpoint"] = "Choose the 6 month or the 12 month checkpoint"
+    return errors
+
+
+def starting_narrative(plan: Plan) -> dict[str, str]:
+    """A new meeting's narrative: the last presented meeting's (its placeholders keep the dates moving), else the
+    default wording; any paragraph the last meeting did not have comes from the default."""
+    previous = last_baseline(plan.id)
+    carried = dict(previous.meeting.narrative or {}) if previous is not None else {}
+    return {**default_narrative(plan.title), **{k: v for k, v in carried.items() if k in NARRATIVE_FIELDS}}
+
+
 def create_meeting(
-    actor: Actor, plan_id: int, committee_name: str, meeting_date: date | None, contact_officer: str = ""
+    actor: Actor,
+    plan_id: int,
+    committee_name: str,
+    meeting_date: date | None,
+    contact_officer: str = "",
+    contact_telephone: str = "",
+    report_author: str = "",
+    checkpoint: int | None = None,
 ) -> CommitteeMeeting:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
+        contact_officer, contact_telephone, report_author = (
+            contact_officer.strip(),
+            contact_telephone.strip(),
+            report_author.strip(),
+        )
         errors: dict[str, str] = {}
         if not committee_name.strip():
             errors["committee_name"] = "Enter the committee's name"
         if meeting_date is None:
             errors["meeting_date"] = "Enter the date of the meeting"
+        errors.update(_details_problems(contact_officer, contact_telephone, report_author, checkpoint))
         if errors:
             raise ValidationFailed(errors)
+        plan = plan_read.get_plan(plan_id)
         meeting = CommitteeMeeting(
             plan_id=plan_id,
             committee_name=committee_name.strip(),
             meeting_date=meeting_date,
-            contact_officer=contact_officer.strip(),
+            contact_officer=contact_officer,
+            contact_telephone=contact_telephone,
+            report_author=report_author,
+            checkpoint=checkpoint,
+            narrative=starting_narrative(plan),
             created_by_id=getattr(actor, "id", None),
         )
         db.session.add(meeting)
@@ -79,8 +129,89 @@ def create_meeting(
             object_type="meeting",
             object_id=meeting.id,
             plan_id=plan_id,
+            after=_details(meeting),
         )
     return meeting
+
+
+def _details(meeting: CommitteeMeeting) -> dict[str, Any]:
+    return {
+        "contact_officer": meeting.contact_officer,
+        "contact_telephone": meeting.contact_telephone,
+        "report_author": meeting.report_author,
+        "checkpoint": meeting.checkpoint,
+    }
+
+
+def checkpoint_of(meeting: CommitteeMeeting) -> int:
+    """The reporting checkpoint (6 or 12 months) the meeting's report follows."""
+    return meeting.checkpoint or plan_read.get_plan(meeting.plan_id).reporting_checkpoint
+
+
+def _refuse_if_presented(meeting: CommitteeMeeting, what: str) -> None:
+    if meeting.baseline is not None:
+        raise ServiceError(
+            f"The plan was presented to this meeting on {_words(meeting.baseline.presented_at)}, so its {what} "
+            "are fixed with the report and can no longer be changed."
+        )
+
+
+def update_details(
+    actor: Actor,
+    meeting_id: int,
+    *,
+    contact_officer: str,
+    contact_telephone: str,
+    report_author: str,
+    checkpoint: int | None,
+    expected_version: int | None = None,
+) -> CommitteeMeeting:
+    """The report's contact officer, telephone, author and checkpoint: editable until the plan is presented."""
+    with write_transaction():
+        require_as(actor, Permission.EDIT_PLAN)
+        meeting = get_meeting(meeting_id)
+        _refuse_if_presented(meeting, "report details")
+        if expected_version is not None and expected_version != meeting.version:
+            raise Conflict("Someone else changed these report details a moment ago. Check them and save again.")
+        contact_officer, contact_telephone, report_author = (
+            contact_officer.strip(),
+            contact_telephone.strip(),
+            report_author.strip(),
+        )
+        errors = _details_problems(contact_officer, contact_telephone, report_author, checkpoint)
+        if errors:
+            raise ValidationFailed(errors)
+        before = _details(meeting)
+        meeting.contact_officer = contact_officer
+        meeting.contact_telephone = contact_telephone
+        meeting.report_author = report_author
+        meeting.checkpoint = checkpoint
+        after = _details(meeting)
+        if after != before:
+            audit.record(
+                actor,
+                "meeting.details_changed",
+                f"Report details changed for the meeting of {_words(meeting.meeting_date)}",
+                object_type="meeting",
+                object_id=meeting.id,
+                plan_id=meeting.plan_id,
+                before=before,
+                after=after,
+            )
+    return meeting
+
+
+def set_checkpoint(actor: Actor, meeting_id: int, checkpoint: int) -> CommitteeMeeting:
+    """Report at the 6 or the 12 month checkpoint; the other details as they are."""
+    meeting = get_meeting(meeting_id)
+    return update_details(
+        actor,
+        meeting_id,
+        contact_officer=meeting.contact_officer,
+        contact_telephone=meeting.contact_telephone,
+        report_author=meeting.report_author,
+        checkpoint=checkpoint,
+    )
 
 
 def last_baseline(plan_id: int, *, before: datetime | None = None) -> Baseline | None:
@@ -146,9 +277,10 @@ def changes_column(plan_id: int) -> dict[int, list[str]]:
     return column
 
 
-def snapshot(plan: Plan) -> dict[str, Any]:
-    """The approved plan, its measures and its open risk register, as plain JSON."""
-    summary = plan_read.plan_summary(plan)
+def snapshot(plan: Plan, checkpoint: int | None = None) -> dict[str, Any]:
+    """The approved plan, its measures (all of them; the summary counts those at `checkpoint`) and its open risk
+    register, as plain JSON."""
+    summary = plan_read.plan_summary(plan, checkpoint)
     numbers = {w.work_stream.id: w.work_stream.number for w in summary.work_streams}
     actions = plan_read.plan_actions(plan.id)
     measures = plan_read.plan_measures(plan.id)
@@ -224,36 +356,129 @@ def risk_lines(risks: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def report_dates(meeting: CommitteeMeeting) -> ReportDates:
+    """What the narrative's placeholders stand for at this meeting."""
+    plan = plan_read.get_plan(meeting.plan_id)
+    last = db.session.scalar(
+        select(func.max(CommitteeMeeting.meeting_date))
+        .join(Baseline, Baseline.meeting_id == CommitteeMeeting.id)
+        .where(
+            CommitteeMeeting.plan_id == plan.id,
+            CommitteeMeeting.id != meeting.id,
+            CommitteeMeeting.meeting_date < meeting.meeting_date,
+        )
+    )
+    following = db.session.scalar(
+        select(func.min(CommitteeMeeting.meeting_date)).where(
+            CommitteeMeeting.plan_id == plan.id, CommitteeMeeting.meeting_date > meeting.meeting_date
+        )
+    )
+    return ReportDates(
+        meeting.meeting_date, meeting.checkpoint or plan.reporting_checkpoint, plan.start_date, last, following
+    )
+
+
+def _changes_since_last_baseline(plan_id: int, upto_mark: int | None = None) -> dict[int, list[str]]:
+    previous = last_baseline(plan_id)
+    changes: dict[int, list[str]] = {}
+    for line in approved_changes(plan_id, after_mark=previous.audit_mark if previous else 0, upto_mark=upto_mark):
+        changes.setdefault(line.action_id, []).append(line.text)
+    return changes
+
+
+def live_report(
+    meeting: CommitteeMeeting, *, upto_mark: int | None = None, state: dict[str, Any] | None = None
+) -> ReportData:
+    """The report as it would be presented now: the live plan, this meeting's details and narrative."""
+    plan = plan_read.get_plan(meeting.plan_id)
+    dates = report_dates(meeting)
+    state = state if state is not None else snapshot(plan, dates.checkpoint)
+    report = build_report_data(
+        plan.id,
+        meeting_date=meeting.meeting_date,
+        committee_name=meeting.committee_name,
+        narrative={k: v for k, v in (meeting.narrative or {}).items() if k in NARRATIVE_FIELDS},
+        changes_since=_changes_since_last_baseline(plan.id, upto_mark),
+        risk_lines=risk_lines(state["risks"]),
+        contact_officer=meeting.contact_officer,
+        contact_telephone=meeting.contact_telephone,
+        report_author=meeting.report_author,
+        checkpoint=dates.checkpoint,
+        dates=dates,
+    )
+    report.trend = [(point.label, point.counts) for point in trend(plan)[0]]
+    return report
+
+
+def present_problems(meeting: CommitteeMeeting) -> dict[str, str]:
+    """Why the plan cannot be presented to this meeting now, by the field to put right; empty when it can."""
+    if meeting.baseline is not None:
+        return {
+            "present": f"The plan was already presented to this meeting, on "
+            f"{_words(meeting.baseline.presented_at)}. A meeting has one baseline."
+        }
+    problems: dict[str, str] = {}
+    if meeting.meeting_date > today():
+        problems["present"] = (
+            f"The meeting is on {_words(meeting.meeting_date)}, which is in the future. The plan can be marked "
+            "presented on the day of the meeting or after it."
+        )
+    if not meeting.contact_officer.strip():
+        problems["contact_officer"] = (
+            "Enter the contact officer in the report details before presenting: the report names them."
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class PresentingSummary:
+    """What presenting would freeze, shown before the project manager confirms."""
+
+    meeting: CommitteeMeeting
+    checkpoint: int
+    actions: StatusCounts
+    measures: StatusCounts
+    changes: int  # approved changes since the last meeting the plan was presented to
+    open_risks: int
+    last_presented: Baseline | None
+    problems: dict[str, str]
+
+
+def presenting_summary(meeting: CommitteeMeeting) -> PresentingSummary:
+    plan = plan_read.get_plan(meeting.plan_id)
+    checkpoint = meeting.checkpoint or plan.reporting_checkpoint
+    summary = plan_read.plan_summary(plan, checkpoint)
+    previous = last_baseline(plan.id)
+    open_risks = db.session.scalar(
+        select(func.count(RiskEntry.id)).where(RiskEntry.plan_id == plan.id, RiskEntry.closed_on.is_(None))
+    )
+    return PresentingSummary(
+        meeting=meeting,
+        checkpoint=checkpoint,
+        actions=summary.actions,
+        measures=summary.measures,
+        changes=len(approved_changes(plan.id, after_mark=previous.audit_mark if previous else 0)),
+        open_risks=open_risks or 0,
+        last_presented=previous,
+        problems=present_problems(meeting),
+    )
+
+
 def present(actor: Actor, meeting_id: int) -> Baseline:
-    """Fix the baseline: the approved plan as presented to this meeting, kept for good."""
+    """Fix the baseline: the approved plan, and the report with its narrative, as presented to this meeting."""
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
         meeting = get_meeting(meeting_id)
-        if meeting.baseline is not None:
-            raise ValidationFailed(
-                {
-                    "present": f"The plan was already presented to this meeting, on "
-                    f"{_words(meeting.baseline.presented_at)}. A meeting has one baseline."
-                }
-            )
+        problems = present_problems(meeting)
+        if problems:
+            raise ValidationFailed(problems)
         plan = plan_read.get_plan(meeting.plan_id)
         mark = db.session.scalar(select(func.max(AuditEvent.id))) or 0
-        state = snapshot(plan)
-        previous = last_baseline(plan.id)
-        changes: dict[int, list[str]] = {}
-        for line in approved_changes(plan.id, after_mark=previous.audit_mark if previous else 0, upto_mark=mark):
-            changes.setdefault(line.action_id, []).append(line.text)
-        report = build_report_data(
-            plan.id,
-            meeting_date=meeting.meeting_date,
-            committee_name=meeting.committee_name,
-            changes_since=changes,
-            risk_lines=risk_lines(state["risks"]),
-            contact_officer=meeting.contact_officer,
-        )
-        report.trend = [(point.label, point.counts) for point in trend(plan)[0]]
+        state = snapshot(plan, checkpoint_of(meeting))
+        report = live_report(meeting, upto_mark=mark, state=state)
         state["report"] = report_data_as_json(report)
-        state["changes_since"] = {str(k): v for k, v in changes.items()}
+        state["narrative_fixed"] = True  # the report keeps the narrative as presented
+        state["changes_since"] = {str(k): v for k, v in _changes_since_last_baseline(plan.id, mark).items()}
         baseline = Baseline(
             plan_id=plan.id,
             meeting_id=meeting.id,
@@ -284,10 +509,15 @@ def _words(value: date | datetime) -> str:
 
 
 def save_narrative(actor: Actor, meeting_id: int, narrative: dict[str, str]) -> CommitteeMeeting:
+    """The report's paragraphs as the officer wrote them (placeholders kept), until the plan is presented."""
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
         meeting = get_meeting(meeting_id)
-        cleaned = {k: narrative[k].strip() for k in NARRATIVE_FIELDS if narrative.get(k, "").strip()}
+        _refuse_if_presented(meeting, "report paragraphs")
+        cleaned = {k: narrative.get(k, "").replace("\r\n", "\n").strip() for k in NARRATIVE_FIELDS}
+        errors = narrative_problems(cleaned)
+        if errors:
+            raise ValidationFailed(errors)
         before = dict(meeting.narrative or {})
         meeting.narrative = cleaned
         audit.record(
@@ -304,13 +534,19 @@ def save_narrative(actor: Actor, meeting_id: int, narrative: dict[str, str]) -> 
 
 
 def report_data(meeting: CommitteeMeeting) -> ReportData:
-    """The report as presented: figures from the baseline, narrative as the officer last edited it."""
+    """The report as presented: figures and narrative from the baseline.
+
+    A baseline presented before the narrative was fixed with it takes the narrative as the officer last edited it."""
     if meeting.baseline is None:
         raise ServiceError(
             "The plan has not been presented to this meeting yet, so there is no baseline to report "
             "on. Mark it presented first."
         )
-    return with_narrative(report_data_from_json(meeting.baseline.snapshot["report"]), meeting.narrative or None)
+    data = report_data_from_json(meeting.baseline.snapshot["report"])
+    if meeting.baseline.snapshot.get("narrative_fixed"):
+        return data
+    edited = {k: v for k, v in (meeting.narrative or {}).items() if k in NARRATIVE_FIELDS and v}
+    return with_narrative(data, filled_narrative(edited, report_dates(meeting)) or None)
 
 
 def compare(a: Baseline, b: Baseline) -> dict[str, list[str]]:

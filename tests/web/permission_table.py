@@ -107,8 +107,11 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("committee.meetings_page", "GET"): everyone_signed_in(),
     ("committee.create_meeting", "POST"): only({"pm": OK}),
     ("committee.meeting", "GET"): everyone_signed_in(),
+    ("committee.confirm_present", "GET"): only({"pm": OK}),  # what presenting would fix; changes nothing
     ("committee.present", "POST"): only({"pm": REDIRECT}),
     ("committee.narrative", "POST"): only({"pm": REDIRECT}),
+    ("committee.details", "POST"): only({"pm": OK}),  # no fields sent: the form again, with its errors
+    ("committee.preview", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK, "smt": OK}),  # a draft: not for members
     ("committee.report", "GET"): everyone_signed_in(),
     ("committee.report_css", "GET"): dict.fromkeys(ROLES, OK),
     ("committee.report_pdf", "GET"): everyone_signed_in(),

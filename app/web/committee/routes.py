@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, flash, jsonify, make_response, redirect, request, url_for
+from markupsafe import escape
 from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
@@ -18,7 +19,7 @@ from app.models import CommitteeMeeting
 from app.policy import Permission
 from app.services import excel_io, meetings, plan_read, risks
 from app.services import report as reports
-from app.services.errors import NotFound, ServiceError
+from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.meetings import TrendPoint
 from app.services.report import (
     CSS,
@@ -26,11 +27,24 @@ from app.services.report import (
     ReportData,
     default_narrative,
 )
+from app.services.report.narrative import NARRATIVE_LIMIT, PLACEHOLDERS
 from app.web.committee import bp
-from app.web.committee.forms import ConfirmImportForm, ImportForm, MeetingForm, NarrativeForm
+from app.web.committee.forms import ConfirmImportForm, DetailsForm, ImportForm, MeetingForm, NarrativeForm
 from app.web.decorators import permission_required
 from app.web.forms import Form
-from app.web.rendering import DOCX, XLSX, attempt, download, int_arg, me, render, selected_plan, titled
+from app.web.rendering import (
+    DOCX,
+    XLSX,
+    attempt,
+    download,
+    int_arg,
+    me,
+    refusal,
+    render,
+    selected_plan,
+    titled,
+    version_of,
+)
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
@@ -60,28 +74,50 @@ def create_meeting() -> WResponse:
         meeting = attempt(
             form,
             lambda: meetings.create_meeting(
-                me(), plan.id, form.committee_name.data or "", form.meeting_date.data, form.contact_officer.data or ""
+                me(),
+                plan.id,
+                form.committee_name.data or "",
+                form.meeting_date.data,
+                form.contact_officer.data or "",
+                form.contact_telephone.data or "",
+                form.report_author.data or "",
             ),
         )
         if meeting is not None:
-            flash("Meeting recorded. Mark the plan presented when it goes to the committee.", "success")
+            flash(
+                "Meeting recorded. Check the report details and narrative; mark the plan presented when it goes to "
+                "the committee.",
+                "success",
+            )
             return redirect(url_for("committee.meeting", meeting_id=meeting.id), 303)
     return meetings_page(form=form, status=400)
+
+
+def _details_form(meeting: CommitteeMeeting) -> DetailsForm:
+    return DetailsForm(
+        formdata=None,
+        version=str(meeting.version),
+        contact_officer=meeting.contact_officer,
+        contact_telephone=meeting.contact_telephone,
+        report_author=meeting.report_author,
+        checkpoint=str(meetings.checkpoint_of(meeting)),
+    )
 
 
 def _meeting_page(meeting: CommitteeMeeting, status: int = 200, **forms: Any) -> WResponse:
     narrative_form = forms.get("narrative_form")
     if narrative_form is None:
         plan = plan_read.get_plan(meeting.plan_id)
-        text = default_narrative(plan.title, plan.start_date, meeting.meeting_date, plan.reporting_checkpoint)
-        if meeting.baseline is not None:
-            text = meetings.report_data(meeting).narrative
-        text.update(meeting.narrative or {})
+        text = {**default_narrative(plan.title), **(meeting.narrative or {})}
         narrative_form = NarrativeForm(formdata=None, **{k: text.get(k, "") for k in NARRATIVE_FIELDS})
     return render(
         "committee/meeting.html",
         meeting=meeting,
         narrative_form=narrative_form,
+        details_form=forms.get("details_form") or _details_form(meeting),
+        checkpoint=meetings.checkpoint_of(meeting),
+        placeholders=PLACEHOLDERS,
+        narrative_limit=NARRATIVE_LIMIT,
         form=forms.get("error_form"),
         status=status,
     )
@@ -93,18 +129,54 @@ def meeting(meeting_id: int) -> WResponse:
     return _meeting_page(meetings.get_meeting(meeting_id))
 
 
+@bp.get("/meetings/<int:meeting_id>/present")
+@permission_required(Permission.EDIT_PLAN)
+def confirm_present(meeting_id: int) -> WResponse:
+    """What presenting would freeze, and the button that does it. Changes nothing."""
+    summary = meetings.presenting_summary(meetings.get_meeting(meeting_id))
+    return render("committee/present.html", summary=summary, meeting=summary.meeting, form=Form(formdata=None))
+
+
 @bp.post("/meetings/<int:meeting_id>/present")
 @permission_required(Permission.EDIT_PLAN)
 def present(meeting_id: int) -> WResponse:
+    meeting = meetings.get_meeting(meeting_id)
     form = Form()
+    # A refusal about a detail (no contact officer) goes beside that field of the report details form.
+    details = _details_form(meeting)
     if form.validate_on_submit():
-        presented = attempt(form, lambda: meetings.present(me(), meeting_id))
-        if form.errors:  # a refusal about the meeting as a whole belongs at the top of the page
-            form.form_errors.extend(message for field in form for message in field.errors)
+        presented = attempt(details, lambda: meetings.present(me(), meeting_id))
         if presented is not None:
-            flash("The plan is marked presented: its baseline is fixed and kept for good.", "success")
+            flash("The plan is marked presented: its baseline and its report are fixed and kept for good.", "success")
             return redirect(url_for("committee.meeting", meeting_id=meeting_id), 303)
-    return _meeting_page(meetings.get_meeting(meeting_id), 409, error_form=form)
+        meeting = meetings.get_meeting(meeting_id)
+        return _meeting_page(meeting, 409, details_form=details, error_form=details)
+    return _meeting_page(meeting, 400, error_form=form)
+
+
+@bp.post("/meetings/<int:meeting_id>/details")
+@permission_required(Permission.EDIT_PLAN)
+def details(meeting_id: int) -> WResponse:
+    form = DetailsForm()
+    if form.validate_on_submit():
+        saved = attempt(
+            form,
+            lambda: meetings.update_details(
+                me(),
+                meeting_id,
+                contact_officer=form.contact_officer.data or "",
+                contact_telephone=form.contact_telephone.data or "",
+                report_author=form.report_author.data or "",
+                checkpoint=int(form.checkpoint.data or 0) or None,
+                expected_version=version_of(form.version.data),
+            ),
+        )
+        if saved is not None:
+            flash("Report details saved.", "success")
+            return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="details"), 303)
+    meeting = meetings.get_meeting(meeting_id)
+    status = 409 if isinstance(refusal(form), Conflict) else 400
+    return _meeting_page(meeting, status, details_form=form, error_form=form)
 
 
 @bp.post("/meetings/<int:meeting_id>/narrative")
@@ -112,11 +184,39 @@ def present(meeting_id: int) -> WResponse:
 def narrative(meeting_id: int) -> WResponse:
     form = NarrativeForm()
     if form.validate_on_submit():
-        text = {k: (getattr(form, k).data or "") for k in form.data if k not in ("submit", "csrf_token")}
-        meetings.save_narrative(me(), meeting_id, text)
-        flash("Narrative saved. The figures stay computed.", "success")
-        return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="narrative"), 303)
+        text = {k: (getattr(form, k).data or "") for k in NARRATIVE_FIELDS}
+        if attempt(form, lambda: meetings.save_narrative(me(), meeting_id, text)) is not None:
+            flash("Narrative saved. The figures stay computed.", "success")
+            return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="narrative"), 303)
     return _meeting_page(meetings.get_meeting(meeting_id), 400, narrative_form=form, error_form=form)
+
+
+@bp.get("/meetings/<int:meeting_id>/preview")
+@permission_required(Permission.VIEW_INTERNAL)  # a draft: committee members see the report once presented
+def preview(meeting_id: int) -> WResponse:
+    """The report from the live plan, before presenting: without the chart images, so it is quick."""
+    meeting = meetings.get_meeting(meeting_id)
+    data = meetings.report_data(meeting) if meeting.baseline is not None else meetings.live_report(meeting)
+    page = reports.render_html(data, charts={})
+    head = (
+        f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
+        f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">'
+    )
+    page = re.sub(r"<style>.*?</style>", head, page, flags=re.S)
+    page = page.replace("<title>", "<title>Preview: ", 1)
+    notice = (
+        "This is a preview from the live plan: it is not yet the report. Charts are drawn when the plan is presented."
+        if meeting.baseline is None
+        else "The plan has been presented: this preview shows the report as presented, without its charts."
+    )
+    links = (
+        f'<nav class="report-links" aria-label="Preview"><p><strong>{escape(notice)}</strong></p><p>'
+        f'<a href="{url_for("committee.meeting", meeting_id=meeting.id)}">Back to the meeting</a></p></nav>'
+    )
+    page = page.replace("<body>", "<body>" + links, 1)
+    response = make_response(page)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    return response
 
 
 def _report(meeting_id: int) -> tuple[CommitteeMeeting, ReportData]:
