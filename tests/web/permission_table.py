@@ -103,7 +103,7 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("risks.escalate", "POST"): only({"smt": OK}),
     ("risks.comment", "POST"): only({"pm": OK, "sm1": OK, "smt": OK}),
     ("risks.window", "POST"): only({"pm": OK}),
-    # Committee cycle: the fixture has one presented meeting and one not yet presented.
+    # Committee cycle: the fixture has one presented meeting and two not yet presented (one for the present POST).
     ("committee.meetings_page", "GET"): everyone_signed_in(),
     ("committee.create_meeting", "POST"): only({"pm": OK}),
     ("committee.meeting", "GET"): everyone_signed_in(),
