@@ -94,7 +94,11 @@ def risks_refresh(plan_id: int | None) -> None:
 )
 def demo_seed(history: bool) -> None:
     """Load the demo plan and accounts. Does nothing if they are already there."""
-    plan, created = demo.seed_demo(history=history)
+    try:
+        plan, created = demo.seed_demo(history=history)
+    except ServiceError as refused:
+        click.echo(f"Error: {refused.message}", err=True)
+        raise SystemExit(1) from refused
     if created:
         click.echo(
             f"Demo plan loaded: {plan.title} (plan {plan.id}). Sign in as pm@example.org with demo-password-2015."

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from app import demo_data
-from app.clock import today, travel_to
+from app.clock import today, travel_to, utcnow
 from app.extensions import db
 from app.models import Action, AuditEvent, CommitteeMeeting, PerformanceMeasure, Plan, User, WorkStream
 from app.policy import SYSTEM
@@ -250,24 +250,30 @@ def _play_history(start: date, day: date) -> Plan:
         _Step(demo_data.WAITING_PROPOSAL_OFFSET_DAYS, time(10, 30), lambda: _propose_waiting(plan, users, day)),
     ]
 
+    due: dict[int, list[Action]] = {}  # day -> the actions whose deadline comes within the window, or passes
     for reference, (_, seed) in seeds.items():
         deadline = seed["deadline_offset_days"]
-        for offset in (deadline - plan.risk_warning_days, deadline + 1):  # it comes within the window, or passes
+        for offset in (deadline - plan.risk_warning_days, deadline + 1):
             if 0 < offset < -demo_data.PLAN_START_OFFSET_DAYS:
-                steps.append(_Step(offset, time(7, 0), _morning_refresh(actions[reference])))
+                due.setdefault(offset, []).append(actions[reference])
+    steps += [_Step(offset, time(7, 0), _morning_refresh(found)) for offset, found in due.items()]
+    finished = datetime.min
     for step in sorted(steps, key=lambda s: (s.offset_days, s.at)):
-        with travel_to(datetime.combine(start + timedelta(days=step.offset_days), step.at)):
+        planned = datetime.combine(start + timedelta(days=step.offset_days), step.at)
+        with travel_to(max(planned, finished + timedelta(milliseconds=1))):  # never two steps at one moment
             step.run()
+            finished = utcnow()
     return plan
 
 
-def _morning_refresh(action: Action) -> Callable[[], object]:
-    """`flask risks refresh` runs every morning; in the history it is played only for the action whose deadline
-    comes within the plan's warning window, or passes, that day: nothing else could change."""
+def _morning_refresh(due: list[Action]) -> Callable[[], object]:
+    """`flask risks refresh` runs every morning; in the history it is played only for the actions whose
+    deadline comes within the plan's warning window, or passes, that day: nothing else could change them."""
 
     def run() -> None:
         with write_transaction():
-            risks.reevaluate(action)
+            for action in due:
+                risks.reevaluate(action)
 
     return run
 
