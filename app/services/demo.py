@@ -28,7 +28,6 @@ from app.services.proposals import EvidenceInput, ProposalInput
 from app.services.report_render import NARRATIVE_FIELDS
 from app.services.tx import write_transaction
 
-HISTORY_EARLIER_PROGRESS = demo_data.HISTORY_EARLIER_PROGRESS
 LOADED_AT = time(8, 0)  # UTC; every moment of the history is in the UK working day, so its UK date is its date
 
 
@@ -93,7 +92,7 @@ def _load(start: date, *, played: bool) -> tuple[Plan, dict[str, User]]:
                         title=a["title"],
                         measures_and_milestones=a["measures_and_milestones"],
                         key_targets=a["key_targets"],
-                        progress=HISTORY_EARLIER_PROGRESS if later else a["progress"],
+                        progress=demo_data.HISTORY_EARLIER_PROGRESS if later else a["progress"],
                         owner=manager,
                         deadline=start + timedelta(days=a["deadline_offset_days"]),
                         status="IN_PROGRESS" if later else a["status"],
