@@ -25,7 +25,7 @@ from app.services import audit, meetings, plan_editor, proposals, risks
 from app.services.accounts import hash_password, normalise_email, verify_password
 from app.services.errors import ServiceError
 from app.services.proposals import EvidenceInput, ProposalInput
-from app.services.report_render import NARRATIVE_FIELDS
+from app.services.report import NARRATIVE_FIELDS
 from app.services.tx import write_transaction
 
 LOADED_AT = time(8, 0)  # UTC; every moment of the history is in the UK working day, so its UK date is its date
