@@ -1762,7 +1762,7 @@ COMPLETED_SINCE_JULY: list[CompletionSeed] = [
             "The refreshed ASYE programme is in place: every newly qualified social worker was enrolled within "
             "four weeks of starting and none holds more than 12 cases, so the key target is met."
         ),
-        "evidence_title": "ASYE enrolment and caseload report",
+        "evidence_title": "Completion evidence for action 1.6: ASYE enrolment and caseload report",
         "evidence_note": "Enrolment dates and caseloads of all eight newly qualified social workers, from the HR system.",
         "approval_note": (
             "Checked the enrolment dates and caseloads against the HR record with the practice educator: "
@@ -1776,7 +1776,7 @@ COMPLETED_SINCE_JULY: list[CompletionSeed] = [
             "The Children in Care Council has met every month since its relaunch and its members have presented "
             "their priorities to the Corporate Parenting Panel, which is what the action asked for."
         ),
-        "evidence_title": "Children in Care Council minutes and Corporate Parenting Panel agenda",
+        "evidence_title": "Completion evidence for action 4.7: Children in Care Council minutes and Corporate Parenting Panel agenda",
         "evidence_note": "Minutes of each monthly meeting since the relaunch, and the panel agenda with the members' item.",
         "approval_note": (
             "Attendance records and the panel minutes confirm monthly meetings and the young people's "
@@ -1790,7 +1790,7 @@ COMPLETED_SINCE_JULY: list[CompletionSeed] = [
             "The fostering for adoption policy is agreed, four sets of carers are dual-approved and the first "
             "two placements have been made under it: both key targets are met."
         ),
-        "evidence_title": "Fostering panel approvals and placement record",
+        "evidence_title": "Completion evidence for action 5.5: Fostering panel approvals and placement record",
         "evidence_note": "Panel minutes approving the four dual-approved carers, and the two placement records.",
         "approval_note": "Panel minutes and placement records checked with the fostering service manager. Approved.",
     },
@@ -1801,7 +1801,7 @@ COMPLETED_SINCE_JULY: list[CompletionSeed] = [
             "The moderation panel has met monthly, moderating more than 10% of audits, and grades agreed in 83% "
             "of cases against a target of 80%."
         ),
-        "evidence_title": "Audit moderation panel log",
+        "evidence_title": "Completion evidence for action 7.3: Audit moderation panel log",
         "evidence_note": "The panel's log of the 24 moderated audits, with the auditor's and the moderated grades.",
         "approval_note": "Sampled six moderated audits from the log: grades and feedback recorded as stated. Approved.",
     },
