@@ -179,7 +179,7 @@ def run(baseline_id: int, *, runner: str = "in-process") -> None:
         )
     if not started:
         return  # done already, or someone else is running it
-    label = "the committee report's figures"
+    what = "The report's figures could not be read"
     try:
         baseline = db.session.get(Baseline, baseline_id)
         if baseline is None:
@@ -190,17 +190,17 @@ def run(baseline_id: int, *, runner: str = "in-process") -> None:
         db.session.rollback()  # end the read before the long part: no transaction held while rendering
         rendered: dict[str, bytes] = {}
         for step, part, make in _render(data):
-            label = part.label
+            what = f"{part.label[:1].upper()}{part.label[1:]} could not be prepared"
             if step is not None:
                 _progress(baseline_id, step, sum(p.kind in rendered for p in DOCUMENTS))
             rendered[part.kind] = make()
-        label = "storing the documents"
+        what = "The documents could not be stored"
         _progress(baseline_id, "Storing the documents", len(DOCUMENTS))
         _store(baseline_id, meeting, rendered)
     except Exception as error:  # noqa: BLE001 - whatever broke, the page must say so and offer another try
         db.session.rollback()
-        log.exception("The committee pack of baseline %s failed at %s", baseline_id, label)
-        _fail(baseline_id, label, error)
+        log.exception("The committee pack of baseline %s failed: %s", baseline_id, what)
+        _fail(baseline_id, what, error)
 
 
 def _render(data: Any) -> list[tuple[str | None, Part, Callable[[], bytes]]]:
@@ -276,8 +276,8 @@ def _progress(baseline_id: int, current: str, ready: int) -> None:
         _set(baseline_id, ReportJob.state == "running", current=current, done=ready)
 
 
-def _fail(baseline_id: int, label: str, error: BaseException) -> None:
-    message = f"{label[:1].upper()}{label[1:]} could not be prepared: {_in_words(error)}"
+def _fail(baseline_id: int, what: str, error: BaseException) -> None:
+    message = f"{what}: {_in_words(error)}"
     try:
         with write_transaction():
             _set(baseline_id, None, state="failed", error=message[:2000])
