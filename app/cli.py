@@ -6,7 +6,7 @@ from typing import NoReturn
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate.cli import db as db_cli
 
 from app.domain.audit_chain import Head, parse_head
@@ -90,6 +90,7 @@ def risks_refresh(plan_id: int | None) -> None:
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--burst", is_flag=True, help="Run the jobs waiting now, then stop (default: run until stopped).")
 def worker(burst: bool) -> None:
     """Run the background jobs (the committee packs) queued on JOBS_REDIS_URL. Start one beside gunicorn."""

@@ -88,15 +88,23 @@ REPORT_JOB = _ReportJobActor()
 # --- queueing -------------------------------------------------------------------------------------------
 
 
-def schedule(baseline_id: int) -> ReportJob:
-    """Queue the pack of a just-presented baseline. Never raises for the rendering: `run` records its failure."""
-    with write_transaction():
-        job = _job(baseline_id)
-        if job is None:
-            db.session.add(
-                ReportJob(baseline_id=baseline_id, state="queued", total=len(DOCUMENTS), updated_at=utcnow())
-            )
-    return _enqueue(baseline_id)
+def schedule(baseline_id: int) -> ReportJob | None:
+    """Queue the pack of a just-presented baseline. Never raises: the baseline is fixed whatever happens here.
+
+    `run` records a failed rendering on the job; if even queueing fails, the meeting page offers
+    "Prepare the documents" (no job) or "Try again" later.
+    """
+    try:
+        with write_transaction():
+            if _job(baseline_id) is None:
+                db.session.add(
+                    ReportJob(baseline_id=baseline_id, state="queued", total=len(DOCUMENTS), updated_at=utcnow())
+                )
+        return _enqueue(baseline_id)
+    except Exception:  # noqa: BLE001 - presenting has succeeded; the documents can be asked for again
+        db.session.rollback()
+        log.exception("Could not queue the committee pack of baseline %s", baseline_id)
+        return None
 
 
 def request(actor: Actor, meeting_id: int) -> ReportJob:

@@ -308,6 +308,21 @@ def test_a_stored_document_that_no_longer_matches_its_checksum_is_not_sent(
     assert "no longer matches the checksum" in words(response) and b"tampered" not in response.data
 
 
+def test_the_worker_command_needs_a_queue(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code == 1 and "no job queue is configured" in result.output
+
+
+def test_the_progress_address_followed_by_a_person_shows_the_meeting_page(
+    app: Flask, login: Any, renderers: Renderers
+) -> None:
+    pm = login("pm")
+    meeting = record_meeting(pm)
+    present(pm, meeting)
+    response = pm.get(f"/meetings/{meeting}/pack")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/meetings/{meeting}#pack")
+
+
 def test_a_meeting_not_presented_has_no_stored_documents(login: Any) -> None:
     pm = login("pm")
     meeting = record_meeting(pm)

@@ -27,7 +27,7 @@ from app.web.committee import bp
 from app.web.committee.forms import ConfirmImportForm, ImportForm, MeetingForm, NarrativeForm
 from app.web.decorators import permission_required
 from app.web.forms import Form
-from app.web.rendering import XLSX, attempt, download, int_arg, me, render, selected_plan, titled
+from app.web.rendering import XLSX, attempt, download, int_arg, is_htmx, me, render, selected_plan, titled
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
@@ -224,6 +224,8 @@ def pack_status(meeting_id: int) -> WResponse:
     meeting = meetings.get_meeting(meeting_id)
     if meeting.baseline is None:
         raise NotFound("The plan has not been presented to this meeting yet, so it has no documents.")
+    if not is_htmx():  # a person who followed the address: the whole meeting page, at its documents
+        return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="pack"), 303)
     return render(
         "committee/_pack.html", "committee/_pack.html", meeting=meeting, pack=report_pack.status(meeting.baseline)
     )
