@@ -271,7 +271,7 @@ def _store(baseline_id: int, meeting: CommitteeMeeting, rendered: dict[str, byte
             REPORT_JOB,
             "plan.pack_stored",
             f"Committee documents stored for the meeting of {format_date(meeting.meeting_date)}: "
-            + ", ".join(f"{kind} {h['sha256'][:12]}…" for kind, h in hashes.items() if not kind.startswith("chart-")),
+            + "; ".join(f"{PARTS[p.kind].label}, SHA-256 {hashes[p.kind]['sha256']}" for p in DOCUMENTS),
             object_type="baseline",
             object_id=baseline_id,
             plan_id=meeting.plan_id,
@@ -288,6 +288,9 @@ def _fail(baseline_id: int, what: str, error: BaseException) -> None:
     message = f"{what}: {_in_words(error)}"
     try:
         with write_transaction():
+            if _stored(baseline_id):  # a second run (after "Try again" on a stuck job) lost the race to store
+                _set(baseline_id, None, state="done", done=len(DOCUMENTS), current="", error="")
+                return
             _set(baseline_id, None, state="failed", error=message[:2000])
             baseline = db.session.get(Baseline, baseline_id)
             audit.record(

@@ -387,3 +387,20 @@ def test_the_rq_worker_prepares_the_pack(make_app: Callable[..., Flask], demo: d
             connection = jobs.connection()
             for key in connection.scan_iter(f"rq:*{name}*"):
                 connection.delete(key)
+
+
+def test_running_the_job_again_keeps_the_stored_pack(app: Flask, login: Any, renderers: Renderers) -> None:
+    """A second run (a stuck job tried again while the first was still going) stores nothing more."""
+    pm = login("pm")
+    meeting = record_meeting(pm)
+    present(pm, meeting)
+    before = {kind: row.sha256 for kind, row in stored(app).items()}
+    with app.app_context():
+        baseline_id = db.session.scalars(select(Baseline)).one().id
+        db.session.execute(ReportJob.__table__.update().values(state="queued"))
+        db.session.commit()
+        report_pack.run(baseline_id)
+        assert report_pack.run(baseline_id) is None  # not queued now: returns at once
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "plan.pack_stored")).all()
+    assert len(events) == 1 and {kind: row.sha256 for kind, row in stored(app).items()} == before
+    assert the_job(app).state == "done"
