@@ -10,7 +10,7 @@ show it; a failure is recorded there in words (which part, and the error), and `
 page's "Try again" or "Prepare the documents") queues it again. `document` reads a stored document back
 and refuses it unless its SHA-256 still matches: nothing here ever renders inside a web request.
 
-The renderers are reached through `report_render` by name at call time, in `_render` alone.
+The renderers are reached through `app.services.report` (as `reports`) by name at call time, in `_render` alone.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from app.extensions import db
 from app.formatting import filesize, format_date
 from app.models import Baseline, CommitteeMeeting, ReportDocument, ReportJob
 from app.policy import Actor, Permission, SystemActor, require_as
-from app.services import audit, jobs, meetings, report_render
+from app.services import audit, jobs, meetings
+from app.services import report as reports
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.evidence_store import report_store
 from app.services.tx import write_transaction
@@ -217,7 +218,7 @@ def _render(data: Any) -> list[tuple[str | None, Part, Callable[[], bytes]]]:
 
     def chart(name: str) -> Callable[[], bytes]:
         def draw() -> bytes:
-            png = report_render.trend_png(data) if name == "trend" else report_render.chart_png(data, name)  # type: ignore[arg-type]
+            png = reports.trend_png(data) if name == "trend" else reports.chart_png(data, name)  # type: ignore[arg-type]
             charts[name] = png
             return png
 
@@ -228,9 +229,9 @@ def _render(data: Any) -> list[tuple[str | None, Part, Callable[[], bytes]]]:
         ("Drawing the charts" if i == 0 else None, PARTS[f"chart-{name}"], chart(name)) for i, name in enumerate(names)
     ]
     makers: dict[str, Callable[[], bytes]] = {
-        "html": lambda: report_render.render_html(data, charts=charts).encode("utf-8"),
-        "pdf": lambda: report_render.render_pdf(data, charts=charts),
-        "docx": lambda: report_render.render_docx(data, charts=charts),
+        "html": lambda: reports.render_html(data, charts=charts).encode("utf-8"),
+        "pdf": lambda: reports.render_pdf(data, charts=charts),
+        "docx": lambda: reports.render_docx(data, charts=charts),
     }
     steps += [(f"Preparing {part.label}", part, makers[part.kind]) for part in DOCUMENTS]
     return steps

@@ -41,7 +41,7 @@ class Renderers:
     def __init__(self, patch: pytest.MonkeyPatch) -> None:
         self.calls: Counter[str] = Counter()
         self.patch = patch
-        module = report_pack.report_render
+        module = report_pack.reports
 
         def figures(data: Any) -> str:
             return ";".join(f"{ws.roman}:{ws.action_counts}" for ws in data.work_streams)
@@ -65,7 +65,7 @@ class Renderers:
         def broken(*_: Any, **__: Any) -> Any:
             raise RuntimeError(message)
 
-        self.patch.setattr(report_pack.report_render, name, broken)
+        self.patch.setattr(report_pack.reports, name, broken)
 
 
 @pytest.fixture

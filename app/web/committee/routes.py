@@ -18,7 +18,7 @@ from app.policy import Permission
 from app.services import excel_io, meetings, plan_read, report_pack, risks
 from app.services.errors import NotFound
 from app.services.meetings import TrendPoint
-from app.services.report_render import (
+from app.services.report import (
     CSS,
     NARRATIVE_FIELDS,
     default_narrative,
