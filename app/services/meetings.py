@@ -19,7 +19,7 @@ from app.extensions import db
 from app.formatting import format_date
 from app.models import Action, AuditEvent, Baseline, CommitteeMeeting, Plan, RiskEntry, WorkStream
 from app.policy import Actor, Permission, require_as
-from app.services import audit, plan_read
+from app.services import audit, plan_read, report_pack
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.report import (
     NARRATIVE_FIELDS,
@@ -501,6 +501,8 @@ def present(actor: Actor, meeting_id: int) -> Baseline:
             plan_id=plan.id,
             after=state["summary"]["actions"],
         )
+    # The baseline is committed: its pack is rendered once, in the background (in-process if the queue is down).
+    report_pack.schedule(baseline.id)
     return baseline
 
 

@@ -194,6 +194,8 @@ def test_meeting_presented_report_downloaded_and_baselines_compared_with_the_key
     tab_and_press(pm, "form[action$='/present'] button")
     assert "The plan is marked presented" in banner_text(pm)
 
+    # the documents are prepared in the background; the meeting page's htmx poll shows the links when stored
+    pm.wait_for_selector("#report-links a[href$='.pdf']")
     tab_to(pm, "#report-links a[href$='.pdf']")
     with pm.expect_download(timeout=DOWNLOAD_WAIT) as download:
         pm.keyboard.press("Enter")

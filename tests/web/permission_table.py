@@ -116,6 +116,10 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("committee.report_css", "GET"): dict.fromkeys(ROLES, OK),
     ("committee.report_pdf", "GET"): everyone_signed_in(),
     ("committee.report_docx", "GET"): everyone_signed_in(),
+    ("committee.report_chart", "GET"): everyone_signed_in(),
+    ("committee.pack_status", "GET"): everyone_signed_in(REDIRECT),  # htmx gets the partial, a person the page
+    # the presented meeting's pack is stored already: the project manager is told so (409), nobody else may ask
+    ("committee.prepare_pack", "POST"): only({"pm": OK}),
     ("committee.changes", "GET"): everyone_signed_in(),
     ("committee.compare", "GET"): everyone_signed_in(),
     ("committee.landing", "GET"): everyone_signed_in(),

@@ -136,7 +136,7 @@ def test_changes_since_equal_the_approved_changes_between_two_baselines(
     assert "0 approved changes since" in flat(re.sub(r"<[^>]+>", " ", pm.get("/changes").get_data(as_text=True)))
 
 
-def test_edited_narrative_appears_in_the_report_and_figures_stay_computed(login: Any) -> None:
+def test_narrative_edited_before_presenting_appears_in_the_report_and_figures_stay_computed(login: Any) -> None:
     pm = login("pm")
     meeting = record_meeting(pm)
     response = pm.post_form(
@@ -150,7 +150,7 @@ def test_edited_narrative_appears_in_the_report_and_figures_stay_computed(login:
         },
     )
     assert response.status_code == 303
-    present(pm, meeting)
+    present(pm, meeting)  # the pack is rendered once, from the narrative as it stands when presented
     word = flat(
         " ".join(p.text for p in Document(io.BytesIO(pm.get(f"/meetings/{meeting}/report.docx").data)).paragraphs)
     )

@@ -144,6 +144,9 @@ def url_values(endpoint: str, ids: dict[str, Any], owner: str = "sm1") -> dict[s
         "committee.report": {"meeting_id": ids["presented"]},
         "committee.report_pdf": {"meeting_id": ids["presented"]},
         "committee.report_docx": {"meeting_id": ids["presented"]},
+        "committee.report_chart": {"meeting_id": ids["presented"], "chart": "actions"},
+        "committee.pack_status": {"meeting_id": ids["presented"]},
+        "committee.prepare_pack": {"meeting_id": ids["presented"]},
         "committee.export_plan": {"plan_id": ids["plan_id"]},
         "editor.make_current": {"plan_id": ids["plan_id"]},
     }.get(endpoint, {})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable
 from typing import Any
 
 from flask import Response, flash, jsonify, make_response, redirect, request, url_for
@@ -17,14 +16,13 @@ from app.domain.changes import APPROVED_CHANGE_KINDS, APPROVED_CHANGE_LABELS
 from app.domain.filters import ActionFilter
 from app.models import CommitteeMeeting
 from app.policy import Permission
-from app.services import excel_io, meetings, plan_read, risks
+from app.services import excel_io, meetings, plan_read, report_pack, risks
 from app.services import report as reports
-from app.services.errors import Conflict, NotFound, ServiceError
+from app.services.errors import Conflict, NotFound
 from app.services.meetings import TrendPoint
 from app.services.report import (
     CSS,
     NARRATIVE_FIELDS,
-    ReportData,
     default_narrative,
 )
 from app.services.report.narrative import NARRATIVE_LIMIT, PLACEHOLDERS
@@ -33,11 +31,11 @@ from app.web.committee.forms import ConfirmImportForm, DetailsForm, ImportForm, 
 from app.web.decorators import permission_required
 from app.web.forms import Form
 from app.web.rendering import (
-    DOCX,
     XLSX,
     attempt,
     download,
     int_arg,
+    is_htmx,
     me,
     refusal,
     render,
@@ -119,6 +117,7 @@ def _meeting_page(meeting: CommitteeMeeting, status: int = 200, **forms: Any) ->
         placeholders=PLACEHOLDERS,
         narrative_limit=NARRATIVE_LIMIT,
         form=forms.get("error_form"),
+        pack=report_pack.status(meeting.baseline) if meeting.baseline is not None else None,
         status=status,
     )
 
@@ -219,29 +218,48 @@ def preview(meeting_id: int) -> WResponse:
     return response
 
 
-def _report(meeting_id: int) -> tuple[CommitteeMeeting, ReportData]:
-    meeting = meetings.get_meeting(meeting_id)
-    try:
-        return meeting, meetings.report_data(meeting)
-    except ServiceError as error:
-        raise NotFound(error.message) from error
-
-
 def _filename(meeting: CommitteeMeeting, ext: str) -> str:
     return f"sip-progress-report-{meeting.meeting_date.isoformat()}.{ext}"
+
+
+def _stored(meeting_id: int, kind: str) -> tuple[CommitteeMeeting, bytes] | WResponse:
+    """A stored document of the pack, checked against its SHA-256; or the page saying why it cannot be sent.
+
+    Nothing is rendered here: the pack was rendered once, in the background, after the plan was presented.
+    """
+    try:
+        meeting, _, data = report_pack.document(meeting_id, kind)
+    except report_pack.PackNotReady:
+        meeting = meetings.get_meeting(meeting_id)
+        assert meeting.baseline is not None  # document() said "not presented" with NotFound
+        pack = report_pack.status(meeting.baseline)
+        return render(
+            "committee/pack_pending.html",
+            meeting=meeting,
+            pack=pack,
+            status=202 if pack.polling else 404,
+        )
+    except report_pack.DocumentUnavailable as unavailable:
+        return render(
+            "errors/generic.html", status=409, title="This document cannot be sent", message=unavailable.message
+        )
+    return meeting, data
 
 
 @bp.get("/meetings/<int:meeting_id>/report")
 @permission_required(Permission.VIEW_PLAN)
 def report(meeting_id: int) -> WResponse:
-    """The report as a web page with print styles: the same HTML the PDF is made from, its CSS linked."""
-    meeting, data = _report(meeting_id)
-    page = reports.render_html(data)
+    """The stored report as a web page with print styles: the HTML the PDF was made from, its CSS linked."""
+    found = _stored(meeting_id, "html")
+    if not isinstance(found, tuple):
+        return found
+    meeting, data = found
+    page = data.decode("utf-8")
     head = (
         f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
         f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">'
     )
-    page = re.sub(r"<style>.*?</style>", head, page, flags=re.S)
+    page = re.sub(r"<style>.*?</style>", head, page, count=1, flags=re.S)
     links = (
         f'<nav class="report-links" aria-label="Other formats"><p>'
         f'<a href="{url_for("committee.meeting", meeting_id=meeting.id)}">Back to the meeting</a> · '
@@ -278,18 +296,58 @@ def report_docx(meeting_id: int) -> WResponse:
     return _report_document(meeting_id, "docx")
 
 
-# Renderers looked up when called (not bound at import), so the permission table can stand in for them.
-REPORT_DOCUMENTS: dict[str, tuple[Callable[[ReportData], bytes], str]] = {
-    "pdf": (lambda data: reports.render_pdf(data), "application/pdf"),
-    "docx": (lambda data: reports.render_docx(data), DOCX),
-}
+def _report_document(meeting_id: int, kind: str) -> WResponse:
+    """A stored document to download: one handler for every format."""
+    found = _stored(meeting_id, kind)
+    if not isinstance(found, tuple):
+        return found
+    meeting, data = found
+    part = report_pack.PARTS[kind]
+    return download(data, _filename(meeting, part.ext), part.media_type)
 
 
-def _report_document(meeting_id: int, ext: str) -> WResponse:
-    """The report as a document to download: one handler for every format."""
-    meeting, data = _report(meeting_id)
-    render_document, content_type = REPORT_DOCUMENTS[ext]
-    return download(render_document(data), _filename(meeting, ext), content_type)
+@bp.get("/meetings/<int:meeting_id>/charts/<any(actions, measures, trend):chart>.png")
+@permission_required(Permission.VIEW_PLAN)
+def report_chart(meeting_id: int, chart: str) -> WResponse:
+    """A chart of the stored pack, as drawn once for it (the report itself carries the same image inside)."""
+    found = _stored(meeting_id, f"chart-{chart}")
+    if not isinstance(found, tuple):
+        return found
+    response = make_response(found[1])
+    response.headers["Content-Type"] = "image/png"
+    return response
+
+
+@bp.get("/meetings/<int:meeting_id>/pack")
+@permission_required(Permission.VIEW_PLAN)
+def pack_status(meeting_id: int) -> WResponse:
+    """The pack's progress, for the meeting page's htmx poll (sent with ?poll=1, so it keeps no session alive)."""
+    meeting = meetings.get_meeting(meeting_id)
+    if meeting.baseline is None:
+        raise NotFound("The plan has not been presented to this meeting yet, so it has no documents.")
+    if not is_htmx():  # a person who followed the address: the whole meeting page, at its documents
+        return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="pack"), 303)
+    return render(
+        "committee/_pack.html", "committee/_pack.html", meeting=meeting, pack=report_pack.status(meeting.baseline)
+    )
+
+
+@bp.post("/meetings/<int:meeting_id>/pack")
+@permission_required(Permission.EDIT_PLAN)
+def prepare_pack(meeting_id: int) -> WResponse:
+    """ "Prepare the documents" or "Try again": queue the pack's job once more."""
+    form = Form()
+    if form.validate_on_submit():
+        job = attempt(form, lambda: report_pack.request(me(), meeting_id))
+        if job is not None:
+            flash(
+                "The documents are ready."
+                if job.state == "done"
+                else "The documents are being prepared. This page shows their progress.",
+                "success" if job.state != "failed" else "info",
+            )
+            return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="pack"), 303)
+    return _meeting_page(meetings.get_meeting(meeting_id), 409, error_form=form)
 
 
 @bp.get("/changes")
