@@ -94,6 +94,9 @@ HISTORY_EARLIER_PROGRESS = (
 )
 
 
+HISTORY_COMPLETION_REASON = "the Assistant Director signed off the evidence at the monthly performance clinic"
+
+
 def _play_history(plan: Plan, users: dict[str, User], start: date, day: date) -> None:
     ws_by_number = {ws.number: ws for ws in plan.work_streams}
     completed_since: list[tuple[Action, str, str]] = []
@@ -117,7 +120,11 @@ def _play_history(plan: Plan, users: dict[str, User], start: date, day: date) ->
             users[manager],
             "action",
             action.id,
-            ProposalInput(values={"status": "COMPLETED", "progress": progress}, evidence=evidence),
+            ProposalInput(
+                values={"status": "COMPLETED", "progress": progress},
+                reasons={"status": f"Action {action.reference} has met its key targets: {HISTORY_COMPLETION_REASON}"},
+                evidence=evidence,
+            ),
             submit=True,
         )
         proposals.approve(users["pm"], proposal.id, proposal.version, note="Evidence checked at the monthly clinic")

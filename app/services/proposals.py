@@ -22,6 +22,7 @@ from app.clock import today, utcnow
 from app.domain import evidence as evidence_rules
 from app.domain.proposals import (
     FINAL_STATES,
+    MISSING_APPROVAL_NOTE,
     NEEDS_EVIDENCE,
     NEEDS_JUSTIFICATION,
     OPEN_STATES,
@@ -29,9 +30,12 @@ from app.domain.proposals import (
     NotYourTurn,
     State,
     TransitionRefused,
+    approval_reason,
     available_events,
     check_party,
     field_labels,
+    justification_words,
+    missing_reason,
     next_state,
 )
 from app.domain.status import Status
@@ -219,7 +223,7 @@ def _changes(
             continue
         reason = (data.reasons.get(name) or "").strip()
         if name in NEEDS_JUSTIFICATION and not reason:
-            errors[f"{name}_reason"] = f"Explain why the {labels[name].lower()} should change"
+            errors[f"{name}_reason"] = missing_reason(name, labels[name])
             continue
         changes[name] = {"from": _jsonable(current), "to": _jsonable(value), "reason": reason}
     return changes, errors
@@ -649,10 +653,17 @@ def approve(
     confirmed_target_version: int | None = None,
     note: str = "",
 ) -> Proposal:
-    """Apply the change to the action or measure, bump its version and write the audit record: one transaction."""
+    """Apply the change to the action or measure, bump its version and write the audit record: one transaction.
+
+    The approver's note is required: with the author's justification it is the change's "why" in the trail.
+    """
+    note = note.strip()
     with write_transaction():
         proposal = _load(proposal_id)
         target = proposal.target
+        if not note:
+            _fire_check_only(actor, proposal, Event.APPROVE)
+            raise ValidationFailed({"note": MISSING_APPROVAL_NOTE})
         if proposal.state_enum is State.SUBMITTED and actor.id != proposal.author_id and is_reviewer(actor):
             if target.version != proposal.base_version and confirmed_target_version != target.version:
                 raise TargetChanged(differences_since_proposed(proposal), target.version)
@@ -670,10 +681,7 @@ def approve(
             raise Conflict(
                 "Someone changed this action at the same moment. Nothing was changed; reload and try again."
             ) from race
-        if note.strip():
-            db.session.add(
-                ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="approval", body=note.strip())
-            )
+        db.session.add(ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="approval", body=note))
         after = snapshot(target, proposal.target_type)
         changed = {k: before[k] for k in proposal.changes}
         audit.record(
@@ -687,7 +695,7 @@ def approve(
             action_id=proposal.action_id,
             before=changed,
             after={k: after[k] for k in proposal.changes} | {"proposal_id": proposal.id},
-            reason="; ".join(f"{k}: {c['reason']}" for k, c in proposal.changes.items() if c.get("reason")),
+            reason=approval_reason(justification_words(_target_fields(proposal.target_type), proposal.changes), note),
         )
         if proposal.action is not None:
             risks.reevaluate(proposal.action)  # the register follows the approved change, in this transaction
