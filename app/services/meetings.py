@@ -323,6 +323,13 @@ def _line(event: AuditEvent, reference: str | None, number: int | None, found: d
     )
 
 
+def describe_events(events: list[AuditEvent]) -> dict[int, ChangeLine]:
+    """The changes among audit events already read (a page of the trail), by event id, in the same few queries."""
+    changes = [e for e in events if e.kind in APPROVED_CHANGE_KINDS]
+    found = _proposals_behind({pid for pid in map(_proposal_id, changes) if pid is not None})
+    return {e.id: _line(e, None, None, found) for e in changes}
+
+
 def changes_since_last_meeting(plan_id: int, **filters: Any) -> tuple[Baseline | None, list[ChangeLine]]:
     baseline = last_baseline(plan_id)
     return baseline, approved_changes(plan_id, after_mark=baseline.audit_mark if baseline else 0, **filters)

@@ -114,6 +114,7 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("committee.report_pdf", "GET"): everyone_signed_in(),
     ("committee.report_docx", "GET"): everyone_signed_in(),
     ("committee.changes", "GET"): everyone_signed_in(),
+    ("committee.changes_csv", "GET"): everyone_signed_in(),
     ("committee.compare", "GET"): everyone_signed_in(),
     ("committee.landing", "GET"): everyone_signed_in(),
     ("committee.export_plan", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK, "smt": OK}),
