@@ -310,6 +310,15 @@ def _save_evidence(
     return evidence
 
 
+def _evidence_also_missing(changes: dict[str, Any], errors: dict[str, str], *, has_evidence: bool) -> dict[str, str]:
+    """When a form is sent back anyway, say at once that a status change or flag needs evidence too, not later."""
+    wanted = {name for name in NEEDS_EVIDENCE if name in changes or f"{name}_reason" in errors}
+    if not wanted or has_evidence or "evidence_file" in errors:
+        return {}
+    what = "status change" if "status" in wanted else "flag"
+    return {"evidence_file": f"Add evidence for the {what}: choose a file or give a link, and say what it shows"}
+
+
 def _check_submittable(proposal: Proposal) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not proposal.changes:
@@ -409,6 +418,8 @@ def create(actor: Actor, target_type: str, target_id: int, data: ProposalInput, 
         changes, errors = _changes(target, target_type, data)
         evidence_errors, content_type = _inspect_evidence(data.evidence, required=False)
         errors.update(evidence_errors)
+        if submit and errors:
+            errors.update(_evidence_also_missing(changes, errors, has_evidence=data.evidence.given))
         if not changes and not errors:
             errors["status"] = "Propose at least one change: a new status, an updated narrative or another field"
         if errors:
@@ -466,6 +477,9 @@ def edit(
         changes, errors = _changes(target, proposal.target_type, data)
         evidence_errors, content_type = _inspect_evidence(data.evidence, required=False)
         errors.update(evidence_errors)
+        if submit and errors:
+            has_evidence = data.evidence.given or bool(proposal.evidence)
+            errors.update(_evidence_also_missing(changes, errors, has_evidence=has_evidence))
         if errors:
             raise ValidationFailed(errors)
         before = dict(proposal.changes)

@@ -527,3 +527,11 @@ def test_the_approval_records_the_justification_and_the_note_as_its_why(ctx: Any
     )
     assert "at_risk" not in event.reason and "at_risk" not in event.summary
     assert "Flagged as in danger of missing its deadline" in event.summary
+
+
+def test_a_status_change_without_reason_or_evidence_is_told_both_at_once(ctx: Any, demo: dict[str, Any]) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        proposals.create(
+            user("sm2", demo), "action", demo["actions"]["3.3"], ProposalInput(values={"status": "STATIC"}), submit=True
+        )
+    assert set(refused.value.errors) == {"status_reason", "evidence_file"}
