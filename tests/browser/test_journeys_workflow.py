@@ -504,11 +504,13 @@ def test_plan_edit_with_a_justification_shows_in_the_history_with_the_mouse(
     details = pm.locator("#action-details").inner_text()
     assert "chaired by an independent chair" in details
     latest = pm.locator("#history + .app-timeline li").first.inner_text()
-    assert f"Why: {reason}" in latest and "Helen Marsh" in latest, latest
+    assert f"Justification: {reason}" in latest and "Key targets reworded" in latest and "Helen Marsh" in latest, latest
 
     councillor = page_as("committee")
     open_action(councillor, "3.2")
-    assert f"Why: {reason}" in councillor.locator("#history + .app-timeline").inner_text(), "the committee sees why"
+    assert f"Justification: {reason}" in councillor.locator("#history + .app-timeline").inner_text(), (
+        "the committee sees why"
+    )
 
 
 def test_plan_edit_moving_a_deadline_with_the_keyboard_alone(page_as: Callable[..., Any]) -> None:
@@ -523,7 +525,8 @@ def test_plan_edit_moving_a_deadline_with_the_keyboard_alone(page_as: Callable[.
     tab_and_press(pm, "main form button[type=submit]")
     assert "Action 4.7 saved" in banner_text(pm)
     assert "30 June 2027" in pm.locator("#action-details").inner_text()
-    assert f"Why: {reason}" in pm.locator("#history + .app-timeline li").first.inner_text()
+    latest = pm.locator("#history + .app-timeline li").first.inner_text()
+    assert f"Justification: {reason}" in latest and "Deadline moved from " in latest and " to 30 June 2027" in latest
 
 
 # --- a risk register entry updated by the service manager who runs it ------------------------------------------

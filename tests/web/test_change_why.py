@@ -238,3 +238,13 @@ def test_the_changes_page_takes_the_same_number_of_queries_however_many_changes(
         response = committee.get("/changes")
     assert text_of(response).count("Title reworded") == 12
     assert many.count == few.count, "one query per kind of thing, not one per change"
+
+
+def test_the_audit_csv_says_what_changed_in_words_beside_the_record(app: Flask, history: dict[str, Any]) -> None:
+    rows = list(csv.DictReader(io.StringIO(sign_in(app, "pm").get("/audit.csv?kind=action").get_data(as_text=True))))
+    approvals = [row for row in rows if row["kind"] == "action.changed"]
+    assert len(approvals) == 4
+    for row in approvals:
+        assert row["what changed"] == "Status changed from IN PROGRESS to COMPLETED; progress updated"
+        assert row["from"].startswith("Status: IN PROGRESS") and row["to"].startswith("Status: COMPLETED")
+        assert row["why"].startswith("Justification: ") and "Approver's note: " in row["why"]
