@@ -6,7 +6,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-postgres lint format install db demo vendor screenshots clean
+.PHONY: run test test-postgres lint format install db demo vendor screenshots clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ format: install
 
 test-postgres: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Not part of `make test`: builds 1x and 100x databases (PostgreSQL on 127.0.0.1:5432 and SQLite), serves each
+# with gunicorn and writes docs/benchmarks.md (about 25 minutes). For example:
+#   make bench BENCH_SCALES="1 100" BENCH_DBS="postgresql sqlite" BENCH_REQUESTS=10
+BENCH_SCALES ?= 1 100
+BENCH_DBS ?= postgresql sqlite
+bench: install
+	BENCH_SCALES="$(BENCH_SCALES)" BENCH_DBS="$(BENCH_DBS)" BENCH_REQUESTS="$(BENCH_REQUESTS)" \
+	BENCH_HEAVY_REQUESTS="$(BENCH_HEAVY_REQUESTS)" $(BIN)/python scripts/bench.py
 
 # Regenerates docs/screenshots/ through the browser suite (needs Chromium: apt-get install -y chromium).
 screenshots: install

@@ -12,7 +12,7 @@ from flask_migrate.cli import db as db_cli
 from app.domain.audit_chain import Head, parse_head
 from app.models import User
 from app.policy import SYSTEM, Role
-from app.services import accounts, audit, db_roles, demo, risks
+from app.services import accounts, audit, db_roles, demo, demo_scale, risks
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 
 demo_cli = AppGroup("demo", help="The demonstration plan and accounts.")
@@ -92,9 +92,30 @@ def risks_refresh(plan_id: int | None) -> None:
     default=True,
     help="Also play out the months since July: a presented meeting, approved changes, a waiting proposal.",
 )
-def demo_seed(history: bool) -> None:
+@click.option(
+    "--scale",
+    type=click.IntRange(1, demo_scale.MAX_SCALE),
+    default=None,
+    metavar="N",
+    help="For measuring: N times the demo in one plan, with a made-up history in proportion "
+    "(into an empty database; see docs/benchmarks.md).",
+)
+def demo_seed(history: bool, scale: int | None) -> None:
     """Load the demo plan and accounts. Does nothing if they are already there."""
-    plan, created = demo.seed_demo(history=history)
+    if scale is not None:
+        try:
+            result = demo_scale.seed_scaled(scale)
+        except ServiceError as error:
+            click.echo(f"Error: {error.message}", err=True)
+            raise SystemExit(1) from None
+        figures = ", ".join(f"{count} {table.replace('_', ' ')}" for table, count in result.counts.items())
+        click.echo(f"Demo plan loaded at {scale} times its size (plan {result.plan.id}): {figures}.")
+        return
+    try:
+        plan, created = demo.seed_demo(history=history)
+    except ServiceError as refused:
+        click.echo(f"Error: {refused.message}", err=True)
+        raise SystemExit(1) from refused
     if created:
         click.echo(
             f"Demo plan loaded: {plan.title} (plan {plan.id}). Sign in as pm@example.org with demo-password-2015."

@@ -6,6 +6,8 @@ deadlines passing) without touching the wall clock.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,3 +42,19 @@ def advance(delta: timedelta) -> None:
 
 def reset() -> None:
     _offset.delta = timedelta(0)
+
+
+@contextmanager
+def travel_to(moment: datetime) -> Iterator[None]:
+    """Run the block as if it were `moment` (naive UTC), then put the clock back as it was.
+
+    The clock keeps ticking inside the block, so things done there are a few milliseconds apart, in order.
+    For the demo's history (`app/services/demo.py`), which is played at the dates it happened, and for tests.
+    Process-wide, like `advance`: not for use while the app serves requests.
+    """
+    saved = _offset.delta
+    _offset.delta = moment - datetime.now(UTC).replace(tzinfo=None)
+    try:
+        yield
+    finally:
+        _offset.delta = saved

@@ -205,4 +205,6 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
+        # make bench only (app/web/bench.py): /bench/bare and X-Query-Count; ignored in production
+        "BENCH_BARE_ROUTE": _bool("BENCH_BARE_ROUTE"),
     }

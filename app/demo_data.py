@@ -1693,3 +1693,214 @@ WORK_STREAMS: list[WorkStreamSeed] = [
         ],
     },
 ]
+
+
+# --- the history: the months from the plan's start to the seed day, played through the real services -----
+#
+# Offsets are days from the plan's start, like the deadlines; the seed day is day -PLAN_START_OFFSET_DAYS
+# (183). The plan is loaded on day 0, the committee last saw it in "July" (day 120), and the report is
+# written in "September" for the meeting on the seed day in "October". Each action below is loaded IN
+# PROGRESS, with HISTORY_EARLIER_PROGRESS, and brought to COMPLETED (with its progress above) by a proposal
+# with evidence and a justification, approved by the project manager on its own day; retirements are the
+# project manager's, on each action's retired_offset_days.
+
+JULY_MEETING_OFFSET_DAYS = 120  # the meeting the plan was last presented to, and presented on that day
+JULY_MEETING_RECORDED_OFFSET_DAYS = 92  # the clerk recorded it about a month before
+OCTOBER_MEETING_RECORDED_OFFSET_DAYS = 165  # recorded in "September"; the meeting is on the seed day
+WAITING_PROPOSAL_OFFSET_DAYS = 181  # the proposal still waiting in the review queue on the seed day
+PROPOSAL_LEAD_DAYS = 3  # a completion is proposed this many days before it is approved
+
+HISTORY_EARLIER_PROGRESS = (
+    "Work is under way and on course. Evidence of completion will be brought to the project manager's "
+    "monthly challenge session."
+)
+
+
+class CompletionSeed(TypedDict):
+    reference: str  # an action whose seed status is COMPLETED
+    approved_offset_days: int  # when the project manager approved it, from the plan's start
+    justification: str  # why the status changes: what the service manager wrote
+    evidence_title: str
+    evidence_note: str  # what the evidence shows
+    approval_note: str  # the project manager's decision note
+
+
+# Completed before the July meeting: the figures that meeting was shown (21 COMPLETED, 31 IN PROGRESS).
+# (reference, approved on day): at least one every four weeks, each well before its deadline.
+COMPLETED_BEFORE_JULY: list[tuple[str, int]] = [
+    ("2.1", 10),
+    ("1.8", 17),
+    ("5.1", 22),
+    ("6.1", 27),
+    ("1.4", 34),
+    ("7.1", 40),
+    ("1.1", 45),
+    ("2.2", 50),
+    ("3.4", 55),
+    ("6.4", 58),
+    ("4.1", 63),
+    ("7.5", 68),
+    ("1.2", 73),
+    ("2.4", 78),
+    ("3.2", 83),
+    ("5.2", 87),
+    ("4.5", 92),
+    ("6.3", 98),
+    ("2.6", 104),
+    ("3.7", 109),
+    ("5.4", 114),
+]
+BEFORE_JULY_APPROVAL_NOTE = "Evidence checked at the monthly challenge session: the key target is met."
+
+# The four changes since July that the October report lists, one in each of "August", early and late
+# "September" and early "October".
+COMPLETED_SINCE_JULY: list[CompletionSeed] = [
+    {
+        "reference": "1.6",
+        "approved_offset_days": 138,
+        "justification": (
+            "The refreshed ASYE programme is in place: every newly qualified social worker was enrolled within "
+            "four weeks of starting and none holds more than 12 cases, so the key target is met."
+        ),
+        "evidence_title": "Completion evidence for action 1.6: ASYE enrolment and caseload report",
+        "evidence_note": "Enrolment dates and caseloads of all eight newly qualified social workers, from the HR system.",
+        "approval_note": (
+            "Checked the enrolment dates and caseloads against the HR record with the practice educator: "
+            "the key target is met."
+        ),
+    },
+    {
+        "reference": "4.7",
+        "approved_offset_days": 156,
+        "justification": (
+            "The Children in Care Council has met every month since its relaunch and its members have presented "
+            "their priorities to the Corporate Parenting Panel, which is what the action asked for."
+        ),
+        "evidence_title": "Completion evidence for action 4.7: Children in Care Council minutes and Corporate Parenting Panel agenda",
+        "evidence_note": "Minutes of each monthly meeting since the relaunch, and the panel agenda with the members' item.",
+        "approval_note": (
+            "Attendance records and the panel minutes confirm monthly meetings and the young people's "
+            "presentation. Approved."
+        ),
+    },
+    {
+        "reference": "5.5",
+        "approved_offset_days": 171,
+        "justification": (
+            "The fostering for adoption policy is agreed, four sets of carers are dual-approved and the first "
+            "two placements have been made under it: both key targets are met."
+        ),
+        "evidence_title": "Completion evidence for action 5.5: Fostering panel approvals and placement record",
+        "evidence_note": "Panel minutes approving the four dual-approved carers, and the two placement records.",
+        "approval_note": "Panel minutes and placement records checked with the fostering service manager. Approved.",
+    },
+    {
+        "reference": "7.3",
+        "approved_offset_days": 179,
+        "justification": (
+            "The moderation panel has met monthly, moderating more than 10% of audits, and grades agreed in 83% "
+            "of cases against a target of 80%."
+        ),
+        "evidence_title": "Completion evidence for action 7.3: Audit moderation panel log",
+        "evidence_note": "The panel's log of the 24 moderated audits, with the auditor's and the moderated grades.",
+        "approval_note": "Sampled six moderated audits from the log: grades and feedback recorded as stated. Approved.",
+    },
+]
+
+# Why the project manager retired each retired action, on its retired_offset_days.
+RETIREMENT_REASONS: dict[str, str] = {
+    "1.1": "Permanent Team Managers are in post and the target is met; no further progress is needed.",
+    "1.2": "Every Service Manager post is filled permanently; no further progress is needed.",
+    "2.1": "All partners work in the MASH full time under a signed protocol; the MASH steering group oversees it.",
+    "5.1": "Foster carer marketing is now business as usual; enquiries are tracked as a performance measure.",
+    "5.2": "The redesigned assessment process is standard practice; timeliness is tracked as a performance measure.",
+    "6.1": "The revised supervision policy is launched and built into Liquid Logic; no further progress is needed.",
+}
+
+# The proposal waiting for the project manager on the seed day (an update to a work stream iv action).
+WAITING_PROPOSAL_ADDITION = "A further two permanent social workers start next month."
+WAITING_PROPOSAL_JUSTIFICATION = "Two offers were accepted this week; start dates are agreed with HR."
+
+# The committee report's contact officer, for both meetings.
+CONTACT_OFFICER = "Vince Clark"
+CONTACT_TELEPHONE = "01895 250498"
+REPORT_AUTHOR = "Helen Marsh, Project Manager"
+
+# The source report's own words, as both meetings' narrative. The braces are filled in when a report is
+# built: {as_of_month} (the month the report speaks for), {meeting_date}, {checkpoint} (6 or 12),
+# {plan_start_month}, {last_meeting_month}, {next_report_month} and {twelve_month_report_month}. The
+# figures (paragraphs 4 and 8) are computed by the report, not written here. Bullets: a line per bullet,
+# after a line of lead-in, each starting "- ".
+REPORT_NARRATIVE: dict[str, str] = {
+    "reason_for_item": (
+        "This report aims to provide a summary of the status of the CYPS Service Improvement Plan as of "
+        "{as_of_month}. The Plan gives an overview of all of the key areas of activity and details of the current "
+        "stage of improvement work within Children and Young People Social Care. Within the context of the "
+        "Department's overall plan, this paper sets out progress against each work stream and our performance "
+        "measures at {checkpoint} months."
+    ),
+    "recommendation": (
+        "It is recommended that the Committee notes the development of the Service Improvement Plan and progress "
+        "undertaken to date, and comments as appropriate on the direction of travel and pace of improvements "
+        "within the service."
+    ),
+    "sip_paragraph_intro": (
+        "In {plan_start_month} the Children's Social Care Services Improvement Plan (SIP) was developed using the "
+        "Transformation Children's Pathway work streams. The SIP acknowledges the urgency required to deliver "
+        "better outcomes for children within the borough. It enhances the work already completed as part of the "
+        "previous Ofsted Improvement Plan and ensures that recent improvements are sustained and built upon.\n\n"
+        "Each work stream has an Action Plan which contains the details of our progress against our performance "
+        "milestones and targets. The Action Plan is a 'live' document and due to the dynamic nature of the "
+        "Service the Plan is updated on an ongoing basis. Following the Committee meeting in "
+        "{last_meeting_month}, Members requested greater transparency and a clearer audit trail surrounding "
+        "changes made to the Plan. This request has been accommodated in the Action Plans which are being "
+        "presented today (please refer to Appendix 3). The plan is now supported by a dedicated project manager "
+        "who coordinates the monitoring of the plan and provides an independent challenge to the Service to "
+        "provide evidence of progress against each of the actions. The Committee will also note that there is "
+        "now a summary graph which illustrates the number of COMPLETED, IN PROGRESS or STATIC actions by work "
+        "stream, for easier and more effective monitoring of actions. The action plan is reviewed and monitored "
+        "regularly by the Assistant Director, Children's Social Care and by the Director and the senior "
+        "management team (SMT)."
+    ),
+    "action_plans_changes": (
+        "To improve the visibility and monitoring of our actions against key targets, the following changes have "
+        "been made to the Action Plans, they are:\n"
+        '- The order and titles of columns: "Performance Measures and Milestones", "Key targets" and "Progress - '
+        'Actions" has changed slightly so that the information between the assigned action and its status i.e. '
+        "what we are doing and where we are, flows better to tell the story of improvement;\n"
+        '- The "Status" column is new. It contains three options to inform the service and the Committee about '
+        "whether an action is COMPLETED, IN PROGRESS or STATIC. A red, amber, green (RAG) rating has been applied "
+        "for easier identification and more effective and informed monitoring against each action;\n"
+        '- The "Changes post {last_meeting_month}" column is also new and aims to inform the Committee of any '
+        "changes that may have taken place since the last Plan was presented to them in {last_meeting_month}. "
+        "This column aims to clearly explain the justification and rationale for any changes that may have "
+        "occurred;\n"
+        "- At the bottom of each work stream there is now a box which contains a summary of each COMPLETED, "
+        "IN PROGRESS or STATIC action (by number and as a percentage of the total actions);\n"
+        "- Any actions which have been fully COMPLETED i.e. where no further progress is required are recorded "
+        'in the "Retired Actions" box. This is applicable for work streams 1, 2, 5 and 6; and\n'
+        "- Where actions are STATIC or in danger of not meeting their deadline these are being pulled into our "
+        "risk register which are being monitored more closely (by Service Managers and SMT) with mitigating and "
+        "remedial actions in place to ensure they get back on track."
+    ),
+    "forward_look": (
+        "In Quarter 3 we are developing a work stream for the Early Intervention Service which we will present to "
+        "the Committee at the next quarterly update which is due in {next_report_month}."
+    ),
+    "progress_update": (
+        "The service has continued to make steady progress from the last period of reporting. Although high "
+        "percentages of interim staffing are still used, turnover is low and significant progress has been made "
+        "in the recruitment of permanent Team Managers and Service Managers. A national recruitment process is "
+        "now underway to recruit permanent social workers into the service over the autumn. The demand and "
+        "through-put of work into the service has remained relatively high and this has resulted in higher number "
+        "of children subject to a child protection (CP) plan. However Looked After Children (LAC) numbers have "
+        "remained relatively stable. All statutory CP and LAC cases are allocated and social workers caseloads "
+        "have remained stable with an average of 16 per worker. This compares favourably to other London "
+        "Boroughs and will be a main 'selling point' in our recruitment process."
+    ),
+    "measures_paragraph_outro": (
+        "Progress against these measures is also discussed with Service Managers and is being scrutinised and "
+        "tracked on a regular basis. In {twelve_month_report_month}, we will report back to the Committee about "
+        "progress against the 12 month measures."
+    ),
+}

@@ -86,12 +86,14 @@ def test_demo_with_history_ends_at_the_reports_figures(app: Flask) -> None:
         july = db.session.query(Baseline).one()
         assert july.snapshot["summary"]["actions"]["completed"] == 21, "four were completed since July"
         baseline, lines = meetings.changes_since_last_meeting(plan.id)
-        assert baseline.id == july.id and len(lines) == 4
-        assert all("Status changed from IN PROGRESS to COMPLETED" in line.summary for line in lines)
+        assert baseline.id == july.id and len(lines) == 7, "four approvals and three retirements since July"
+        assert sum("Status changed from IN PROGRESS to COMPLETED" in line.summary for line in lines) == 4
+        assert sum(line.kind == "action.retired" for line in lines) == 3
         assert len(proposals.review_queue()) == 1
-        assert db.session.query(Proposal).filter_by(state="approved").count() == 4
+        assert db.session.query(Proposal).filter_by(state="approved").count() == 25, "every completion approved"
         upcoming = db.session.query(CommitteeMeeting).filter(CommitteeMeeting.baseline == None).one()  # noqa: E711
         meetings.present(SYSTEM, upcoming.id)
         report = meetings.report_data(db.session.get(CommitteeMeeting, upcoming.id))
         assert (report.actions.total, report.actions.completed, report.actions.in_progress) == (52, 25, 27)
         assert sum(len(a.changes_since) for ws in report.work_streams for a in ws.actions) == 4
+        assert sum(len(ws.retired_actions) for ws in report.work_streams) == 6

@@ -44,7 +44,7 @@ from app.models import (
 from app.policy import Actor, Permission, require_as
 from app.services import audit, plan_read
 from app.services.errors import NotFound, ServiceError, ValidationFailed
-from app.services.report_render import (
+from app.services.report import (
     NARRATIVE_FIELDS,
     ReportData,
     build_report_data,

@@ -9,6 +9,7 @@ from app.web.admin import bp as admin_bp
 from app.web.api import bp as api_bp
 from app.web.audit_trail import bp as audit_bp
 from app.web.auth import bp as auth_bp
+from app.web.bench import register_bench
 from app.web.committee import bp as committee_bp
 from app.web.converters import IdConverter
 from app.web.editor import bp as editor_bp
@@ -37,6 +38,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(risks_bp)
     app.register_blueprint(committee_bp)
     app.add_url_rule("/healthz", "healthz", _healthz)
+    register_bench(app)  # only with BENCH_BARE_ROUTE on (make bench)
 
 
 def _healthz() -> tuple[dict[str, str], int]:

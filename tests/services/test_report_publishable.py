@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from flask import Flask
 
-from app.services.report_render import ReportData, build_report_data, render_docx, render_html, render_pdf
+from app.services.report import ReportData, build_report_data, render_docx, render_html, render_pdf
 
 MEETING = date(2015, 10, 7)
 INTERNAL_NAMES = re.compile(r"IN_PROGRESS|at_risk|measures_and_milestones|key_targets")

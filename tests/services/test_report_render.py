@@ -20,7 +20,7 @@ from app.domain.status import STATUS_ORDER, Status, StatusCounts
 from app.extensions import db
 from app.models import Action, PerformanceMeasure, WorkStream
 from app.services import plan_read
-from app.services.report_render import (
+from app.services.report import (
     ReportAction,
     ReportData,
     ReportWorkStream,

@@ -27,7 +27,7 @@ def seeded(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> It
     prove that), so the report's renderers are stood in for here: they cost seconds a request.
     """
     from app.policy import SYSTEM
-    from app.services import accounts, report_render
+    from app.services import accounts, report
 
     app = databases.app(tmp_path_factory.mktemp("permissions"), demo=True)
     ids = copy.deepcopy(databases.demo_ids)
@@ -43,9 +43,9 @@ def seeded(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> It
         ids.update(make_meetings(ids))
         ids["in"] = {who: make_work_stream_things(ids, who) for who in RUNS}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(report_render, "render_html", lambda data, **_: "<html><body><h1>Report</h1></body></html>")
-        patch.setattr(report_render, "render_pdf", lambda data, **_: b"%PDF-1.4 stand-in")
-        patch.setattr(report_render, "render_docx", lambda data, **_: b"PK stand-in")
+        patch.setattr(report, "render_html", lambda data, **_: "<html><body><h1>Report</h1></body></html>")
+        patch.setattr(report, "render_pdf", lambda data, **_: b"%PDF-1.4 stand-in")
+        patch.setattr(report, "render_docx", lambda data, **_: b"PK stand-in")
         yield app, ids
     databases.close(app)
 

@@ -15,10 +15,11 @@ from app.clock import today
 from app.domain.changes import APPROVED_CHANGE_KINDS, APPROVED_CHANGE_LABELS
 from app.models import CommitteeMeeting
 from app.policy import Permission
-from app.services import excel_io, meetings, plan_read, report_render, risks
+from app.services import excel_io, meetings, plan_read, risks
+from app.services import report as reports
 from app.services.errors import NotFound, ServiceError
 from app.services.meetings import TrendPoint
-from app.services.report_render import (
+from app.services.report import (
     CSS,
     NARRATIVE_FIELDS,
     ReportData,
@@ -134,7 +135,7 @@ def _filename(meeting: CommitteeMeeting, ext: str) -> str:
 def report(meeting_id: int) -> WResponse:
     """The report as a web page with print styles: the same HTML the PDF is made from, its CSS linked."""
     meeting, data = _report(meeting_id)
-    page = report_render.render_html(data)
+    page = reports.render_html(data)
     head = (
         f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
         f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">'
@@ -178,8 +179,8 @@ def report_docx(meeting_id: int) -> WResponse:
 
 # Renderers looked up when called (not bound at import), so the permission table can stand in for them.
 REPORT_DOCUMENTS: dict[str, tuple[Callable[[ReportData], bytes], str]] = {
-    "pdf": (lambda data: report_render.render_pdf(data), "application/pdf"),
-    "docx": (lambda data: report_render.render_docx(data), DOCX),
+    "pdf": (lambda data: reports.render_pdf(data), "application/pdf"),
+    "docx": (lambda data: reports.render_docx(data), DOCX),
 }
 
 

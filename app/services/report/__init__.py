@@ -1,0 +1,62 @@
+"""The committee report as files: an HTML page with print styles, a PDF and a Word document.
+
+Rendering works from plain data (`ReportData`, in `data`), never from the database or a request, so the same
+code renders the live plan today and a presented baseline later. `build_report_data` (in `reading`) is the one
+function that reads the database. The three formats (`html`, `pdf`, `docx`) are drawn from one outline of the
+report (`outline`), so they cannot say different things; figures are always computed (`sentences`), only the
+narrative paragraphs (`narrative`) are the officer's words. `charts` draws the images with matplotlib.
+"""
+
+from __future__ import annotations
+
+from app.services.report.charts import chart_png, draw_charts, trend_png
+from app.services.report.data import (
+    REPORT_AUTHOR,
+    ReportAction,
+    ReportData,
+    ReportMeasure,
+    ReportWorkStream,
+    RetiredAction,
+    report_data_as_json,
+    report_data_from_json,
+)
+from app.services.report.docx import render_docx
+from app.services.report.html import CSS, content_security_policy, render_html
+from app.services.report.narrative import NARRATIVE_FIELDS, default_narrative, with_narrative
+from app.services.report.pdf import pdf_from_html, render_pdf
+from app.services.report.reading import build_report_data
+from app.services.report.sentences import the_figures_sentence, the_measures_sentence
+
+__all__ = [
+    "CSS",
+    "NARRATIVE_FIELDS",
+    "REPORT_AUTHOR",
+    "ReportAction",
+    "ReportData",
+    "ReportMeasure",
+    "ReportWorkStream",
+    "RetiredAction",
+    "build_report_data",
+    "chart_png",
+    "content_security_policy",
+    "default_narrative",
+    "draw_charts",
+    "pdf_from_html",
+    "render_all",
+    "render_docx",
+    "render_html",
+    "render_pdf",
+    "report_data_as_json",
+    "report_data_from_json",
+    "the_figures_sentence",
+    "the_measures_sentence",
+    "trend_png",
+    "with_narrative",
+]
+
+
+def render_all(data: ReportData) -> dict[str, bytes]:
+    """HTML, PDF and Word, with the charts drawn once."""
+    charts = draw_charts(data)
+    page = render_html(data, charts=charts)
+    return {"html": page.encode("utf-8"), "pdf": pdf_from_html(page), "docx": render_docx(data, charts=charts)}

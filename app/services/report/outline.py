@@ -1,0 +1,335 @@
+"""The one outline of the report that every format draws, so the HTML, PDF and Word cannot disagree.
+
+Pure: no database, no matplotlib. A `Chart` block names a chart; each format draws it from the images it is given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from app.domain.status import STATUS_ORDER, Status, StatusCounts
+from app.services.report.data import ReportData, ReportWorkStream
+from app.services.report.sentences import Segments, figures_segments, measures_segments, plural
+
+ChartKind = Literal["actions", "measures", "trend"]
+
+# GOV.UK colours, as in the Excel export; text on each meets 4.5:1 contrast.
+RAG_HEX: dict[Status, tuple[str, str]] = {
+    Status.COMPLETED: ("00703C", "FFFFFF"),
+    Status.IN_PROGRESS: ("FFBF47", "0B0C0C"),
+    Status.STATIC: ("D4351C", "FFFFFF"),
+}
+
+
+def chart_counts(data: ReportData, kind: ChartKind) -> list[StatusCounts]:
+    return [ws.action_counts if kind == "actions" else ws.measure_counts for ws in data.work_streams]
+
+
+def chart_title(data: ReportData, kind: ChartKind) -> str:
+    if kind == "actions":
+        return "Progress against the action plan, by work stream"
+    return f"Progress against the performance measures at {data.checkpoint} months, by work stream"
+
+
+def chart_alt(data: ReportData, kind: ChartKind) -> str:
+    noun = "actions" if kind == "actions" else "performance measures"
+    return (
+        f"Stacked bar chart: {chart_title(data, kind).lower()}. The figures are in the table below: {noun} by status."
+    )
+
+
+Cell = str | Status | Segments
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int  # 0 title, 1 section, 2 sub-section, 3 minor
+
+
+@dataclass
+class Para:
+    segments: Segments
+    number: int | None = None
+    css: str = ""
+
+
+@dataclass
+class Bullets:
+    items: list[str]
+    numbered: bool = False
+
+
+@dataclass
+class Chart:
+    kind: ChartKind
+    alt: str
+
+
+@dataclass
+class Table:
+    caption: str
+    headers: list[str]
+    rows: list[list[Cell]]
+    widths: list[float]  # shares of the table width, summing to 1
+    total_last: bool = False  # the last row is a total, printed in bold
+    css: str = ""
+
+
+Block = Heading | Para | Bullets | Chart | Table
+
+
+@dataclass
+class Part:
+    """A run of pages; each part starts on a new page, in its orientation."""
+
+    landscape: bool
+    blocks: list[Block]
+
+
+def clean(text: str) -> str:
+    """Line endings made uniform and characters that XML (and so Word) cannot hold removed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)
+
+
+def paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", clean(text)) if p.strip()]
+
+
+def plain(text: str) -> Segments:
+    return ((text, False),)
+
+
+def uk_date(day: date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def _counts_table(data: ReportData, kind: ChartKind) -> Table:
+    noun = "actions" if kind == "actions" else f"performance measures at {data.checkpoint} months"
+    rows: list[list[Cell]] = []
+    for ws, c in zip(data.work_streams, chart_counts(data, kind), strict=True):
+        rows.append([f"{ws.roman}. {ws.title}", *[str(c.count(s)) for s in STATUS_ORDER], str(c.total)])
+    total = data.actions if kind == "actions" else data.measures
+    rows.append(["Total", *[str(total.count(s)) for s in STATUS_ORDER], str(total.total)])
+    return Table(
+        caption=f"Number of {noun} in each status, by work stream",
+        headers=["Work stream", *[s.label for s in STATUS_ORDER], "Total"],
+        rows=rows,
+        widths=[0.52, 0.12, 0.12, 0.12, 0.12],
+        total_last=True,
+        css="figures",
+    )
+
+
+def _summary_box(ws: ReportWorkStream) -> Table:
+    c = ws.action_counts
+    rows: list[list[Cell]] = [[s, str(c.count(s)), f"{c.percentage(s)}%"] for s in STATUS_ORDER]
+    rows.append(["Total", str(c.total), "100%" if c.total else "0%"])
+    return Table(
+        caption=f"Summary of work stream {ws.roman}: actions by status",
+        headers=["Status", "Number of actions", "Percentage of actions"],
+        rows=rows,
+        widths=[0.4, 0.3, 0.3],
+        total_last=True,
+        css="summary-box",
+    )
+
+
+def outline(data: ReportData) -> list[Part]:
+    number = 0
+
+    def numbered(segments: Segments) -> Para:
+        nonlocal number
+        number += 1
+        return Para(segments, number)
+
+    n_ws = len(data.work_streams)
+    main: list[Block] = [
+        Para(plain(f"{data.committee_name} – {uk_date(data.meeting_date)}"), css="meeting"),
+        Heading(data.title, 0),
+        Para((("Contact Officer: ", True), (data.contact_officer or "to be confirmed", False))),
+        Heading("REASON FOR ITEM", 1),
+        *[Para(plain(p)) for p in paragraphs(data.reason_for_item)],
+        Heading("SUGGESTED COMMITTEE ACTIVITY", 1),
+        *[Para(plain(p)) for p in paragraphs(data.recommendation)],
+        Heading("INFORMATION", 1),
+        Heading(data.plan_title, 2),
+        *[numbered(plain(p)) for p in paragraphs(data.sip_paragraph_intro)],
+        numbered(
+            plain(
+                f"There {plural(n_ws, 'is', 'are')} {n_ws} work {plural(n_ws, 'stream', 'streams')} which contain "
+                "performance measures, milestones and key targets for each area of the Service. They are:"
+            )
+        ),
+        Bullets([f"{ws.roman}. {ws.title}" for ws in data.work_streams]),
+        numbered(figures_segments(data)),
+        Heading(f"SIP {data.checkpoint} Month Progress Update", 2),
+        *[numbered(plain(p)) for p in paragraphs(data.progress_update)],
+        numbered(
+            plain(
+                f"To provide a more detailed overview of progress, each of the {n_ws} work streams in the SIP contains "
+                "a measurement of progress at 6 months and at 12 months. The graph at Appendix 2 shows our progress "
+                f"against these measures at {data.checkpoint} months. It follows the same principles as the Action "
+                "Plan: progress is measured against a RAG rating which shows whether a measure is COMPLETED, "
+                "IN PROGRESS or STATIC. Detailed narrative concerning progress against each outcome is in Appendix 4."
+            )
+        ),
+    ]
+    outro = paragraphs(data.measures_paragraph_outro)
+    main.append(numbered(measures_segments(data) + (((" " + outro[0]), False),) if outro else measures_segments(data)))
+    main += [numbered(plain(p)) for p in outro[1:]]
+    main += [
+        Heading("Risk register", 2),
+        numbered(
+            plain(
+                "Actions which are STATIC or in danger of not meeting their deadline are pulled into the risk "
+                "register, where Service Managers and SMT monitor them closely with mitigating and remedial actions "
+                "to get them back on track."
+                + ("" if data.risk_lines else " No action is on the risk register at the time of this report.")
+            )
+        ),
+    ]
+    if data.risk_lines:
+        main.append(Bullets([clean(line) for line in data.risk_lines]))
+    main += [
+        Heading("BACKGROUND PAPERS", 1),
+        Bullets(
+            [
+                f"Graph depicting progress against the {data.plan_title} action plan (Appendix 1).",
+                f"Graph depicting {data.checkpoint} month progress against the {data.plan_title} performance measures "
+                "(Appendix 2).",
+                f"{data.plan_title}: action plans (Appendix 3).",
+                f"{data.plan_title}: performance measures and narratives (Appendix 4).",
+                "Glossary (Appendix 5).",
+            ],
+            numbered=True,
+        ),
+    ]
+
+    appendix1: list[Block] = [
+        Heading(f"Appendix 1: progress against the {data.plan_title} action plan", 1),
+        Chart("actions", chart_alt(data, "actions")),
+        _counts_table(data, "actions"),
+    ]
+    if data.trend:
+        appendix1 += [
+            Heading("Actions by status over time", 2),
+            Chart(
+                "trend",
+                "Line chart of the number of actions COMPLETED, IN PROGRESS and STATIC at the end of each "
+                "month; the table below gives the same figures.",
+            ),
+            Table(
+                caption="Actions by status at the end of each month",
+                headers=["Month", *[s.label for s in STATUS_ORDER], "Total"],
+                rows=[[label, *[str(c.count(s)) for s in STATUS_ORDER], str(c.total)] for label, c in data.trend],
+                widths=[0.4, 0.15, 0.15, 0.15, 0.15],
+                css="figures",
+            ),
+        ]
+    appendix2: list[Block] = [
+        Heading(f"Appendix 2: {data.checkpoint} month progress against the performance measures", 1),
+        Chart("measures", chart_alt(data, "measures")),
+        _counts_table(data, "measures"),
+    ]
+
+    appendix3: list[Block] = [Heading(f"Appendix 3: {data.plan_title} action plans", 1)]
+    for ws in data.work_streams:
+        appendix3.append(Heading(f"Work stream {ws.roman}: {ws.title}", 2))
+        if ws.actions:
+            appendix3.append(
+                Table(
+                    caption=f"Action plan for work stream {ws.roman}",
+                    headers=[
+                        "Ref",
+                        "Performance measures and milestones",
+                        "Key targets",
+                        "Progress - actions",
+                        "Status",
+                        "Changes since the last committee meeting",
+                    ],
+                    rows=[
+                        [
+                            a.reference,
+                            ((a.title, True), ("\n" + clean(a.measures_and_milestones), False))
+                            if a.measures_and_milestones.strip()
+                            else ((a.title, True),),
+                            clean(a.key_targets),
+                            clean(a.progress),
+                            a.status,
+                            "\n".join(clean(c) for c in a.changes_since) or "None",
+                        ]
+                        for a in ws.actions
+                    ],
+                    widths=[0.06, 0.24, 0.17, 0.27, 0.1, 0.16],
+                    css="action-plan",
+                )
+            )
+        else:
+            appendix3.append(Para(plain("No live actions: every action in this work stream is retired.")))
+        appendix3.append(_summary_box(ws))
+        if ws.retired_actions:
+            appendix3.append(
+                Table(
+                    caption=f"Retired actions of work stream {ws.roman}: completed, no further progress required",
+                    headers=["Ref", "Action", "Retired on"],
+                    rows=[[r.reference, clean(r.title), uk_date(r.retired_on)] for r in ws.retired_actions],
+                    widths=[0.1, 0.7, 0.2],
+                    css="retired",
+                )
+            )
+
+    appendix4: list[Block] = [
+        Heading(f"Appendix 4: performance measures at {data.checkpoint} months, with narratives", 1)
+    ]
+    for ws in data.work_streams:
+        appendix4.append(Heading(f"Work stream {ws.roman}: {ws.title}", 2))
+        if not ws.measures:
+            appendix4.append(Para(plain("No performance measures at this checkpoint.")))
+            continue
+        appendix4.append(
+            Table(
+                caption=f"Performance measures of work stream {ws.roman} at {data.checkpoint} months",
+                headers=["Ref", "Projected outcome", "Target", "Status", "Narrative"],
+                rows=[
+                    [m.reference, clean(m.description), clean(m.target), m.status, clean(m.narrative)]
+                    for m in ws.measures
+                ],
+                widths=[0.07, 0.27, 0.2, 0.1, 0.36],
+                css="measures",
+            )
+        )
+
+    appendix5: list[Block] = [
+        Heading("Appendix 5: glossary", 1),
+        Table(
+            caption="Abbreviations used in the Plan and this report",
+            headers=["Abbreviation", "Meaning"],
+            rows=[[abbr, meaning] for abbr, meaning in data.glossary],
+            widths=[0.2, 0.8],
+            css="glossary",
+        ),
+    ]
+    if data.audit_head:
+        appendix5.append(
+            Para(
+                plain(
+                    f"Audit trail head at presentation: {data.audit_head}. This is the number and fingerprint "
+                    "(SHA-256) of the last change recorded before the report; it lets anyone check later that no "
+                    "change recorded up to it has been altered."
+                ),
+                css="audit-head",
+            )
+        )
+    return [
+        Part(False, main),
+        Part(False, appendix1),
+        Part(False, appendix2),
+        Part(True, appendix3),
+        Part(True, appendix4),
+        Part(False, appendix5),
+    ]
