@@ -9,15 +9,39 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from app.clock import today, utcnow
-from app.domain.changes import APPROVED_CHANGE_KINDS, StatusEvent, compare_snapshots, counts_at, month_ends
+from app.domain.changes import (
+    APPROVED_CHANGE_KINDS,
+    APPROVED_CHANGE_LABELS,
+    EDITOR_CHANGE_KINDS,
+    FieldChange,
+    StatusEvent,
+    compare_snapshots,
+    counts_at,
+    describe_change,
+    month_ends,
+    what_words,
+)
+from app.domain.proposals import field_labels, justification_words
 from app.domain.risk import Reason
 from app.domain.status import StatusCounts
 from app.extensions import db
 from app.formatting import format_date
-from app.models import Action, AuditEvent, Baseline, CommitteeMeeting, Plan, RiskEntry, WorkStream
+from app.models import (
+    Action,
+    AuditEvent,
+    Baseline,
+    CommitteeMeeting,
+    Evidence,
+    Plan,
+    Proposal,
+    ProposalMessage,
+    RiskEntry,
+    User,
+    WorkStream,
+)
 from app.policy import Actor, Permission, require_as
 from app.services import audit, plan_read, report_pack
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
@@ -223,17 +247,85 @@ def last_baseline(plan_id: int, *, before: datetime | None = None) -> Baseline |
 
 @dataclass(frozen=True)
 class ChangeLine:
-    action_id: int
+    """One approved change in words: what changed from and to, why, who proposed and approved it, the evidence.
+
+    `text` is the sentence the report prints; the other fields are for pages and exports laying it out in columns.
+    """
+
+    action_id: int | None
     work_stream_id: int | None
     occurred_at: datetime
     kind: str
     summary: str
     reason: str
+    event_id: int = 0
+    reference: str = ""  # the action's reference ("1.2"), or "" for a work stream
+    work_stream_number: int | None = None
+    parts: tuple[FieldChange, ...] = ()
+    justification: str = ""
+    approval_note: str = ""
+    proposer: str = ""
+    proposed_on: datetime | None = None
+    approver: str = ""
+    approved_on: datetime | None = None
+    evidence_titles: tuple[str, ...] = ()
+
+    @property
+    def what(self) -> str:
+        return what_words(self.parts) or self.summary
+
+    @property
+    def before(self) -> str:
+        return _side(self.parts, "before")
+
+    @property
+    def after(self) -> str:
+        return _side(self.parts, "after")
+
+    @property
+    def kind_label(self) -> str:
+        return APPROVED_CHANGE_LABELS.get(self.kind, "Change")
+
+    @property
+    def by_editor(self) -> bool:
+        return self.kind in EDITOR_CHANGE_KINDS
+
+    @property
+    def who_words(self) -> str:
+        """ "Proposed by Sarah Whitfield on 3 August 2015; approved by Helen Marsh on 5 August 2015"."""
+        if self.by_editor:
+            return f"Changed by {self.approver} through the plan editor on {format_date(self.approved_on)}"
+        proposed = f"Proposed by {self.proposer} on {format_date(self.proposed_on)}; a" if self.proposer else "A"
+        return f"{proposed}pproved by {self.approver} on {format_date(self.approved_on)}"
+
+    @property
+    def evidence_words(self) -> str:
+        return "; ".join(f"“{title}”" for title in self.evidence_titles)
 
     @property
     def text(self) -> str:
-        why = f" Justification: {self.reason}" if self.reason else ""
-        return f"{format_date(self.occurred_at)}: {self.summary}{why}"
+        """One plain paragraph: date, what changed, the justification, who and when, the evidence."""
+        out = [f"{format_date(self.occurred_at)}: {_sentence(self.what)}"]
+        if self.justification:
+            out.append(f"Justification: {_sentence(self.justification)}")
+        out.append(f"{self.who_words}.")
+        if self.approval_note:
+            out.append(f"Approver's note: {_sentence(self.approval_note)}")
+        if self.evidence_titles:
+            out.append(f"Evidence: {self.evidence_words}.")
+        return " ".join(out)
+
+
+def _side(parts: tuple[FieldChange, ...], side: str) -> str:
+    values = [(p.label, getattr(p, side)) for p in parts if getattr(p, side)]
+    if len(parts) == 1:
+        return values[0][1] if values else ""
+    return "; ".join(f"{label}: {value}" for label, value in values)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "”", '"')) else f"{text}."
 
 
 def approved_changes(
@@ -243,13 +335,23 @@ def approved_changes(
     upto_mark: int | None = None,
     work_stream_id: int | None = None,
     kind: str | None = None,
+    action_id: int | None = None,
 ) -> list[ChangeLine]:
-    """Approved changes to the plan's actions recorded between two points of the audit trail."""
-    query = select(AuditEvent).where(
-        AuditEvent.plan_id == plan_id,
-        AuditEvent.kind.in_(APPROVED_CHANGE_KINDS),
-        AuditEvent.id > after_mark,
-        AuditEvent.action_id.is_not(None),
+    """Approved changes to the plan recorded between two points of the audit trail, each with its why and who.
+
+    A fixed number of queries whatever the number of changes: the events (with their action's reference), then
+    the proposals they approved, those proposals' approval notes and their evidence titles.
+    """
+    query = (
+        select(AuditEvent, Action.reference, WorkStream.number)
+        .outerjoin(Action, Action.id == AuditEvent.action_id)
+        .outerjoin(WorkStream, WorkStream.id == AuditEvent.work_stream_id)
+        .where(
+            AuditEvent.plan_id == plan_id,
+            AuditEvent.kind.in_(APPROVED_CHANGE_KINDS),
+            AuditEvent.id > after_mark,
+            AuditEvent.action_id.is_not(None) | (AuditEvent.kind == "work_stream.created"),
+        )
     )
     if upto_mark is not None:
         query = query.where(AuditEvent.id <= upto_mark)
@@ -257,10 +359,106 @@ def approved_changes(
         query = query.where(AuditEvent.work_stream_id == work_stream_id)
     if kind:
         query = query.where(AuditEvent.kind == kind)
-    return [
-        ChangeLine(e.action_id, e.work_stream_id, e.occurred_at, e.kind, e.summary, e.reason)  # type: ignore[arg-type]
-        for e in db.session.scalars(query.order_by(AuditEvent.id))
-    ]
+    if action_id:
+        query = query.where(AuditEvent.action_id == action_id)
+    rows = db.session.execute(query.order_by(AuditEvent.id)).all()
+    proposal_ids = {_proposal_id(event) for event, _, _ in rows} - {None}
+    found = _proposals_behind(proposal_ids)  # type: ignore[arg-type]  # None was taken out
+    return [_line(event, reference, number, found) for event, reference, number in rows]
+
+
+@dataclass(frozen=True)
+class _Behind:
+    """What an approval event's proposal adds: the author's reasons, the author and when, the note, the evidence."""
+
+    changes: dict[str, Any]
+    target_type: str
+    author: str
+    proposed_on: datetime
+    note: str = ""
+    evidence: tuple[str, ...] = ()
+
+
+def _proposal_id(event: AuditEvent) -> int | None:
+    value = (event.after or {}).get("proposal_id") if event.kind == "action.changed" else None
+    return value if isinstance(value, int) else None
+
+
+def _proposals_behind(ids: set[int]) -> dict[int, _Behind]:
+    if not ids:
+        return {}
+    author = aliased(User)
+    notes: dict[int, str] = {}
+    for proposal_id, body in db.session.execute(
+        select(ProposalMessage.proposal_id, ProposalMessage.body)
+        .where(ProposalMessage.proposal_id.in_(ids), ProposalMessage.kind == "approval")
+        .order_by(ProposalMessage.id)
+    ):
+        notes[proposal_id] = body
+    titles: dict[int, list[str]] = {}
+    for proposal_id, title in db.session.execute(
+        select(Evidence.proposal_id, Evidence.title).where(Evidence.proposal_id.in_(ids)).order_by(Evidence.id)
+    ):
+        titles.setdefault(proposal_id, []).append(title)
+    return {
+        row.id: _Behind(
+            changes=dict(row.changes or {}),
+            target_type=row.target_type,
+            author=row.name,
+            proposed_on=row.submitted_at or row.created_at,
+            note=notes.get(row.id, ""),
+            evidence=tuple(titles.get(row.id, ())),
+        )
+        for row in db.session.execute(
+            select(
+                Proposal.id,
+                Proposal.changes,
+                Proposal.target_type,
+                Proposal.submitted_at,
+                Proposal.created_at,
+                author.name,
+            )
+            .join(author, author.id == Proposal.author_id)
+            .where(Proposal.id.in_(ids))
+        )
+    }
+
+
+def _line(event: AuditEvent, reference: str | None, number: int | None, found: dict[int, _Behind]) -> ChangeLine:
+    behind = found.get(_proposal_id(event) or 0)
+    if behind is not None:
+        justification = justification_words(field_labels(behind.target_type), behind.changes)
+        proposer, proposed_on, note, evidence = behind.author, behind.proposed_on, behind.note, behind.evidence
+    elif event.kind in EDITOR_CHANGE_KINDS:  # the project manager's own edit: their reason is the justification
+        justification, proposer, proposed_on, note, evidence = event.reason, event.actor_name, event.occurred_at, "", ()
+    else:  # an approval recorded before its proposal was named in the trail
+        justification, proposer, proposed_on, note, evidence = event.reason, "", None, "", ()
+    return ChangeLine(
+        action_id=event.action_id,
+        work_stream_id=event.work_stream_id,
+        occurred_at=event.occurred_at,
+        kind=event.kind,
+        summary=event.summary,
+        reason=event.reason,
+        event_id=event.id,
+        reference=reference or "",
+        work_stream_number=number,
+        parts=tuple(describe_change(event.kind, event.before, event.after)),
+        justification=justification,
+        approval_note=note,
+        proposer=proposer,
+        proposed_on=proposed_on,
+        approver=event.actor_name,
+        approved_on=event.occurred_at,
+        evidence_titles=evidence,
+    )
+
+
+def describe_events(events: list[AuditEvent]) -> dict[int, ChangeLine]:
+    """The changes among audit events already read (a page of the trail), by event id, in the same few queries."""
+    changes = [e for e in events if e.kind in APPROVED_CHANGE_KINDS]
+    found = _proposals_behind({pid for pid in map(_proposal_id, changes) if pid is not None})
+    return {e.id: _line(e, None, None, found) for e in changes}
 
 
 def changes_since_last_meeting(plan_id: int, **filters: Any) -> tuple[Baseline | None, list[ChangeLine]]:
@@ -268,13 +466,19 @@ def changes_since_last_meeting(plan_id: int, **filters: Any) -> tuple[Baseline |
     return baseline, approved_changes(plan_id, after_mark=baseline.audit_mark if baseline else 0, **filters)
 
 
-def changes_column(plan_id: int) -> dict[int, list[str]]:
-    """The work stream table's "changes since the last committee meeting" cells, by action id."""
+def changes_by_action(plan_id: int) -> dict[int, list[ChangeLine]]:
+    """The changes since the last committee meeting, by action id (a new work stream belongs to no action)."""
     _, lines = changes_since_last_meeting(plan_id)
-    column: dict[int, list[str]] = {}
+    column: dict[int, list[ChangeLine]] = {}
     for line in lines:
-        column.setdefault(line.action_id, []).append(line.text)
+        if line.action_id is not None:
+            column.setdefault(line.action_id, []).append(line)
     return column
+
+
+def changes_column(plan_id: int) -> dict[int, list[str]]:
+    """The work stream table's "changes since the last committee meeting" cells, by action id, as sentences."""
+    return {action_id: [line.text for line in lines] for action_id, lines in changes_by_action(plan_id).items()}
 
 
 def snapshot(plan: Plan, checkpoint: int | None = None) -> dict[str, Any]:
@@ -382,7 +586,8 @@ def _changes_since_last_baseline(plan_id: int, upto_mark: int | None = None) -> 
     previous = last_baseline(plan_id)
     changes: dict[int, list[str]] = {}
     for line in approved_changes(plan_id, after_mark=previous.audit_mark if previous else 0, upto_mark=upto_mark):
-        changes.setdefault(line.action_id, []).append(line.text)
+        if line.action_id is not None:  # a new work stream is a change, but no action's
+            changes.setdefault(line.action_id, []).append(line.text)
     return changes
 
 

@@ -121,6 +121,7 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     # the presented meeting's pack is stored already: the project manager is told so (409), nobody else may ask
     ("committee.prepare_pack", "POST"): only({"pm": OK}),
     ("committee.changes", "GET"): everyone_signed_in(),
+    ("committee.changes_csv", "GET"): everyone_signed_in(),
     ("committee.compare", "GET"): everyone_signed_in(),
     ("committee.landing", "GET"): everyone_signed_in(),
     ("committee.export_plan", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK, "smt": OK}),

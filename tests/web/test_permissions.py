@@ -87,6 +87,7 @@ def make_work_stream_things(ids: dict[str, Any], who: str) -> dict[str, int]:
         ids["actions"][submitted_ref],
         ProposalInput(
             values={"status": "COMPLETED", "progress": "All posts filled."},
+            reasons={"status": "All posts are filled"},
             evidence=EvidenceInput(filename="tracker.csv", data=b"post,filled\nTM1,yes\n", note="Posts filled"),
         ),
         submit=True,

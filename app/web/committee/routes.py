@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
 from app.domain.changes import APPROVED_CHANGE_KINDS, APPROVED_CHANGE_LABELS
-from app.domain.filters import ActionFilter
 from app.models import CommitteeMeeting
 from app.policy import Permission
 from app.services import excel_io, meetings, plan_read, report_pack, risks
@@ -357,8 +356,6 @@ def changes() -> WResponse:
     ws_id, kind = int_arg(request.args.get("work_stream")), request.args.get("kind", "")
     kind = kind if kind in APPROVED_CHANGE_KINDS else ""
     baseline, lines = meetings.changes_since_last_meeting(plan.id, work_stream_id=ws_id, kind=kind or None)
-    actions = {a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today())}
-    actions.update({a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today(), retired=True)})
     words = [f"work stream {ws.roman}" for ws in plan.work_streams if ws.id == ws_id]
     return render(
         "committee/changes.html",
@@ -366,7 +363,7 @@ def changes() -> WResponse:
         plan=plan,
         baseline=baseline,
         lines=lines,
-        actions=actions,
+        work_stream_names={ws.id: f"Work stream {ws.roman}" for ws in plan.work_streams},
         ws_id=ws_id,
         kind=kind,
         kinds=APPROVED_CHANGE_KINDS,
@@ -375,6 +372,17 @@ def changes() -> WResponse:
             "Changes since the last committee meeting", [*words, APPROVED_CHANGE_LABELS[kind] if kind else ""]
         ),
     )
+
+
+@bp.get("/changes.csv")
+@permission_required(Permission.VIEW_PLAN)
+def changes_csv() -> WResponse:
+    """The changes page as CSV: what changed, from, to, why, who proposed and approved it and when, evidence titles."""
+    plan = selected_plan()
+    ws_id, kind = int_arg(request.args.get("work_stream")), request.args.get("kind", "")
+    kind = kind if kind in APPROVED_CHANGE_KINDS else ""
+    text = excel_io.changes_csv(plan.id, work_stream_id=ws_id, kind=kind or None)
+    return download(text.encode("utf-8-sig"), f"changes-{today().isoformat()}.csv", "text/csv; charset=utf-8")
 
 
 @bp.get("/baselines/compare")
