@@ -34,6 +34,7 @@ class RetiredAction:
     reference: str
     title: str
     retired_on: date | None
+    changes_since: list[str] = field(default_factory=list)  # its retirement, with the reason, if since the last meeting
 
 
 @dataclass
@@ -154,7 +155,10 @@ def report_data_from_json(raw: Mapping[str, Any]) -> ReportData:
             ],
             retired_actions=[
                 RetiredAction(
-                    r["reference"], r["title"], date.fromisoformat(r["retired_on"]) if r["retired_on"] else None
+                    r["reference"],
+                    r["title"],
+                    date.fromisoformat(r["retired_on"]) if r["retired_on"] else None,
+                    list(r.get("changes_since", [])),
                 )
                 for r in w["retired_actions"]
             ],

@@ -331,9 +331,17 @@ def outline(data: ReportData) -> list[Part]:
             appendix3.append(
                 Table(
                     caption=f"Retired actions of work stream {ws.roman}: completed, no further progress required",
-                    headers=["Ref", "Action", "Retired on"],
-                    rows=[[r.reference, clean(r.title), uk_date(r.retired_on)] for r in ws.retired_actions],
-                    widths=[0.1, 0.7, 0.2],
+                    headers=["Ref", "Action", "Retired on", "Changes since the last committee meeting"],
+                    rows=[
+                        [
+                            r.reference,
+                            clean(r.title),
+                            uk_date(r.retired_on),
+                            "\n".join(clean(c) for c in r.changes_since) or "None",
+                        ]
+                        for r in ws.retired_actions
+                    ],
+                    widths=[0.08, 0.37, 0.15, 0.4],
                     css="retired",
                 )
             )

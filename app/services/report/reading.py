@@ -76,7 +76,9 @@ def build_report_data(
             )
         )
     for a in retired:
-        streams[a.work_stream_id].retired_actions.append(RetiredAction(a.reference, a.title, a.retired_on))
+        streams[a.work_stream_id].retired_actions.append(
+            RetiredAction(a.reference, a.title, a.retired_on, list(changes.get(a.id, [])))
+        )
     for m in measures:
         if m.checkpoint != summary.checkpoint:
             continue
