@@ -42,7 +42,8 @@ test-postgres: install
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Not part of `make test`: builds 1x and 100x databases (PostgreSQL on 127.0.0.1:5432 and SQLite), serves each
-# with gunicorn and writes docs/benchmarks.md (about 25 minutes). For example:
+# with gunicorn and writes docs/benchmarks.md (55 minutes on the 2-core machine while other work ran;
+# BENCH_DBS=postgresql halves it). For example:
 #   make bench BENCH_SCALES="1 100" BENCH_DBS="postgresql sqlite" BENCH_REQUESTS=10
 BENCH_SCALES ?= 1 100
 BENCH_DBS ?= postgresql sqlite

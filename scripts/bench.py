@@ -260,7 +260,7 @@ class Page:
 
 
 def pages(ids: dict[str, Any]) -> list[Page]:
-    meeting, upcoming = ids["presented_meeting"], ids["upcoming_meeting"]
+    meeting, upcoming = ids["presented_meeting"], ids["upcoming_meeting"] or ids["presented_meeting"]
     compare = urlencode({"a": ids["first_baseline"], "b": ids["last_baseline"]})
     return [
         Page("dashboard", "/"),

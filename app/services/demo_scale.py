@@ -92,7 +92,8 @@ def seed_scaled(scale: int, seed_day: date | None = None) -> ScaleResult:
         _copy_structure(plan, scale)
     stories, wind_back = _plan_stories(plan, day, rng)
     _set_status(wind_back, "IN_PROGRESS")
-    extra = baselines_for(scale) - 1  # the demo presented July already
+    presented = db.session.scalar(select(func.count()).select_from(Baseline)) or 0  # the demo's July meeting
+    extra = max(baselines_for(scale) - presented, 0)
     slices = _slices(stories, extra + 1)
     start = plan.start_date
     span = (day - timedelta(days=7) - start).days
