@@ -438,7 +438,8 @@ def measure_ops(target: Target) -> None:
         ("`flask risks refresh`", "refresh", ()),
         ("audit CSV, every event", "audit_csv", (str(target.folder / "audit.csv"),)),
         ("Excel export", "export", (str(workbook),)),
-        ("presenting a baseline", "present", ()),
+        ("presenting a baseline (the pack left to the next row)", "present", ()),
+        ("rendering its committee pack (the job: charts, HTML, PDF, Word, stored)", "pack", ()),
         ("Excel import (the exported workbook, as a new plan)", "import", (str(workbook),)),
     ):
         log(f"{target.label}: {label}")
@@ -458,7 +459,7 @@ def run_op(name: str, args: list[str]) -> None:
     from app.extensions import db  # noqa: PLC0415
     from app.models import Action, Baseline, CommitteeMeeting, Plan, WorkStream  # noqa: PLC0415
     from app.policy import SYSTEM  # noqa: PLC0415
-    from app.services import audit, excel_io, meetings, risks  # noqa: PLC0415
+    from app.services import audit, excel_io, meetings, report_pack, risks  # noqa: PLC0415
 
     app = create_app()
     queries = [0]
@@ -525,8 +526,16 @@ def run_op(name: str, args: list[str]) -> None:
                     SYSTEM, plan.id, meetings.DEFAULT_COMMITTEE, plan.start_date, "Bench Officer"
                 ).id
                 queries[0] = 0
+            report_pack.schedule = lambda baseline_id: None  # the pack is measured on its own, as the job does it
             meetings.present(SYSTEM, upcoming)
             detail = {"result": f"{db.session.scalar(select(func.count(Baseline.id)))} baselines"}
+        elif name == "pack":
+            latest = meetings.baselines(plan.id)[-1]
+            job = report_pack.rebuild(latest.id)
+            db.session.expire_all()
+            documents = [d for d in latest.documents if not d.kind.startswith("chart")]
+            sizes = ", ".join(f"{d.kind} {d.size / 1e6:.2f} MB" for d in documents)
+            detail = {"result": f"{job.state}: {sizes}" if job.state == "done" else f"{job.state}: {job.error}"}
         elif name == "import":
             preview = excel_io.preview_import(Path(args[0]).read_bytes())
             if not preview.ok:
