@@ -45,7 +45,9 @@ class Baseline(Model):
     presented_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     presented_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     audit_mark: Mapped[int] = mapped_column(Integer, default=0)
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Megabytes at a council's scale: loaded only where it is shown (the meeting page, compare, the report),
+    # not by every page that wants a baseline's audit mark or date.
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
 
     meeting: Mapped[CommitteeMeeting] = relationship(back_populates="baseline")
     presented_by: Mapped[User | None] = relationship()
