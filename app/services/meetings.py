@@ -339,7 +339,7 @@ def trend(plan: Plan) -> tuple[list[TrendPoint], list[TrendPoint]]:
 
     A fixed number of queries, each reading only the columns it needs: the status changes come out of the
     audit trail as (action, when, before, after) rows with the statuses picked out of the JSON by the
-    database, and each baseline's counts likewise out of its snapshot, never the whole snapshot.
+    database, and each baseline's counts from its own column, never its snapshot.
     """
     actions = db.session.execute(
         select(Action.id, Action.status, Action.created_at)
@@ -384,7 +384,7 @@ def trend(plan: Plan) -> tuple[list[TrendPoint], list[TrendPoint]]:
             select(
                 CommitteeMeeting.committee_name,
                 CommitteeMeeting.meeting_date,
-                Baseline.snapshot[("summary", "actions")],
+                Baseline.action_counts,
             )
             .join(CommitteeMeeting, CommitteeMeeting.id == Baseline.meeting_id)
             .where(Baseline.plan_id == plan.id)
