@@ -137,12 +137,16 @@ def changes_since_last_meeting(plan_id: int, **filters: Any) -> tuple[Baseline |
     return baseline, approved_changes(plan_id, after_mark=baseline.audit_mark if baseline else 0, **filters)
 
 
-def changes_column(plan_id: int) -> dict[int, list[str]]:
-    """The work stream table's "changes since the last committee meeting" cells, by action id."""
-    _, lines = changes_since_last_meeting(plan_id)
+def changes_column(
+    plan_id: int, *, work_stream_id: int | None = None, action_ids: set[int] | None = None
+) -> dict[int, list[str]]:
+    """The work stream table's "changes since the last committee meeting" cells, by action id: one work
+    stream's (read as such from the database), or only the actions shown (a page of the action list)."""
+    _, lines = changes_since_last_meeting(plan_id, work_stream_id=work_stream_id)
     column: dict[int, list[str]] = {}
     for line in lines:
-        column.setdefault(line.action_id, []).append(line.text)
+        if action_ids is None or line.action_id in action_ids:
+            column.setdefault(line.action_id, []).append(line.text)
     return column
 
 

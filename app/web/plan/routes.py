@@ -115,7 +115,7 @@ def work_stream(work_stream_id: int) -> Response:
         measure_counts=measure_counts,
         measures=plan_read.measures_for(ws.id),
         open_risks=risks.open_counts(ws.plan_id).get(ws.id, 0),
-        changes_since=meetings.changes_column(ws.plan_id),
+        changes_since=meetings.changes_column(ws.plan_id, work_stream_id=ws.id),
         filter_url=request.path,
         show_work_stream=False,
     )
@@ -133,7 +133,7 @@ def actions() -> Response:
     return render(
         "plan/actions.html",
         "plan/_actions_table.html",
-        changes_since=meetings.changes_column(plan.id),
+        changes_since=meetings.changes_column(plan.id, action_ids={a.id for a in page.actions}),
         plan=plan,
         plans=plan_read.list_plans(),
         actions=page.actions,
