@@ -5,20 +5,21 @@ from __future__ import annotations
 from typing import NoReturn
 
 import click
-from flask import Flask
-from flask.cli import AppGroup
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate.cli import db as db_cli
 
 from app.domain.audit_chain import Head, parse_head
 from app.models import User
 from app.policy import SYSTEM, Role
-from app.services import accounts, audit, db_roles, demo, demo_scale, risks
+from app.services import accounts, audit, db_roles, demo, demo_scale, jobs, report_pack, risks
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 
 demo_cli = AppGroup("demo", help="The demonstration plan and accounts.")
 users_cli = AppGroup("users", help="Manage accounts from the command line.")
 risks_cli = AppGroup("risks", help="The risk register.")
 audit_cli = AppGroup("audit", help="The audit trail.")
+reports_cli = AppGroup("reports", help="The committee packs stored for presented meetings.")
 
 
 def register_cli(app: Flask) -> None:
@@ -26,6 +27,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(risks_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(reports_cli)
+    app.cli.add_command(worker)
     db_cli.add_command(db_grant_app_role)
 
 
@@ -86,6 +89,38 @@ def risks_refresh(plan_id: int | None) -> None:
     )
 
 
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="Run the jobs waiting now, then stop (default: run until stopped).")
+def worker(burst: bool) -> None:
+    """Run the background jobs (the committee packs) queued on JOBS_REDIS_URL. Start one beside gunicorn."""
+    if current_app.config.get("JOBS_MODE") != "rq":
+        click.echo(
+            "Error: no job queue is configured (JOBS_MODE is not rq): set JOBS_REDIS_URL. Without one, jobs run "
+            "in a thread of the web server and no worker is needed.",
+            err=True,
+        )
+        raise SystemExit(1)
+    queue = jobs.queue()
+    click.echo(f"Working on the job queue {queue.name!r}" + (" until it is empty." if burst else ". Ctrl-C stops."))
+    jobs.worker().work(burst=burst)
+
+
+@reports_cli.command("render")
+@click.option("--baseline", "baseline_id", type=int, required=True, help="The baseline whose pack is missing.")
+def reports_render(baseline_id: int) -> None:
+    """Prepare the missing committee documents of a presented baseline, here and now."""
+    try:
+        job = report_pack.rebuild(baseline_id)
+    except ServiceError as error:
+        click.echo(f"Error: {error.message}", err=True)
+        raise SystemExit(1) from None
+    if job.state != "done":
+        click.echo(f"Error: {job.error or 'the documents could not be prepared'}", err=True)
+        raise SystemExit(1)
+    click.echo(f"Committee documents stored for baseline {baseline_id}.")
+
+
 @demo_cli.command("seed")
 @click.option(
     "--history/--without-history",
@@ -111,6 +146,10 @@ def demo_seed(history: bool, scale: int | None) -> None:
         figures = ", ".join(f"{count} {table.replace('_', ' ')}" for table, count in result.counts.items())
         click.echo(f"Demo plan loaded at {scale} times its size (plan {result.plan.id}): {figures}.")
         return
+    if current_app.config.get("JOBS_MODE") == "thread":
+        # The July meeting's pack: prepared before the command ends (a thread would die with it), and while
+        # the demo's clock is at its own day in July.
+        current_app.config["JOBS_MODE"] = "sync"
     try:
         plan, created = demo.seed_demo(history=history)
     except ServiceError as refused:

@@ -96,6 +96,21 @@ class Settings:
     accessibility: AccessibilityStatement
     migration_database_url: str = ""  # the owner's login, for `flask db upgrade`; empty: DATABASE_URL
     trusted_proxies: int = 0  # how many proxies in front set X-Forwarded-For and X-Forwarded-Proto
+    jobs_mode: str = "thread"  # background jobs (app/services/jobs.py): "rq", "thread" or "sync"
+    jobs_redis_url: str = ""  # the RQ queue's Redis; empty: no queue, jobs run in a thread of the web server
+
+
+JOBS_MODES = ("rq", "thread", "sync")
+
+
+def _jobs(redis_url: str) -> str:
+    """How background jobs run: on the RQ queue when a Redis is named, else in a thread of the web server."""
+    mode = os.environ.get("JOBS_MODE", "").strip().lower() or ("rq" if redis_url else "thread")
+    if mode not in JOBS_MODES:
+        raise ConfigError(f"JOBS_MODE must be one of {', '.join(JOBS_MODES)}, not {mode!r}")
+    if mode == "rq" and not redis_url:
+        raise ConfigError("JOBS_MODE is rq, but no queue is named: set JOBS_REDIS_URL (or REDIS_URL)")
+    return mode
 
 
 def load_settings(instance_path: str) -> Settings:
@@ -106,6 +121,7 @@ def load_settings(instance_path: str) -> Settings:
             "A misspelt APP_ENV would otherwise start in development mode with the public development key."
         )
     default_db = "sqlite:///" + str(Path(instance_path) / "tracker.db")
+    jobs_redis_url = (os.environ.get("JOBS_REDIS_URL", "") or os.environ.get("REDIS_URL", "")).strip()
     settings = Settings(
         env=env,
         secret_key=os.environ.get("SECRET_KEY", "" if env == "production" else DEV_SECRET_KEY),
@@ -118,6 +134,8 @@ def load_settings(instance_path: str) -> Settings:
         accessibility=_accessibility(env),
         migration_database_url=os.environ.get("MIGRATION_DATABASE_URL", ""),
         trusted_proxies=_count("TRUSTED_PROXIES"),
+        jobs_mode=_jobs(jobs_redis_url),
+        jobs_redis_url=jobs_redis_url,
     )
     check_production(settings)
     return settings
@@ -200,6 +218,13 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "ACCESSIBILITY_STATEMENT": settings.accessibility,
         "MIGRATION_DATABASE_URI": _psycopg(settings.migration_database_url),
         "TRUSTED_PROXIES": settings.trusted_proxies,
+        # Background jobs (app/services/jobs.py): the committee pack is rendered once, never in a request.
+        # "rq": on the queue in JOBS_REDIS_URL, run by `flask worker` (in a thread here if Redis is down);
+        # "thread": in a thread of the web server (`make run`, no worker); "sync": at once (tests).
+        "JOBS_MODE": settings.jobs_mode,
+        "JOBS_REDIS_URL": settings.jobs_redis_url,
+        "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "").strip() or "tracker",
+        "JOBS_TIMEOUT": 30 * 60,  # seconds a job may run on the worker before RQ stops it
         # Sign-in throttling (app/web/auth/throttle.py): a true sliding window, and with Redis unreachable
         # each worker counts in its own memory (logged by the flask-limiter logger) rather than failing.
         "RATELIMIT_STRATEGY": "moving-window",

@@ -521,7 +521,9 @@ def run_op(name: str, args: list[str]) -> None:
                 .where(CommitteeMeeting.plan_id == plan.id, Baseline.id.is_(None))
             ).first()
             if upcoming is None:
-                upcoming = meetings.create_meeting(SYSTEM, plan.id, meetings.DEFAULT_COMMITTEE, plan.start_date).id
+                upcoming = meetings.create_meeting(
+                    SYSTEM, plan.id, meetings.DEFAULT_COMMITTEE, plan.start_date, "Bench Officer"
+                ).id
                 queries[0] = 0
             meetings.present(SYSTEM, upcoming)
             detail = {"result": f"{db.session.scalar(select(func.count(Baseline.id)))} baselines"}

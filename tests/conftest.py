@@ -40,6 +40,7 @@ def _config(database_uri: str, folder: Path) -> dict[str, Any]:
         "EVIDENCE_DIR": str(folder / "evidence"),
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
+        "JOBS_MODE": "sync",  # background jobs (the committee pack) run at once, before the request returns
     }
 
 

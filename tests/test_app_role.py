@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from app import create_app
 from app.extensions import db
 from app.policy import SYSTEM
-from app.services import audit
+from app.services import audit, meetings, report_pack
 from app.services.demo import seed_demo
 from tests.conftest import ON_POSTGRES, Client
 
@@ -70,6 +71,8 @@ def test_the_app_role_cannot_rewrite_or_unprotect_the_audit_trail(
         assert "permission denied" in refused(engine, "SET session_replication_role = replica")
         assert "permission denied" in refused(engine, "SET LOCAL session_replication_role = replica")
         assert "permission denied" in refused(engine, "UPDATE baselines SET audit_mark = 0")
+        assert "permission denied" in refused(engine, "UPDATE report_documents SET sha256 = 'x'")
+        assert "permission denied" in refused(engine, "DELETE FROM report_documents")
         assert "must be owner" in refused(engine, "ALTER TABLE audit_events OWNER TO CURRENT_USER")
     finally:
         engine.dispose()
@@ -87,6 +90,11 @@ def test_the_app_works_through_its_role_and_the_chain_holds(app: Flask, app_role
         assert client.login("pm@example.org").status_code == 302  # type: ignore[attr-defined]
         with restricted.test_request_context():
             audit.record_and_commit(SYSTEM, "plan.noted", "written by the app's role")
+        with restricted.app_context():  # presenting stores the committee pack: INSERT only, its job row updated
+            plan_id = db.session.scalar(text("SELECT min(id) FROM plans"))
+            meeting = meetings.create_meeting(SYSTEM, plan_id, meetings.DEFAULT_COMMITTEE, date(2015, 10, 7))
+            baseline = meetings.present(SYSTEM, meeting.id)
+            assert report_pack.status(baseline).state == "done"
         result = restricted.test_cli_runner().invoke(args=["audit", "verify"])
         assert result.exit_code == 0, result.output
     finally:

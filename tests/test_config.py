@@ -148,3 +148,24 @@ def test_two_step_sign_in_is_required_in_production_only(monkeypatch: pytest.Mon
     assert flask_config(load_settings(str(tmp_path)))["TWO_FACTOR_REQUIRED"] is True
     monkeypatch.setenv("APP_ENV", "development")
     assert flask_config(load_settings(str(tmp_path)))["TWO_FACTOR_REQUIRED"] is False
+
+
+def test_background_jobs_use_the_queue_only_when_one_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for name in ("APP_ENV", "JOBS_MODE", "JOBS_REDIS_URL", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert load_settings(str(tmp_path)).jobs_mode == "thread", "make run: no worker to start"
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
+    settings = load_settings(str(tmp_path))
+    assert (settings.jobs_mode, settings.jobs_redis_url) == ("rq", "redis://127.0.0.1:6379/1")
+    monkeypatch.setenv("JOBS_REDIS_URL", "redis://queue.internal:6379/2")
+    assert load_settings(str(tmp_path)).jobs_redis_url == "redis://queue.internal:6379/2"
+    monkeypatch.setenv("JOBS_MODE", "sync")
+    assert load_settings(str(tmp_path)).jobs_mode == "sync"
+    monkeypatch.setenv("JOBS_MODE", "celery")
+    with pytest.raises(ConfigError, match="JOBS_MODE must be one of rq, thread, sync"):
+        load_settings(str(tmp_path))
+    monkeypatch.setenv("JOBS_MODE", "rq")
+    for name in ("JOBS_REDIS_URL", "REDIS_URL"):
+        monkeypatch.delenv(name)
+    with pytest.raises(ConfigError, match="set JOBS_REDIS_URL"):
+        load_settings(str(tmp_path))

@@ -160,11 +160,51 @@ MEASURE_FIELDS: dict[str, str] = {
     "target": "Target",
     "description": "Projected outcome",
 }
+# Every change a proposal makes needs its own "why", except a progress narrative, which is its own account.
 NEEDS_JUSTIFICATION: frozenset[str] = frozenset(
-    {"deadline", "key_targets", "measures_and_milestones", "target", "description", "at_risk"}
+    {"status", "deadline", "key_targets", "measures_and_milestones", "target", "description", "at_risk"}
 )
 NEEDS_EVIDENCE: frozenset[str] = frozenset({"status", "at_risk"})
 
 
 def field_labels(target_type: str) -> dict[str, str]:
     return ACTION_FIELDS if target_type == "action" else MEASURE_FIELDS
+
+
+# The error shown beside a change's "why" when it is left empty, in the words of the form.
+MISSING_REASON: dict[str, str] = {
+    "status": "Enter why the status is changing",
+    "at_risk": "Enter why the action is, or is no longer, in danger of missing its deadline",
+    "deadline": "Enter why the deadline must move",
+}
+MISSING_APPROVAL_NOTE = (
+    "Enter why you are approving this change: it is recorded with the change and shown to the committee"
+)
+
+
+def missing_reason(name: str, label: str) -> str:
+    return MISSING_REASON.get(name, f"Enter why the {label.lower()} should change")
+
+
+def justification_words(labels: dict[str, str], changes: dict[str, dict[str, object]]) -> str:
+    """The author's reasons for a proposal's changes, in one line: one reason alone, or each after its field's label."""
+    reasons = [(name, str(change.get("reason") or "").strip()) for name, change in changes.items()]
+    given = [(name, reason) for name, reason in reasons if reason]
+    if len(given) == 1:
+        return given[0][1]
+    return "; ".join(f"{labels.get(name, 'Change')}: {reason}" for name, reason in given)
+
+
+def approval_reason(justification: str, note: str) -> str:
+    """An approval's "why" in the audit trail: the author's justification and the approver's decision note."""
+    parts = []
+    if justification.strip():
+        parts.append(f"Justification: {_sentence(justification)}")
+    if note.strip():
+        parts.append(f"Approver's note: {_sentence(note)}")
+    return " ".join(parts)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "”", '"')) else f"{text}."

@@ -24,6 +24,7 @@ from app.clock import utcnow
 from app.domain import audit_chain
 from app.domain.audit_chain import GENESIS, Head, Link, Verdict
 from app.domain.bounds import parse_id, parse_iso_date
+from app.domain.changes import APPROVED_CHANGE_KINDS, describe_change, what_words
 from app.domain.spreadsheet import neutralised
 from app.extensions import db
 from app.models import AuditEvent
@@ -202,6 +203,9 @@ def csv_text(f: AuditFilter) -> Iterator[str]:
             "after",
             "why",
             "ip address",
+            "what changed",
+            "from",
+            "to",
         ]
     )
     for event in db.session.scalars(_filtered(f).order_by(AuditEvent.id).execution_options(yield_per=500)):
@@ -219,5 +223,20 @@ def csv_text(f: AuditFilter) -> Iterator[str]:
                 json.dumps(event.after, sort_keys=True) if event.after else "",
                 event.reason,
                 event.ip_address,
+                *_change_words(event),
             ]
         )
+
+
+def _change_words(event: AuditEvent) -> list[str]:
+    """For a change to the plan, what changed, from and to, in words (the before and after columns keep the record)."""
+    if event.kind not in APPROVED_CHANGE_KINDS:
+        return ["", "", ""]
+    parts = describe_change(event.kind, event.before, event.after)
+    if len(parts) == 1:
+        return [parts[0].what, parts[0].before, parts[0].after]
+    return [
+        what_words(parts),
+        "; ".join(f"{p.label}: {p.before}" for p in parts if p.before),
+        "; ".join(f"{p.label}: {p.after}" for p in parts if p.after),
+    ]

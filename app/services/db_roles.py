@@ -16,7 +16,7 @@ from sqlalchemy.pool import NullPool
 from app.extensions import db
 from app.services.errors import ServiceError
 
-APPEND_ONLY_TABLES = ("audit_events", "baselines")
+APPEND_ONLY_TABLES = ("audit_events", "baselines", "report_documents")  # a stored document never changes
 READ_ONLY_TABLES = ("alembic_version",)
 
 

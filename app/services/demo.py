@@ -278,9 +278,14 @@ def _morning_refresh(due: list[Action]) -> Callable[[], object]:
 
 
 def _record_meeting(pm: User, plan_id: int, meeting_date: date) -> CommitteeMeeting:
-    # TODO(pack): also contact_telephone=demo_data.CONTACT_TELEPHONE, report_author=demo_data.REPORT_AUTHOR.
     return meetings.create_meeting(
-        pm, plan_id, meetings.DEFAULT_COMMITTEE, meeting_date, contact_officer=demo_data.CONTACT_OFFICER
+        pm,
+        plan_id,
+        meetings.DEFAULT_COMMITTEE,
+        meeting_date,
+        contact_officer=demo_data.CONTACT_OFFICER,
+        contact_telephone=demo_data.CONTACT_TELEPHONE,
+        report_author=demo_data.REPORT_AUTHOR,
     )
 
 

@@ -101,7 +101,9 @@ def seed_scaled(scale: int, seed_day: date | None = None) -> ScaleResult:
             _write_stories(plan, chunk, users, read=number < len(slices))
         if number <= extra:
             meeting_day = start + timedelta(days=span * number // (extra + 1) + 3)
-            meeting = meetings.create_meeting(SYSTEM, plan.id, meetings.DEFAULT_COMMITTEE, meeting_day)
+            july = meetings.last_baseline(plan.id)
+            officer = july.meeting.contact_officer if july else "Contact Officer"  # presenting needs one
+            meeting = meetings.create_meeting(SYSTEM, plan.id, meetings.DEFAULT_COMMITTEE, meeting_day, officer)
             meetings.present(SYSTEM, meeting.id)
     with write_transaction():
         _write_sign_ins(plan, users, scale, day, rng)

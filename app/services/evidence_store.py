@@ -72,3 +72,10 @@ def store() -> EvidenceStore:
     if current_app.config.get("EVIDENCE_STORAGE", "filesystem") == "database":
         return DatabaseStore()
     return FileSystemStore(current_app.config["EVIDENCE_DIR"])
+
+
+def report_store() -> EvidenceStore:
+    """Where the committee pack's documents live (app/services/report_pack.py): as evidence, beside it on disk."""
+    if current_app.config.get("EVIDENCE_STORAGE", "filesystem") == "database":
+        return DatabaseStore()
+    return FileSystemStore(str(Path(current_app.config["EVIDENCE_DIR"]) / "reports"))

@@ -13,6 +13,8 @@ Import is two steps, because a workbook comes from outside and may be wrong or h
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import re
 import warnings
@@ -34,13 +36,17 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 
+from app.clock import to_uk
+from app.domain.spreadsheet import neutralised
 from app.domain.status import STATUS_ORDER, Status, StatusCounts
 from app.extensions import db
+from app.formatting import format_date
 from app.models import Action, PerformanceMeasure, Plan, User, WorkStream
 from app.models.plan import to_roman
 from app.policy import Actor, Permission, require_as, roles_with
-from app.services import audit, plan_read, risks
+from app.services import audit, meetings, plan_read, risks
 from app.services.errors import ValidationFailed
+from app.services.meetings import ChangeLine
 from app.services.plan_read import get_plan
 from app.services.tx import write_transaction
 
@@ -70,6 +76,22 @@ MEASURE_COLUMNS: tuple[str, ...] = (
     "Status",
     "Narrative",
 )
+CHANGES_SHEET = "Changes"  # written for people to read; import passes over it
+CHANGE_COLUMNS: tuple[str, ...] = (
+    "Work stream",
+    "Action",
+    "What changed",
+    "From",
+    "To",
+    "Justification",
+    "Approver's note",
+    "Proposed by",
+    "Proposed on",
+    "Approved by",
+    "Approved on",
+    "Evidence",
+)
+CHANGE_WIDTHS = (12, 10, 40, 36, 36, 48, 40, 22, 14, 22, 14, 40)
 PLAN_TITLE_LABEL = "Plan title"
 START_DATE_LABEL = "Start date"
 CHECKPOINT_LABEL = "Reporting checkpoint (months)"
@@ -256,10 +278,60 @@ def export_plan(plan_id: int) -> bytes:
         _put_status(sheet.cell(row, 6), measure.status_enum)
         _put_text(sheet.cell(row, 7), measure.narrative)
     _finish_table(sheet, status_column=6)
+    _write_changes_sheet(wb.create_sheet(CHANGES_SHEET), plan.id)
 
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def change_row(line: ChangeLine) -> list[Any]:
+    """One approved change as the exports lay it out: the columns of CHANGE_COLUMNS, every value in words."""
+    return [
+        to_roman(line.work_stream_number) if line.work_stream_number else "",
+        line.reference,
+        line.what,
+        line.before,
+        line.after,
+        line.justification,
+        line.approval_note,
+        line.proposer,
+        _uk_day(line.proposed_on),
+        line.approver,
+        _uk_day(line.approved_on),
+        "; ".join(line.evidence_titles),
+    ]
+
+
+def _uk_day(moment: datetime | None) -> date | None:
+    return to_uk(moment).date() if moment else None
+
+
+def _write_changes_sheet(sheet: Worksheet, plan_id: int) -> None:
+    """The changes since the last committee meeting, one row each: what, from, to, why, who and when, evidence."""
+    baseline, lines = meetings.changes_since_last_meeting(plan_id)
+    since = f"the meeting of {format_date(baseline.meeting.meeting_date)}" if baseline else "the plan began"
+    _put_text(sheet.cell(1, 1), f"Changes since {since}").font = TITLE_FONT
+    sheet.row_dimensions[1].height = 24
+    _write_header(sheet, CHANGE_COLUMNS, CHANGE_WIDTHS, row=2)
+    for row, line in enumerate(lines, start=3):
+        for col, value in enumerate(change_row(line), start=1):
+            if isinstance(value, date):
+                _put_date(sheet.cell(row, col), value)
+            else:
+                _put_text(sheet.cell(row, col), value)
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(CHANGE_COLUMNS))}{max(len(lines) + 2, 3)}"
+
+
+def changes_csv(plan_id: int, **filters: Any) -> str:
+    """The changes since the last committee meeting as CSV, the columns of the workbook's "Changes" sheet."""
+    _, lines = meetings.changes_since_last_meeting(plan_id, **filters)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CHANGE_COLUMNS)
+    for line in lines:
+        writer.writerow([neutralised(v.isoformat() if isinstance(v, date) else v) for v in change_row(line)])
+    return buffer.getvalue()
 
 
 def work_stream_sheet_name(number: int) -> str:
@@ -579,8 +651,8 @@ def _read_workbook(data: bytes, preview: ImportPreview, problems: _Problems, own
         measures_name = _find_sheet(names, MEASURES_SHEET)
         ws_sheets: dict[int, str] = {}
         for name in names:
-            if name in (plan_name, measures_name):
-                continue
+            if name in (plan_name, measures_name) or name.strip().casefold() == CHANGES_SHEET.casefold():
+                continue  # the "Changes" sheet is for reading: changes are made through the service, never imported
             match = WORK_STREAM_SHEET.match(name)
             if match is None:
                 problems.add(

@@ -2,32 +2,59 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from app.clock import today, utcnow
-from app.domain.changes import APPROVED_CHANGE_KINDS, StatusEvent, compare_snapshots, counts_at, month_ends
+from app.domain.changes import (
+    APPROVED_CHANGE_KINDS,
+    APPROVED_CHANGE_LABELS,
+    EDITOR_CHANGE_KINDS,
+    FieldChange,
+    StatusEvent,
+    compare_snapshots,
+    counts_at,
+    describe_change,
+    month_ends,
+    what_words,
+)
+from app.domain.proposals import field_labels, justification_words
 from app.domain.risk import Reason
 from app.domain.status import StatusCounts
 from app.extensions import db
 from app.formatting import format_date
-from app.models import Action, AuditEvent, Baseline, CommitteeMeeting, Plan, RiskEntry, WorkStream
+from app.models import (
+    Action,
+    AuditEvent,
+    Baseline,
+    CommitteeMeeting,
+    Evidence,
+    Plan,
+    Proposal,
+    ProposalMessage,
+    RiskEntry,
+    User,
+    WorkStream,
+)
 from app.policy import Actor, Permission, require_as
-from app.services import audit, plan_read
-from app.services.errors import NotFound, ServiceError, ValidationFailed
+from app.services import audit, plan_read, report_pack
+from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.report import (
     NARRATIVE_FIELDS,
     ReportData,
     build_report_data,
+    default_narrative,
     report_data_as_json,
     report_data_from_json,
     with_narrative,
 )
+from app.services.report.narrative import ReportDates, filled_narrative, narrative_problems
 from app.services.tx import write_transaction
 
 DEFAULT_COMMITTEE = "Children, Young People and Learning Policy Overview Committee"
@@ -51,23 +78,70 @@ def get_meeting(meeting_id: int) -> CommitteeMeeting:
     return meeting
 
 
+CHECKPOINTS = (6, 12)
+TELEPHONE = re.compile(r"[0-9 +()\-]*")
+
+
+def _details_problems(
+    contact_officer: str, contact_telephone: str, report_author: str, checkpoint: int | None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if len(contact_officer) > 120:
+        errors["contact_officer"] = "The contact officer's name must be 120 characters or fewer"
+    if len(contact_telephone) > 60:
+        errors["contact_telephone"] = "The telephone number must be 60 characters or fewer"
+    elif not TELEPHONE.fullmatch(contact_telephone):
+        errors["contact_telephone"] = "Enter a telephone number, like 01895 250498: digits, spaces and + ( ) - only"
+    if len(report_author) > 120:
+        errors["report_author"] = "The report author's name must be 120 characters or fewer"
+    if checkpoint is not None and checkpoint not in CHECKPOINTS:
+        errors["checkpoint"] = "Choose the 6 month or the 12 month checkpoint"
+    return errors
+
+
+def starting_narrative(plan: Plan) -> dict[str, str]:
+    """A new meeting's narrative: the last presented meeting's (its placeholders keep the dates moving), else the
+    default wording; any paragraph the last meeting did not have comes from the default."""
+    previous = last_baseline(plan.id)
+    carried = dict(previous.meeting.narrative or {}) if previous is not None else {}
+    return {**default_narrative(plan.title), **{k: v for k, v in carried.items() if k in NARRATIVE_FIELDS}}
+
+
 def create_meeting(
-    actor: Actor, plan_id: int, committee_name: str, meeting_date: date | None, contact_officer: str = ""
+    actor: Actor,
+    plan_id: int,
+    committee_name: str,
+    meeting_date: date | None,
+    contact_officer: str = "",
+    contact_telephone: str = "",
+    report_author: str = "",
+    checkpoint: int | None = None,
 ) -> CommitteeMeeting:
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
+        contact_officer, contact_telephone, report_author = (
+            contact_officer.strip(),
+            contact_telephone.strip(),
+            report_author.strip(),
+        )
         errors: dict[str, str] = {}
         if not committee_name.strip():
             errors["committee_name"] = "Enter the committee's name"
         if meeting_date is None:
             errors["meeting_date"] = "Enter the date of the meeting"
+        errors.update(_details_problems(contact_officer, contact_telephone, report_author, checkpoint))
         if errors:
             raise ValidationFailed(errors)
+        plan = plan_read.get_plan(plan_id)
         meeting = CommitteeMeeting(
             plan_id=plan_id,
             committee_name=committee_name.strip(),
             meeting_date=meeting_date,
-            contact_officer=contact_officer.strip(),
+            contact_officer=contact_officer,
+            contact_telephone=contact_telephone,
+            report_author=report_author,
+            checkpoint=checkpoint,
+            narrative=starting_narrative(plan),
             created_by_id=getattr(actor, "id", None),
         )
         db.session.add(meeting)
@@ -79,8 +153,89 @@ def create_meeting(
             object_type="meeting",
             object_id=meeting.id,
             plan_id=plan_id,
+            after=_details(meeting),
         )
     return meeting
+
+
+def _details(meeting: CommitteeMeeting) -> dict[str, Any]:
+    return {
+        "contact_officer": meeting.contact_officer,
+        "contact_telephone": meeting.contact_telephone,
+        "report_author": meeting.report_author,
+        "checkpoint": meeting.checkpoint,
+    }
+
+
+def checkpoint_of(meeting: CommitteeMeeting) -> int:
+    """The reporting checkpoint (6 or 12 months) the meeting's report follows."""
+    return meeting.checkpoint or plan_read.get_plan(meeting.plan_id).reporting_checkpoint
+
+
+def _refuse_if_presented(meeting: CommitteeMeeting, what: str) -> None:
+    if meeting.baseline is not None:
+        raise ServiceError(
+            f"The plan was presented to this meeting on {_words(meeting.baseline.presented_at)}, so its {what} "
+            "are fixed with the report and can no longer be changed."
+        )
+
+
+def update_details(
+    actor: Actor,
+    meeting_id: int,
+    *,
+    contact_officer: str,
+    contact_telephone: str,
+    report_author: str,
+    checkpoint: int | None,
+    expected_version: int | None = None,
+) -> CommitteeMeeting:
+    """The report's contact officer, telephone, author and checkpoint: editable until the plan is presented."""
+    with write_transaction():
+        require_as(actor, Permission.EDIT_PLAN)
+        meeting = get_meeting(meeting_id)
+        _refuse_if_presented(meeting, "report details")
+        if expected_version is not None and expected_version != meeting.version:
+            raise Conflict("Someone else changed these report details a moment ago. Check them and save again.")
+        contact_officer, contact_telephone, report_author = (
+            contact_officer.strip(),
+            contact_telephone.strip(),
+            report_author.strip(),
+        )
+        errors = _details_problems(contact_officer, contact_telephone, report_author, checkpoint)
+        if errors:
+            raise ValidationFailed(errors)
+        before = _details(meeting)
+        meeting.contact_officer = contact_officer
+        meeting.contact_telephone = contact_telephone
+        meeting.report_author = report_author
+        meeting.checkpoint = checkpoint
+        after = _details(meeting)
+        if after != before:
+            audit.record(
+                actor,
+                "meeting.details_changed",
+                f"Report details changed for the meeting of {_words(meeting.meeting_date)}",
+                object_type="meeting",
+                object_id=meeting.id,
+                plan_id=meeting.plan_id,
+                before=before,
+                after=after,
+            )
+    return meeting
+
+
+def set_checkpoint(actor: Actor, meeting_id: int, checkpoint: int) -> CommitteeMeeting:
+    """Report at the 6 or the 12 month checkpoint; the other details as they are."""
+    meeting = get_meeting(meeting_id)
+    return update_details(
+        actor,
+        meeting_id,
+        contact_officer=meeting.contact_officer,
+        contact_telephone=meeting.contact_telephone,
+        report_author=meeting.report_author,
+        checkpoint=checkpoint,
+    )
 
 
 def last_baseline(plan_id: int, *, before: datetime | None = None) -> Baseline | None:
@@ -92,17 +247,85 @@ def last_baseline(plan_id: int, *, before: datetime | None = None) -> Baseline |
 
 @dataclass(frozen=True)
 class ChangeLine:
-    action_id: int
+    """One approved change in words: what changed from and to, why, who proposed and approved it, the evidence.
+
+    `text` is the sentence the report prints; the other fields are for pages and exports laying it out in columns.
+    """
+
+    action_id: int | None
     work_stream_id: int | None
     occurred_at: datetime
     kind: str
     summary: str
     reason: str
+    event_id: int = 0
+    reference: str = ""  # the action's reference ("1.2"), or "" for a work stream
+    work_stream_number: int | None = None
+    parts: tuple[FieldChange, ...] = ()
+    justification: str = ""
+    approval_note: str = ""
+    proposer: str = ""
+    proposed_on: datetime | None = None
+    approver: str = ""
+    approved_on: datetime | None = None
+    evidence_titles: tuple[str, ...] = ()
+
+    @property
+    def what(self) -> str:
+        return what_words(self.parts) or self.summary
+
+    @property
+    def before(self) -> str:
+        return _side(self.parts, "before")
+
+    @property
+    def after(self) -> str:
+        return _side(self.parts, "after")
+
+    @property
+    def kind_label(self) -> str:
+        return APPROVED_CHANGE_LABELS.get(self.kind, "Change")
+
+    @property
+    def by_editor(self) -> bool:
+        return self.kind in EDITOR_CHANGE_KINDS
+
+    @property
+    def who_words(self) -> str:
+        """ "Proposed by Sarah Whitfield on 3 August 2015; approved by Helen Marsh on 5 August 2015"."""
+        if self.by_editor:
+            return f"Changed by {self.approver} through the plan editor on {format_date(self.approved_on)}"
+        proposed = f"Proposed by {self.proposer} on {format_date(self.proposed_on)}; a" if self.proposer else "A"
+        return f"{proposed}pproved by {self.approver} on {format_date(self.approved_on)}"
+
+    @property
+    def evidence_words(self) -> str:
+        return "; ".join(f"“{title}”" for title in self.evidence_titles)
 
     @property
     def text(self) -> str:
-        why = f" Justification: {self.reason}" if self.reason else ""
-        return f"{format_date(self.occurred_at)}: {self.summary}{why}"
+        """One plain paragraph: date, what changed, the justification, who and when, the evidence."""
+        out = [f"{format_date(self.occurred_at)}: {_sentence(self.what)}"]
+        if self.justification:
+            out.append(f"Justification: {_sentence(self.justification)}")
+        out.append(f"{self.who_words}.")
+        if self.approval_note:
+            out.append(f"Approver's note: {_sentence(self.approval_note)}")
+        if self.evidence_titles:
+            out.append(f"Evidence: {self.evidence_words}.")
+        return " ".join(out)
+
+
+def _side(parts: tuple[FieldChange, ...], side: str) -> str:
+    values = [(p.label, getattr(p, side)) for p in parts if getattr(p, side)]
+    if len(parts) == 1:
+        return values[0][1] if values else ""
+    return "; ".join(f"{label}: {value}" for label, value in values)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "”", '"')) else f"{text}."
 
 
 def approved_changes(
@@ -112,13 +335,23 @@ def approved_changes(
     upto_mark: int | None = None,
     work_stream_id: int | None = None,
     kind: str | None = None,
+    action_id: int | None = None,
 ) -> list[ChangeLine]:
-    """Approved changes to the plan's actions recorded between two points of the audit trail."""
-    query = select(AuditEvent).where(
-        AuditEvent.plan_id == plan_id,
-        AuditEvent.kind.in_(APPROVED_CHANGE_KINDS),
-        AuditEvent.id > after_mark,
-        AuditEvent.action_id.is_not(None),
+    """Approved changes to the plan recorded between two points of the audit trail, each with its why and who.
+
+    A fixed number of queries whatever the number of changes: the events (with their action's reference), then
+    the proposals they approved, those proposals' approval notes and their evidence titles.
+    """
+    query = (
+        select(AuditEvent, Action.reference, WorkStream.number)
+        .outerjoin(Action, Action.id == AuditEvent.action_id)
+        .outerjoin(WorkStream, WorkStream.id == AuditEvent.work_stream_id)
+        .where(
+            AuditEvent.plan_id == plan_id,
+            AuditEvent.kind.in_(APPROVED_CHANGE_KINDS),
+            AuditEvent.id > after_mark,
+            AuditEvent.action_id.is_not(None) | (AuditEvent.kind == "work_stream.created"),
+        )
     )
     if upto_mark is not None:
         query = query.where(AuditEvent.id <= upto_mark)
@@ -126,10 +359,106 @@ def approved_changes(
         query = query.where(AuditEvent.work_stream_id == work_stream_id)
     if kind:
         query = query.where(AuditEvent.kind == kind)
-    return [
-        ChangeLine(e.action_id, e.work_stream_id, e.occurred_at, e.kind, e.summary, e.reason)  # type: ignore[arg-type]
-        for e in db.session.scalars(query.order_by(AuditEvent.id))
-    ]
+    if action_id:
+        query = query.where(AuditEvent.action_id == action_id)
+    rows = db.session.execute(query.order_by(AuditEvent.id)).all()
+    proposal_ids = {_proposal_id(event) for event, _, _ in rows} - {None}
+    found = _proposals_behind(proposal_ids)  # type: ignore[arg-type]  # None was taken out
+    return [_line(event, reference, number, found) for event, reference, number in rows]
+
+
+@dataclass(frozen=True)
+class _Behind:
+    """What an approval event's proposal adds: the author's reasons, the author and when, the note, the evidence."""
+
+    changes: dict[str, Any]
+    target_type: str
+    author: str
+    proposed_on: datetime
+    note: str = ""
+    evidence: tuple[str, ...] = ()
+
+
+def _proposal_id(event: AuditEvent) -> int | None:
+    value = (event.after or {}).get("proposal_id") if event.kind == "action.changed" else None
+    return value if isinstance(value, int) else None
+
+
+def _proposals_behind(ids: set[int]) -> dict[int, _Behind]:
+    if not ids:
+        return {}
+    author = aliased(User)
+    notes: dict[int, str] = {}
+    for proposal_id, body in db.session.execute(
+        select(ProposalMessage.proposal_id, ProposalMessage.body)
+        .where(ProposalMessage.proposal_id.in_(ids), ProposalMessage.kind == "approval")
+        .order_by(ProposalMessage.id)
+    ):
+        notes[proposal_id] = body
+    titles: dict[int, list[str]] = {}
+    for proposal_id, title in db.session.execute(
+        select(Evidence.proposal_id, Evidence.title).where(Evidence.proposal_id.in_(ids)).order_by(Evidence.id)
+    ):
+        titles.setdefault(proposal_id, []).append(title)
+    return {
+        row.id: _Behind(
+            changes=dict(row.changes or {}),
+            target_type=row.target_type,
+            author=row.name,
+            proposed_on=row.submitted_at or row.created_at,
+            note=notes.get(row.id, ""),
+            evidence=tuple(titles.get(row.id, ())),
+        )
+        for row in db.session.execute(
+            select(
+                Proposal.id,
+                Proposal.changes,
+                Proposal.target_type,
+                Proposal.submitted_at,
+                Proposal.created_at,
+                author.name,
+            )
+            .join(author, author.id == Proposal.author_id)
+            .where(Proposal.id.in_(ids))
+        )
+    }
+
+
+def _line(event: AuditEvent, reference: str | None, number: int | None, found: dict[int, _Behind]) -> ChangeLine:
+    behind = found.get(_proposal_id(event) or 0)
+    if behind is not None:
+        justification = justification_words(field_labels(behind.target_type), behind.changes)
+        proposer, proposed_on, note, evidence = behind.author, behind.proposed_on, behind.note, behind.evidence
+    elif event.kind in EDITOR_CHANGE_KINDS:  # the project manager's own edit: their reason is the justification
+        justification, proposer, proposed_on, note, evidence = event.reason, event.actor_name, event.occurred_at, "", ()
+    else:  # an approval recorded before its proposal was named in the trail
+        justification, proposer, proposed_on, note, evidence = event.reason, "", None, "", ()
+    return ChangeLine(
+        action_id=event.action_id,
+        work_stream_id=event.work_stream_id,
+        occurred_at=event.occurred_at,
+        kind=event.kind,
+        summary=event.summary,
+        reason=event.reason,
+        event_id=event.id,
+        reference=reference or "",
+        work_stream_number=number,
+        parts=tuple(describe_change(event.kind, event.before, event.after)),
+        justification=justification,
+        approval_note=note,
+        proposer=proposer,
+        proposed_on=proposed_on,
+        approver=event.actor_name,
+        approved_on=event.occurred_at,
+        evidence_titles=evidence,
+    )
+
+
+def describe_events(events: list[AuditEvent]) -> dict[int, ChangeLine]:
+    """The changes among audit events already read (a page of the trail), by event id, in the same few queries."""
+    changes = [e for e in events if e.kind in APPROVED_CHANGE_KINDS]
+    found = _proposals_behind({pid for pid in map(_proposal_id, changes) if pid is not None})
+    return {e.id: _line(e, None, None, found) for e in changes}
 
 
 def changes_since_last_meeting(plan_id: int, **filters: Any) -> tuple[Baseline | None, list[ChangeLine]]:
@@ -137,22 +466,28 @@ def changes_since_last_meeting(plan_id: int, **filters: Any) -> tuple[Baseline |
     return baseline, approved_changes(plan_id, after_mark=baseline.audit_mark if baseline else 0, **filters)
 
 
-def changes_column(
+def changes_by_action(
     plan_id: int, *, work_stream_id: int | None = None, action_ids: set[int] | None = None
-) -> dict[int, list[str]]:
-    """The work stream table's "changes since the last committee meeting" cells, by action id: one work
-    stream's (read as such from the database), or only the actions shown (a page of the action list)."""
+) -> dict[int, list[ChangeLine]]:
+    """The changes since the last committee meeting, by action id (a new work stream belongs to no action):
+    one work stream's (read as such from the database), or only the actions shown (a page of the action list)."""
     _, lines = changes_since_last_meeting(plan_id, work_stream_id=work_stream_id)
-    column: dict[int, list[str]] = {}
+    column: dict[int, list[ChangeLine]] = {}
     for line in lines:
-        if action_ids is None or line.action_id in action_ids:
-            column.setdefault(line.action_id, []).append(line.text)
+        if line.action_id is not None and (action_ids is None or line.action_id in action_ids):
+            column.setdefault(line.action_id, []).append(line)
     return column
 
 
-def snapshot(plan: Plan) -> dict[str, Any]:
-    """The approved plan, its measures and its open risk register, as plain JSON."""
-    summary = plan_read.plan_summary(plan)
+def changes_column(plan_id: int) -> dict[int, list[str]]:
+    """The work stream table's "changes since the last committee meeting" cells, by action id, as sentences."""
+    return {action_id: [line.text for line in lines] for action_id, lines in changes_by_action(plan_id).items()}
+
+
+def snapshot(plan: Plan, checkpoint: int | None = None) -> dict[str, Any]:
+    """The approved plan, its measures (all of them; the summary counts those at `checkpoint`) and its open risk
+    register, as plain JSON."""
+    summary = plan_read.plan_summary(plan, checkpoint)
     numbers = {w.work_stream.id: w.work_stream.number for w in summary.work_streams}
     actions = plan_read.plan_actions(plan.id)
     measures = plan_read.plan_measures(plan.id)
@@ -228,36 +563,130 @@ def risk_lines(risks: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def report_dates(meeting: CommitteeMeeting) -> ReportDates:
+    """What the narrative's placeholders stand for at this meeting."""
+    plan = plan_read.get_plan(meeting.plan_id)
+    last = db.session.scalar(
+        select(func.max(CommitteeMeeting.meeting_date))
+        .join(Baseline, Baseline.meeting_id == CommitteeMeeting.id)
+        .where(
+            CommitteeMeeting.plan_id == plan.id,
+            CommitteeMeeting.id != meeting.id,
+            CommitteeMeeting.meeting_date < meeting.meeting_date,
+        )
+    )
+    following = db.session.scalar(
+        select(func.min(CommitteeMeeting.meeting_date)).where(
+            CommitteeMeeting.plan_id == plan.id, CommitteeMeeting.meeting_date > meeting.meeting_date
+        )
+    )
+    return ReportDates(
+        meeting.meeting_date, meeting.checkpoint or plan.reporting_checkpoint, plan.start_date, last, following
+    )
+
+
+def _changes_since_last_baseline(plan_id: int, upto_mark: int | None = None) -> dict[int, list[str]]:
+    previous = last_baseline(plan_id)
+    changes: dict[int, list[str]] = {}
+    for line in approved_changes(plan_id, after_mark=previous.audit_mark if previous else 0, upto_mark=upto_mark):
+        if line.action_id is not None:  # a new work stream is a change, but no action's
+            changes.setdefault(line.action_id, []).append(line.text)
+    return changes
+
+
+def live_report(
+    meeting: CommitteeMeeting, *, upto_mark: int | None = None, state: dict[str, Any] | None = None
+) -> ReportData:
+    """The report as it would be presented now: the live plan, this meeting's details and narrative."""
+    plan = plan_read.get_plan(meeting.plan_id)
+    dates = report_dates(meeting)
+    state = state if state is not None else snapshot(plan, dates.checkpoint)
+    report = build_report_data(
+        plan.id,
+        meeting_date=meeting.meeting_date,
+        committee_name=meeting.committee_name,
+        narrative={k: v for k, v in (meeting.narrative or {}).items() if k in NARRATIVE_FIELDS},
+        changes_since=_changes_since_last_baseline(plan.id, upto_mark),
+        risk_lines=risk_lines(state["risks"]),
+        contact_officer=meeting.contact_officer,
+        contact_telephone=meeting.contact_telephone,
+        report_author=meeting.report_author,
+        checkpoint=dates.checkpoint,
+        dates=dates,
+    )
+    report.trend = [(point.label, point.counts) for point in trend(plan)[0]]
+    return report
+
+
+def present_problems(meeting: CommitteeMeeting) -> dict[str, str]:
+    """Why the plan cannot be presented to this meeting now, by the field to put right; empty when it can."""
+    if meeting.baseline is not None:
+        return {
+            "present": f"The plan was already presented to this meeting, on "
+            f"{_words(meeting.baseline.presented_at)}. A meeting has one baseline."
+        }
+    problems: dict[str, str] = {}
+    if meeting.meeting_date > today():
+        problems["present"] = (
+            f"The meeting is on {_words(meeting.meeting_date)}, which is in the future. The plan can be marked "
+            "presented on the day of the meeting or after it."
+        )
+    if not meeting.contact_officer.strip():
+        problems["contact_officer"] = (
+            "Enter the contact officer in the report details before presenting: the report names them."
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class PresentingSummary:
+    """What presenting would freeze, shown before the project manager confirms."""
+
+    meeting: CommitteeMeeting
+    checkpoint: int
+    actions: StatusCounts
+    measures: StatusCounts
+    changes: int  # approved changes since the last meeting the plan was presented to
+    open_risks: int
+    last_presented: Baseline | None
+    problems: dict[str, str]
+
+
+def presenting_summary(meeting: CommitteeMeeting) -> PresentingSummary:
+    plan = plan_read.get_plan(meeting.plan_id)
+    checkpoint = meeting.checkpoint or plan.reporting_checkpoint
+    summary = plan_read.plan_summary(plan, checkpoint)
+    previous = last_baseline(plan.id)
+    open_risks = db.session.scalar(
+        select(func.count(RiskEntry.id)).where(RiskEntry.plan_id == plan.id, RiskEntry.closed_on.is_(None))
+    )
+    return PresentingSummary(
+        meeting=meeting,
+        checkpoint=checkpoint,
+        actions=summary.actions,
+        measures=summary.measures,
+        changes=len(approved_changes(plan.id, after_mark=previous.audit_mark if previous else 0)),
+        open_risks=open_risks or 0,
+        last_presented=previous,
+        problems=present_problems(meeting),
+    )
+
+
 def present(actor: Actor, meeting_id: int) -> Baseline:
-    """Fix the baseline: the approved plan as presented to this meeting, kept for good."""
+    """Fix the baseline: the approved plan, and the report with its narrative, as presented to this meeting."""
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
         meeting = get_meeting(meeting_id)
-        if meeting.baseline is not None:
-            raise ValidationFailed(
-                {
-                    "present": f"The plan was already presented to this meeting, on "
-                    f"{_words(meeting.baseline.presented_at)}. A meeting has one baseline."
-                }
-            )
+        problems = present_problems(meeting)
+        if problems:
+            raise ValidationFailed(problems)
         plan = plan_read.get_plan(meeting.plan_id)
         mark = db.session.scalar(select(func.max(AuditEvent.id))) or 0
-        state = snapshot(plan)
-        previous = last_baseline(plan.id)
-        changes: dict[int, list[str]] = {}
-        for line in approved_changes(plan.id, after_mark=previous.audit_mark if previous else 0, upto_mark=mark):
-            changes.setdefault(line.action_id, []).append(line.text)
-        report = build_report_data(
-            plan.id,
-            meeting_date=meeting.meeting_date,
-            committee_name=meeting.committee_name,
-            changes_since=changes,
-            risk_lines=risk_lines(state["risks"]),
-            contact_officer=meeting.contact_officer,
-        )
-        report.trend = [(point.label, point.counts) for point in trend(plan)[0]]
+        state = snapshot(plan, checkpoint_of(meeting))
+        report = live_report(meeting, upto_mark=mark, state=state)
         state["report"] = report_data_as_json(report)
-        state["changes_since"] = {str(k): v for k, v in changes.items()}
+        state["narrative_fixed"] = True  # the report keeps the narrative as presented
+        state["changes_since"] = {str(k): v for k, v in _changes_since_last_baseline(plan.id, mark).items()}
         baseline = Baseline(
             plan_id=plan.id,
             meeting_id=meeting.id,
@@ -280,6 +709,8 @@ def present(actor: Actor, meeting_id: int) -> Baseline:
             plan_id=plan.id,
             after=state["summary"]["actions"],
         )
+    # The baseline is committed: its pack is rendered once, in the background (in-process if the queue is down).
+    report_pack.schedule(baseline.id)
     return baseline
 
 
@@ -288,10 +719,15 @@ def _words(value: date | datetime) -> str:
 
 
 def save_narrative(actor: Actor, meeting_id: int, narrative: dict[str, str]) -> CommitteeMeeting:
+    """The report's paragraphs as the officer wrote them (placeholders kept), until the plan is presented."""
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
         meeting = get_meeting(meeting_id)
-        cleaned = {k: narrative[k].strip() for k in NARRATIVE_FIELDS if narrative.get(k, "").strip()}
+        _refuse_if_presented(meeting, "report paragraphs")
+        cleaned = {k: narrative.get(k, "").replace("\r\n", "\n").strip() for k in NARRATIVE_FIELDS}
+        errors = narrative_problems(cleaned)
+        if errors:
+            raise ValidationFailed(errors)
         before = dict(meeting.narrative or {})
         meeting.narrative = cleaned
         audit.record(
@@ -308,13 +744,19 @@ def save_narrative(actor: Actor, meeting_id: int, narrative: dict[str, str]) -> 
 
 
 def report_data(meeting: CommitteeMeeting) -> ReportData:
-    """The report as presented: figures from the baseline, narrative as the officer last edited it."""
+    """The report as presented: figures and narrative from the baseline.
+
+    A baseline presented before the narrative was fixed with it takes the narrative as the officer last edited it."""
     if meeting.baseline is None:
         raise ServiceError(
             "The plan has not been presented to this meeting yet, so there is no baseline to report "
             "on. Mark it presented first."
         )
-    return with_narrative(report_data_from_json(meeting.baseline.snapshot["report"]), meeting.narrative or None)
+    data = report_data_from_json(meeting.baseline.snapshot["report"])
+    if meeting.baseline.snapshot.get("narrative_fixed"):
+        return data
+    edited = {k: v for k, v in (meeting.narrative or {}).items() if k in NARRATIVE_FIELDS and v}
+    return with_narrative(data, filled_narrative(edited, report_dates(meeting)) or None)
 
 
 def compare(a: Baseline, b: Baseline) -> dict[str, list[str]]:

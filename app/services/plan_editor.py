@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.clock import today, utcnow
 from app.domain.status import Status
 from app.extensions import db
+from app.formatting import format_iso_date
 from app.models import Action, PerformanceMeasure, Plan, User, WorkStream
 from app.policy import Actor, Permission, require_as, role_has, roles_with
 from app.services import audit, risks
@@ -214,7 +215,8 @@ def _edit_summary(action: Action, before: dict[str, Any], after: dict[str, Any],
     parts = []
     for name in changed:
         if name == "deadline":
-            parts.append(f"deadline moved from {before[name] or 'none'} to {after[name] or 'none'}")
+            was, now = format_iso_date(before[name]) or "none set", format_iso_date(after[name]) or "none set"
+            parts.append(f"deadline moved from {was} to {now}")
         elif name == "owner":
             parts.append(f"owner changed from {before[name] or 'nobody'} to {after[name] or 'nobody'}")
         else:

@@ -143,9 +143,11 @@ def _counts_by_work_stream(
     return {ws_id: StatusCounts.from_pairs(pairs) for ws_id, pairs in grouped.items()}
 
 
-def plan_summary(plan: Plan) -> PlanSummary:
-    """Counts per work stream. Retired actions count: they are completed actions of the plan."""
-    checkpoint = plan.reporting_checkpoint
+def plan_summary(plan: Plan, checkpoint: int | None = None) -> PlanSummary:
+    """Counts per work stream. Retired actions count: they are completed actions of the plan.
+
+    The measures are counted at `checkpoint` (6 or 12 months), the plan's reporting checkpoint unless given."""
+    checkpoint = checkpoint or plan.reporting_checkpoint
     action_counts = _counts_by_work_stream(Action, plan.id)
     measure_counts = _counts_by_work_stream(PerformanceMeasure, plan.id, PerformanceMeasure.checkpoint == checkpoint)
     work_streams = db.session.scalars(

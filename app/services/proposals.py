@@ -22,6 +22,7 @@ from app.clock import today, utcnow
 from app.domain import evidence as evidence_rules
 from app.domain.proposals import (
     FINAL_STATES,
+    MISSING_APPROVAL_NOTE,
     NEEDS_EVIDENCE,
     NEEDS_JUSTIFICATION,
     OPEN_STATES,
@@ -29,9 +30,12 @@ from app.domain.proposals import (
     NotYourTurn,
     State,
     TransitionRefused,
+    approval_reason,
     available_events,
     check_party,
     field_labels,
+    justification_words,
+    missing_reason,
     next_state,
 )
 from app.domain.status import Status
@@ -219,7 +223,7 @@ def _changes(
             continue
         reason = (data.reasons.get(name) or "").strip()
         if name in NEEDS_JUSTIFICATION and not reason:
-            errors[f"{name}_reason"] = f"Explain why the {labels[name].lower()} should change"
+            errors[f"{name}_reason"] = missing_reason(name, labels[name])
             continue
         changes[name] = {"from": _jsonable(current), "to": _jsonable(value), "reason": reason}
     return changes, errors
@@ -304,6 +308,15 @@ def _save_evidence(
         },
     )
     return evidence
+
+
+def _evidence_also_missing(changes: dict[str, Any], errors: dict[str, str], *, has_evidence: bool) -> dict[str, str]:
+    """When a form is sent back anyway, say at once that a status change or flag needs evidence too, not later."""
+    wanted = {name for name in NEEDS_EVIDENCE if name in changes or f"{name}_reason" in errors}
+    if not wanted or has_evidence or "evidence_file" in errors:
+        return {}
+    what = "status change" if "status" in wanted else "flag"
+    return {"evidence_file": f"Add evidence for the {what}: choose a file or give a link, and say what it shows"}
 
 
 def _check_submittable(proposal: Proposal) -> dict[str, str]:
@@ -405,6 +418,8 @@ def create(actor: Actor, target_type: str, target_id: int, data: ProposalInput, 
         changes, errors = _changes(target, target_type, data)
         evidence_errors, content_type = _inspect_evidence(data.evidence, required=False)
         errors.update(evidence_errors)
+        if submit and errors:
+            errors.update(_evidence_also_missing(changes, errors, has_evidence=data.evidence.given))
         if not changes and not errors:
             errors["status"] = "Propose at least one change: a new status, an updated narrative or another field"
         if errors:
@@ -462,6 +477,9 @@ def edit(
         changes, errors = _changes(target, proposal.target_type, data)
         evidence_errors, content_type = _inspect_evidence(data.evidence, required=False)
         errors.update(evidence_errors)
+        if submit and errors:
+            has_evidence = data.evidence.given or bool(proposal.evidence)
+            errors.update(_evidence_also_missing(changes, errors, has_evidence=has_evidence))
         if errors:
             raise ValidationFailed(errors)
         before = dict(proposal.changes)
@@ -649,10 +667,17 @@ def approve(
     confirmed_target_version: int | None = None,
     note: str = "",
 ) -> Proposal:
-    """Apply the change to the action or measure, bump its version and write the audit record: one transaction."""
+    """Apply the change to the action or measure, bump its version and write the audit record: one transaction.
+
+    The approver's note is required: with the author's justification it is the change's "why" in the trail.
+    """
+    note = note.strip()
     with write_transaction():
         proposal = _load(proposal_id)
         target = proposal.target
+        if not note:
+            _fire_check_only(actor, proposal, Event.APPROVE)
+            raise ValidationFailed({"note": MISSING_APPROVAL_NOTE})
         if proposal.state_enum is State.SUBMITTED and actor.id != proposal.author_id and is_reviewer(actor):
             if target.version != proposal.base_version and confirmed_target_version != target.version:
                 raise TargetChanged(differences_since_proposed(proposal), target.version)
@@ -670,10 +695,7 @@ def approve(
             raise Conflict(
                 "Someone changed this action at the same moment. Nothing was changed; reload and try again."
             ) from race
-        if note.strip():
-            db.session.add(
-                ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="approval", body=note.strip())
-            )
+        db.session.add(ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="approval", body=note))
         after = snapshot(target, proposal.target_type)
         changed = {k: before[k] for k in proposal.changes}
         audit.record(
@@ -687,7 +709,7 @@ def approve(
             action_id=proposal.action_id,
             before=changed,
             after={k: after[k] for k in proposal.changes} | {"proposal_id": proposal.id},
-            reason="; ".join(f"{k}: {c['reason']}" for k, c in proposal.changes.items() if c.get("reason")),
+            reason=approval_reason(justification_words(_target_fields(proposal.target_type), proposal.changes), note),
         )
         if proposal.action is not None:
             risks.reevaluate(proposal.action)  # the register follows the approved change, in this transaction

@@ -154,6 +154,7 @@ def test_proposal_challenged_answered_and_approved_updates_open_pages_with_the_m
     assert sm.get_by_role("heading", level=1).inner_text() == "Propose an update to action 3.3"
     assert_page_passes_checks(sm)
     sm.get_by_label("STATIC", exact=True).check()
+    sm.get_by_label("Why is this changing?").fill("First core groups have slipped since the team manager left.")
     sm.get_by_label("Progress - actions").fill(NARRATIVE_33)
     sm.get_by_label("Upload a file").set_input_files(upload("core-group-audit.pdf", PDF_BYTES, "application/pdf"))
     sm.get_by_label("Title of the evidence (optional)").fill("Core group audit, October")
@@ -228,6 +229,7 @@ def test_proposal_challenged_answered_and_approved_updates_open_pages_with_the_m
     pm.goto("/review")
     follow(pm.get_by_role("row", name=re.compile(r"Action 3\.3")).get_by_role("link"))
     assert "September and October" in pm.locator("#conversation + .app-timeline").inner_text()
+    pm.locator("#approve").get_by_label("Why are you approving this change?").fill("The audit shows the slippage.")
     follow(pm.locator("#approve").get_by_role("button", name="Approve"))
     assert "Proposal approved" in banner_text(pm)
     assert state_of(pm) == "Approved"
@@ -287,6 +289,7 @@ def test_proposal_challenged_answered_and_approved_with_the_keyboard_alone(page_
     tab_and_press(sm, "main a[role=button][href$='/propose']", key="Space")
     assert sm.get_by_role("heading", level=1).inner_text() == "Propose an update to action 3.5"
     choose_radio_with_keyboard(sm, "status", "COMPLETED")
+    tab_and_type(sm, "#status_reason", "The October audit confirms it in every CIN team.")
     tab_and_type(sm, "#progress", "Signs of Safety is embedded in every CIN team; the audit confirms it.", replace=True)
     tab_to(sm, "#evidence_file")
     sm.locator("#evidence_file").set_input_files(upload("sos-audit.pdf", PDF_BYTES, "application/pdf"))
@@ -321,6 +324,7 @@ def test_proposal_challenged_answered_and_approved_with_the_keyboard_alone(page_
     pm.goto("/")
     tab_and_press(pm, "nav a[href='/review']")
     tab_and_press(pm, f"#queue a[href='{proposal}']")
+    tab_and_type(pm, "#note", "The audit covers every CIN team.")
     tab_and_press(pm, "#approve button[type=submit]")
     assert "Proposal approved" in banner_text(pm)
     assert state_of(pm) == "Approved"
@@ -426,6 +430,7 @@ def test_status_change_without_evidence_is_sent_back_with_the_narrative_kept(
     follow(sm.get_by_role("button", name="Propose an update"))
     narrative = "No care leaver apprenticeships this quarter: the employer scheme closed in September."
     sm.get_by_label("STATIC", exact=True).check()
+    sm.get_by_label("Why is this changing?").fill("The employer scheme closed.")
     sm.get_by_label("Progress - actions").fill(narrative)
     follow(sm.get_by_role("button", name="Submit for approval"))
 
@@ -434,6 +439,7 @@ def test_status_change_without_evidence_is_sent_back_with_the_narrative_kept(
     assert_error_summary_takes_focus_and_links_to(sm, message, "evidence_file")
     assert sm.get_by_label("Progress - actions").input_value() == narrative, "what was typed is kept"
     assert sm.get_by_label("STATIC", exact=True).is_checked()
+    assert sm.get_by_label("Why is this changing?").input_value() == "The employer scheme closed."
     assert_page_passes_checks(sm)
     open_action(sm, "4.3")
     assert sm.locator("#open-proposal").count() == 0 and sm.locator("#proposals").count() == 0, "nothing was saved"
@@ -447,6 +453,7 @@ def test_status_change_without_evidence_then_corrected_with_the_keyboard_alone(
     sm.goto(action_url(sm, "4.8"))
     tab_and_press(sm, "main a[role=button][href$='/propose']")
     choose_radio_with_keyboard(sm, "status", "STATIC")
+    tab_and_type(sm, "#status_reason", "The team is being restructured.")
     narrative = "Permanence planning paused while the team is restructured."
     tab_and_type(sm, "#progress", narrative, replace=True)
     tab_and_press(sm, "#submit_proposal")
@@ -497,11 +504,13 @@ def test_plan_edit_with_a_justification_shows_in_the_history_with_the_mouse(
     details = pm.locator("#action-details").inner_text()
     assert "chaired by an independent chair" in details
     latest = pm.locator("#history + .app-timeline li").first.inner_text()
-    assert f"Why: {reason}" in latest and "Helen Marsh" in latest, latest
+    assert f"Justification: {reason}" in latest and "Key targets reworded" in latest and "Helen Marsh" in latest, latest
 
     councillor = page_as("committee")
     open_action(councillor, "3.2")
-    assert f"Why: {reason}" in councillor.locator("#history + .app-timeline").inner_text(), "the committee sees why"
+    assert f"Justification: {reason}" in councillor.locator("#history + .app-timeline").inner_text(), (
+        "the committee sees why"
+    )
 
 
 def test_plan_edit_moving_a_deadline_with_the_keyboard_alone(page_as: Callable[..., Any]) -> None:
@@ -516,7 +525,8 @@ def test_plan_edit_moving_a_deadline_with_the_keyboard_alone(page_as: Callable[.
     tab_and_press(pm, "main form button[type=submit]")
     assert "Action 4.7 saved" in banner_text(pm)
     assert "30 June 2027" in pm.locator("#action-details").inner_text()
-    assert f"Why: {reason}" in pm.locator("#history + .app-timeline li").first.inner_text()
+    latest = pm.locator("#history + .app-timeline li").first.inner_text()
+    assert f"Justification: {reason}" in latest and "Deadline moved from " in latest and " to 30 June 2027" in latest
 
 
 # --- a risk register entry updated by the service manager who runs it ------------------------------------------

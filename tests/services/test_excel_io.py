@@ -141,7 +141,7 @@ def test_the_import_is_audited_with_its_counts(app: Flask, demo: dict[str, Any])
 def test_export_has_the_reports_columns_colours_and_real_dates(app: Flask, demo: dict[str, Any]) -> None:
     with app.app_context():
         wb = load_workbook(io.BytesIO(export_plan(demo["plan_id"])))
-    assert wb.sheetnames == ["Plan", "WS1", "WS2", "WS3", "WS4", "WS5", "WS6", "WS7", "Measures"]
+    assert wb.sheetnames == ["Plan", "WS1", "WS2", "WS3", "WS4", "WS5", "WS6", "WS7", "Measures", "Changes"]
     plan_sheet = wb["Plan"]
     assert plan_sheet["A1"].value == "Plan title"
     assert isinstance(plan_sheet["B2"].value, datetime)

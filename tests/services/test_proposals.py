@@ -20,6 +20,7 @@ from app.services.proposals import EvidenceInput, OpenProposalExists, ProposalIn
 
 CSV = EvidenceInput(filename="posts.csv", data=b"post,filled\nTeam manager,yes\n", note="All posts filled")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+WHY = {"status": "The evidence shows the key targets are met"}
 
 
 def user(key: str, demo: dict[str, Any]) -> User:
@@ -27,7 +28,7 @@ def user(key: str, demo: dict[str, Any]) -> User:
 
 
 def completed(narrative: str = "All twelve team manager posts are filled by permanent staff.") -> ProposalInput:
-    return ProposalInput(values={"status": "COMPLETED", "progress": narrative}, evidence=CSV)
+    return ProposalInput(values={"status": "COMPLETED", "progress": narrative}, reasons=WHY, evidence=CSV)
 
 
 def submitted(demo: dict[str, Any], ref: str = "3.3", who: str = "sm2") -> Proposal:
@@ -47,7 +48,7 @@ def test_status_change_needs_evidence(ctx: Any, demo: dict[str, Any]) -> None:
             user("sm2", demo),
             "action",
             demo["actions"]["3.3"],
-            ProposalInput(values={"status": "COMPLETED"}),
+            ProposalInput(values={"status": "COMPLETED"}, reasons=WHY),
             submit=True,
         )
     assert "evidence_file" in refused.value.errors
@@ -86,7 +87,7 @@ def test_evidence_note_is_required(ctx: Any, demo: dict[str, Any]) -> None:
             user("sm2", demo),
             "action",
             demo["actions"]["3.3"],
-            ProposalInput(values={"status": "COMPLETED"}, evidence=evidence),
+            ProposalInput(values={"status": "COMPLETED"}, reasons=WHY, evidence=evidence),
             submit=True,
         )
     assert refused.value.errors["evidence_note"] == "Say what the evidence shows"
@@ -111,7 +112,7 @@ def test_disallowed_files_are_refused_by_content(
             user("sm2", demo),
             "action",
             demo["actions"]["3.3"],
-            ProposalInput(values={"status": "COMPLETED"}, evidence=evidence),
+            ProposalInput(values={"status": "COMPLETED"}, reasons=WHY, evidence=evidence),
             submit=True,
         )
     assert message in refused.value.errors["evidence_file"]
@@ -125,7 +126,9 @@ def test_file_over_20_mb_is_refused(ctx: Any, demo: dict[str, Any]) -> None:
             "action",
             demo["actions"]["3.3"],
             ProposalInput(
-                values={"status": "COMPLETED"}, evidence=EvidenceInput(filename="big.pdf", data=big, note="Big")
+                values={"status": "COMPLETED"},
+                reasons=WHY,
+                evidence=EvidenceInput(filename="big.pdf", data=big, note="Big"),
             ),
             submit=True,
         )
@@ -139,6 +142,7 @@ def test_evidence_is_stored_with_checksum_outside_static(app: Flask, ctx: Any, d
         demo["actions"]["3.3"],
         ProposalInput(
             values={"status": "COMPLETED"},
+            reasons=WHY,
             evidence=EvidenceInput(filename="minutes.pdf", data=PDF, note="Panel minutes"),
         ),
         submit=True,
@@ -218,7 +222,7 @@ def test_service_manager_cannot_see_drafts_or_download_evidence_of_other_work_st
 @pytest.mark.parametrize("who", ["committee", "admin"])
 def test_committee_and_admin_never_download_evidence(ctx: Any, demo: dict[str, Any], who: str) -> None:
     p = submitted(demo)
-    proposals.approve(user("pm", demo), p.id, p.version)
+    proposals.approve(user("pm", demo), p.id, p.version, note="Evidence checked")
     with pytest.raises(PermissionDenied):
         proposals.evidence_for_download(user(who, demo), p.evidence[0].id)
     titles = [e.title for e in proposals.approved_evidence_for_action(demo["actions"]["3.3"])]
@@ -229,14 +233,14 @@ def test_nobody_approves_their_own_proposal(ctx: Any, demo: dict[str, Any]) -> N
     pm = user("pm", demo)
     p = proposals.create(pm, "action", demo["actions"]["3.3"], completed(), submit=True)
     with pytest.raises(PermissionDenied, match="cannot review a proposal you wrote"):
-        proposals.approve(pm, p.id, p.version)
+        proposals.approve(pm, p.id, p.version, note="Evidence checked")
 
 
 @pytest.mark.parametrize("who", ["smt", "admin", "committee", "sm1"])
 def test_only_the_project_manager_acts_on_proposals(ctx: Any, demo: dict[str, Any], who: str) -> None:
     p = submitted(demo)
     for call in (
-        lambda: proposals.approve(user(who, demo), p.id, p.version),
+        lambda: proposals.approve(user(who, demo), p.id, p.version, note="Evidence checked"),
         lambda: proposals.challenge(user(who, demo), p.id, p.version, "Why?"),
         lambda: proposals.reject(user(who, demo), p.id, p.version, "No"),
     ):
@@ -261,7 +265,7 @@ def test_approval_applies_the_change_bumps_the_version_and_audits(ctx: Any, demo
     before = db.session.get(Action, action_id)
     old_version, old_status = before.version, before.status
     p = submitted(demo)
-    proposals.approve(user("pm", demo), p.id, p.version)
+    proposals.approve(user("pm", demo), p.id, p.version, note="Evidence checked")
     action = db.session.get(Action, action_id)
     assert action.status == "COMPLETED" and old_status != "COMPLETED"
     assert action.progress.startswith("All twelve team manager posts")
@@ -288,9 +292,9 @@ def test_challenge_respond_then_approve(ctx: Any, demo: dict[str, Any]) -> None:
         EvidenceInput(filename="contract.pdf", data=PDF, note="Signed contract"),
     )
     assert p.state == "submitted" and len(p.evidence) == 2
-    proposals.approve(user("pm", demo), p.id, p.version)
+    proposals.approve(user("pm", demo), p.id, p.version, note="Evidence checked")
     assert p.state == "approved"
-    assert [m.kind for m in p.messages] == ["challenge", "response"]
+    assert [m.kind for m in p.messages] == ["challenge", "response", "approval"], "the approver's note is kept"
 
 
 def test_withdraw_by_author_only(ctx: Any, demo: dict[str, Any]) -> None:
@@ -315,7 +319,7 @@ def test_double_submit_is_a_clear_conflict(ctx: Any, demo: dict[str, Any]) -> No
 def test_deciding_twice_says_it_was_already_decided(ctx: Any, demo: dict[str, Any]) -> None:
     p = submitted(demo)
     version = p.version
-    proposals.approve(user("pm", demo), p.id, version)
+    proposals.approve(user("pm", demo), p.id, version, note="Evidence checked")
     with pytest.raises(Conflict, match="already been decided: it was approved by Helen Marsh"):
         proposals.reject(user("pm", demo), p.id, version, "Too late")
 
@@ -352,10 +356,16 @@ def test_approver_must_confirm_when_the_action_changed_after_the_proposal(ctx: A
         "Targets agreed with the AD",
     )
     with pytest.raises(TargetChanged) as changed:
-        proposals.approve(user("pm", demo), p.id, p.version)
+        proposals.approve(user("pm", demo), p.id, p.version, note="Evidence checked")
     assert [label for label, *_ in changed.value.differences] == ["Key targets"]
     assert db.session.get(Proposal, p.id).state == "submitted"
-    proposals.approve(user("pm", demo), p.id, p.version, confirmed_target_version=changed.value.target_version)
+    proposals.approve(
+        user("pm", demo),
+        p.id,
+        p.version,
+        confirmed_target_version=changed.value.target_version,
+        note="Evidence checked",
+    )
     assert db.session.get(Action, action.id).status == "COMPLETED"
 
 
@@ -365,7 +375,7 @@ def test_approved_change_moves_the_summary(app: Flask, ctx: Any, demo: dict[str,
     plan = plan_read.get_plan()
     assert plan_read.plan_summary(plan).actions.completed == 25
     p = submitted(demo)
-    proposals.approve(user("pm", demo), p.id, p.version)
+    proposals.approve(user("pm", demo), p.id, p.version, note="Evidence checked")
     summary = plan_read.plan_summary(plan)
     assert (summary.actions.completed, summary.actions.in_progress) == (26, 26)
 
@@ -385,10 +395,10 @@ def test_measure_proposals_work_the_same_way(ctx: Any, demo: dict[str, Any]) -> 
         user("sm2", demo),
         "measure",
         measure.id,
-        ProposalInput(values={"status": "COMPLETED", "narrative": "Target met in August."}, evidence=CSV),
+        ProposalInput(values={"status": "COMPLETED", "narrative": "Target met in August."}, reasons=WHY, evidence=CSV),
         submit=True,
     )
-    proposals.approve(user("pm", demo), p.id, p.version)
+    proposals.approve(user("pm", demo), p.id, p.version, note="Evidence checked")
     assert db.session.get(PerformanceMeasure, measure.id).status == "COMPLETED"
     assert plan_read.plan_summary(plan_read.get_plan()).measures.completed == 35
 
@@ -420,7 +430,7 @@ def test_every_proposal_event_is_audited(ctx: Any, demo: dict[str, Any]) -> None
     p = submitted(demo)
     proposals.challenge(user("pm", demo), p.id, p.version, "Evidence of sign-off?")
     proposals.respond(user("sm2", demo), p.id, p.version, "Signed off by the AD on the 3rd.", EvidenceInput())
-    proposals.approve(user("pm", demo), p.id, p.version)
+    proposals.approve(user("pm", demo), p.id, p.version, note="Evidence checked")
     kinds = [e.kind for e in db.session.query(AuditEvent).filter_by(object_type="proposal").order_by(AuditEvent.id)]
     assert kinds == ["proposal.created", "proposal.submitted", "proposal.challenged", "proposal.responded"]
     assert db.session.query(AuditEvent).filter_by(kind="evidence.added").count() == 1
@@ -462,7 +472,7 @@ def test_two_project_managers_approving_at_once_exactly_one_wins(app: Flask, dem
             db.session.commit()
             barrier.wait()
             try:
-                proposals.approve(me, proposal_id, version)
+                proposals.approve(me, proposal_id, version, note="Evidence checked")
                 outcomes.append("approved")
             except Conflict as conflict:
                 outcomes.append(conflict.message)
@@ -480,3 +490,48 @@ def test_two_project_managers_approving_at_once_exactly_one_wins(app: Flask, dem
         assert db.session.query(AuditEvent).filter_by(kind="action.changed").count() == 1
         assert db.session.get(Action, demo["actions"]["3.3"]).version == 2
         db.session.remove()
+
+
+def test_a_status_change_without_its_justification_is_refused_and_nothing_saved(ctx: Any, demo: dict[str, Any]) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        proposals.create(
+            user("sm2", demo),
+            "action",
+            demo["actions"]["3.3"],
+            ProposalInput(values={"status": "COMPLETED", "progress": "Posts filled."}, evidence=CSV),
+            submit=True,
+        )
+    assert refused.value.errors == {"status_reason": "Enter why the status is changing"}
+    assert db.session.query(Proposal).count() == 0, "nothing half-saved"
+
+
+def test_approval_without_a_note_is_refused_and_the_proposal_stays_submitted(ctx: Any, demo: dict[str, Any]) -> None:
+    p = submitted(demo)
+    with pytest.raises(ValidationFailed) as refused:
+        proposals.approve(user("pm", demo), p.id, p.version, note="   ")
+    assert refused.value.errors["note"].startswith("Enter why you are approving this change")
+    db.session.rollback()
+    assert db.session.get(Proposal, p.id).state == "submitted"
+    assert db.session.get(Action, demo["actions"]["3.3"]).status == "IN_PROGRESS"
+
+
+def test_the_approval_records_the_justification_and_the_note_as_its_why(ctx: Any, demo: dict[str, Any]) -> None:
+    flag = ProposalInput(
+        values={"at_risk": True}, reasons={"at_risk": "Key partner has withdrawn from the scheme"}, evidence=CSV
+    )
+    p = proposals.create(user("sm2", demo), "action", demo["actions"]["3.3"], flag, submit=True)
+    proposals.approve(user("pm", demo), p.id, p.version, note="Confirmed with the partner's director")
+    event = db.session.query(AuditEvent).filter_by(kind="action.changed").order_by(AuditEvent.id.desc()).first()
+    assert event.reason == (
+        "Justification: Key partner has withdrawn from the scheme. Approver's note: Confirmed with the partner's director."
+    )
+    assert "at_risk" not in event.reason and "at_risk" not in event.summary
+    assert "Flagged as in danger of missing its deadline" in event.summary
+
+
+def test_a_status_change_without_reason_or_evidence_is_told_both_at_once(ctx: Any, demo: dict[str, Any]) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        proposals.create(
+            user("sm2", demo), "action", demo["actions"]["3.3"], ProposalInput(values={"status": "STATIC"}), submit=True
+        )
+    assert set(refused.value.errors) == {"status_reason", "evidence_file"}

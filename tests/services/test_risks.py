@@ -80,10 +80,10 @@ def approve_change(
         user(who, demo),
         "action",
         demo["actions"][ref],
-        ProposalInput(values=values, reasons=reasons or {}, evidence=EVIDENCE),
+        ProposalInput(values=values, reasons=reasons or {"status": "The evidence shows it"}, evidence=EVIDENCE),
         submit=True,
     )
-    proposals.approve(user("pm", demo), p.id, p.version)
+    proposals.approve(user("pm", demo), p.id, p.version, note="Evidence checked")
 
 
 def test_demo_register_has_the_two_actions_near_their_deadline(ctx: Any, demo: dict[str, Any]) -> None:
@@ -173,7 +173,9 @@ def test_concurrent_refreshes_and_approvals_leave_one_open_entry_per_action(app:
             user("sm2", demo),
             "action",
             demo["actions"]["3.5"],
-            ProposalInput(values={"status": "STATIC", "progress": "Stalled."}, evidence=EVIDENCE),
+            ProposalInput(
+                values={"status": "STATIC", "progress": "Stalled."}, reasons={"status": "Stalled"}, evidence=EVIDENCE
+            ),
             submit=True,
         )
         proposal_id, version = pid.id, pid.version
@@ -188,7 +190,7 @@ def test_concurrent_refreshes_and_approvals_leave_one_open_entry_per_action(app:
                 db.session.commit()
                 barrier.wait()
                 if job == "approve":
-                    proposals.approve(me, proposal_id, version)
+                    proposals.approve(me, proposal_id, version, note="Evidence checked")
                 else:
                     risks.refresh()
             except BaseException as error:  # noqa: BLE001 - collected and asserted below

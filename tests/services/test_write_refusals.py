@@ -98,6 +98,13 @@ WRITES: dict[str, tuple[Call, set[str]]] = {
         {"pm"},
     ),
     "meetings.present": (lambda u, ids: meetings.present(u, ids["upcoming"]), {"pm"}),
+    "meetings.update_details": (
+        lambda u, ids: meetings.update_details(
+            u, ids["upcoming"], contact_officer="A Person", contact_telephone="", report_author="", checkpoint=12
+        ),
+        {"pm"},
+    ),
+    "meetings.set_checkpoint": (lambda u, ids: meetings.set_checkpoint(u, ids["upcoming"], 12), {"pm"}),
     "meetings.save_narrative": (
         lambda u, ids: meetings.save_narrative(u, ids["upcoming"], {"summary": "Words"}),
         {"pm"},

@@ -103,17 +103,25 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("risks.escalate", "POST"): only({"smt": OK}),
     ("risks.comment", "POST"): only({"pm": OK, "sm1": OK, "smt": OK}),
     ("risks.window", "POST"): only({"pm": OK}),
-    # Committee cycle: the fixture has one presented meeting and one not yet presented.
+    # Committee cycle: the fixture has one presented meeting and two not yet presented (one for the present POST).
     ("committee.meetings_page", "GET"): everyone_signed_in(),
     ("committee.create_meeting", "POST"): only({"pm": OK}),
     ("committee.meeting", "GET"): everyone_signed_in(),
+    ("committee.confirm_present", "GET"): only({"pm": OK}),  # what presenting would fix; changes nothing
     ("committee.present", "POST"): only({"pm": REDIRECT}),
     ("committee.narrative", "POST"): only({"pm": REDIRECT}),
+    ("committee.details", "POST"): only({"pm": OK}),  # no fields sent: the form again, with its errors
+    ("committee.preview", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK, "smt": OK}),  # a draft: not for members
     ("committee.report", "GET"): everyone_signed_in(),
     ("committee.report_css", "GET"): dict.fromkeys(ROLES, OK),
     ("committee.report_pdf", "GET"): everyone_signed_in(),
     ("committee.report_docx", "GET"): everyone_signed_in(),
+    ("committee.report_chart", "GET"): everyone_signed_in(),
+    ("committee.pack_status", "GET"): everyone_signed_in(REDIRECT),  # htmx gets the partial, a person the page
+    # the presented meeting's pack is stored already: the project manager is told so (409), nobody else may ask
+    ("committee.prepare_pack", "POST"): only({"pm": OK}),
     ("committee.changes", "GET"): everyone_signed_in(),
+    ("committee.changes_csv", "GET"): everyone_signed_in(),
     ("committee.compare", "GET"): everyone_signed_in(),
     ("committee.landing", "GET"): everyone_signed_in(),
     ("committee.export_plan", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK, "smt": OK}),

@@ -108,6 +108,7 @@ def _evidence_file(app: Flask, demo: dict[str, Any]) -> tuple[int, int]:
             demo["actions"]["1.5"],
             ProposalInput(
                 values={"status": "COMPLETED", "progress": "All posts filled."},
+                reasons={"status": "All posts are filled"},
                 evidence=EvidenceInput(filename="tracker.csv", data=b"post,filled\nTM1,yes\n", note="Posts filled"),
             ),
             submit=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -51,14 +51,22 @@ def seeded(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 def make_meetings(ids: dict[str, Any]) -> dict[str, int]:
+    from app.clock import today
     from app.models import User
     from app.services import meetings
 
     pm = db.session.get(User, ids["users"]["pm"])
-    presented = meetings.create_meeting(pm, ids["plan_id"], meetings.DEFAULT_COMMITTEE, date(2026, 1, 14))
+    day = today()  # none in the future: a meeting can be presented on its day or after it
+    presented = meetings.create_meeting(
+        pm, ids["plan_id"], meetings.DEFAULT_COMMITTEE, day - timedelta(days=90), "Contact Officer"
+    )
     meetings.present(pm, presented.id)
-    upcoming = meetings.create_meeting(pm, ids["plan_id"], meetings.DEFAULT_COMMITTEE, date(2026, 4, 8))
-    return {"presented": presented.id, "upcoming": upcoming.id}
+    # presented by the table's POST; the other stays unpresented for the narrative, details and preview
+    to_present = meetings.create_meeting(
+        pm, ids["plan_id"], meetings.DEFAULT_COMMITTEE, day - timedelta(days=1), "Contact Officer"
+    )
+    upcoming = meetings.create_meeting(pm, ids["plan_id"], meetings.DEFAULT_COMMITTEE, day, "Contact Officer")
+    return {"presented": presented.id, "to_present": to_present.id, "upcoming": upcoming.id}
 
 
 def make_work_stream_things(ids: dict[str, Any], who: str) -> dict[str, int]:
@@ -79,6 +87,7 @@ def make_work_stream_things(ids: dict[str, Any], who: str) -> dict[str, int]:
         ids["actions"][submitted_ref],
         ProposalInput(
             values={"status": "COMPLETED", "progress": "All posts filled."},
+            reasons={"status": "All posts are filled"},
             evidence=EvidenceInput(filename="tracker.csv", data=b"post,filled\nTM1,yes\n", note="Posts filled"),
         ),
         submit=True,
@@ -128,11 +137,17 @@ def url_values(endpoint: str, ids: dict[str, Any], owner: str = "sm1") -> dict[s
         "risks.escalate": {"entry_id": mine["risk"]},
         "risks.comment": {"entry_id": mine["risk"]},
         "committee.meeting": {"meeting_id": ids["presented"]},
-        "committee.present": {"meeting_id": ids["upcoming"]},
+        "committee.present": {"meeting_id": ids["to_present"]},
+        "committee.confirm_present": {"meeting_id": ids["upcoming"]},
         "committee.narrative": {"meeting_id": ids["upcoming"]},
+        "committee.details": {"meeting_id": ids["upcoming"]},
+        "committee.preview": {"meeting_id": ids["upcoming"]},
         "committee.report": {"meeting_id": ids["presented"]},
         "committee.report_pdf": {"meeting_id": ids["presented"]},
         "committee.report_docx": {"meeting_id": ids["presented"]},
+        "committee.report_chart": {"meeting_id": ids["presented"], "chart": "actions"},
+        "committee.pack_status": {"meeting_id": ids["presented"]},
+        "committee.prepare_pack": {"meeting_id": ids["presented"]},
         "committee.export_plan": {"plan_id": ids["plan_id"]},
         "editor.make_current": {"plan_id": ids["plan_id"]},
     }.get(endpoint, {})

@@ -14,6 +14,8 @@ from app.models import Action, Proposal
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NARRATIVE = "All twelve team manager posts are now filled by permanent managers."
+WHY = "Every team manager post is filled, which was the action's key target."
+APPROVAL_NOTE = "The recruitment tracker shows every post filled."
 
 
 def form_version(html: str, form_id: str | None = None) -> str:
@@ -33,6 +35,7 @@ def propose(client: Any, action_id: int, *, submit: bool = True, **overrides: An
         "csrf_token": client.csrf_token(),
         "target_version": target_version,
         "status": "COMPLETED",
+        "status_reason": WHY,
         "progress": NARRATIVE,
         "evidence_file": (io.BytesIO(PDF), "recruitment-tracker.pdf"),
         "evidence_note": "Tracker signed off by the Assistant Director",
@@ -49,6 +52,8 @@ def proposal_id(response: Any) -> int:
 def act(client: Any, pid: int, event: str, form_id: str | None = None, **data: Any) -> Any:
     page = client.get(f"/proposals/{pid}").get_data(as_text=True)
     payload = {"csrf_token": client.csrf_token(), "proposal_version": form_version(page, form_id), **data}
+    if event == "approve":
+        payload.setdefault("note", APPROVAL_NOTE)
     return client.post(f"/proposals/{pid}/{event}", data=payload, content_type="multipart/form-data")
 
 
@@ -144,6 +149,7 @@ def test_measure_proposal_from_the_work_stream_page(app: Flask, login: Any, demo
             "csrf_token": sm2.csrf_token(),
             "target_version": target_version,
             "status": "COMPLETED",
+            "status_reason": "The quarterly audit shows the target is met",
             "narrative": "Measured in the quarterly audit: target met.",
             "submit_proposal": "1",
             "evidence_url": "https://intranet.example.org/audit-q3",
@@ -183,8 +189,14 @@ def test_double_approval_gets_a_clear_conflict_message(login: Any, demo: dict[st
     pid = proposal_id(propose(sm2, demo["actions"]["3.3"]))
     page = pm.get(f"/proposals/{pid}").get_data(as_text=True)
     version = form_version(page, "approve")
-    first = pm.post(f"/proposals/{pid}/approve", data={"csrf_token": pm.csrf_token(), "proposal_version": version})
-    second = pm.post(f"/proposals/{pid}/approve", data={"csrf_token": pm.csrf_token(), "proposal_version": version})
+    first = pm.post(
+        f"/proposals/{pid}/approve",
+        data={"csrf_token": pm.csrf_token(), "proposal_version": version, "note": APPROVAL_NOTE},
+    )
+    second = pm.post(
+        f"/proposals/{pid}/approve",
+        data={"csrf_token": pm.csrf_token(), "proposal_version": version, "note": APPROVAL_NOTE},
+    )
     assert first.status_code == 303
     assert second.status_code == 409
     assert "already been decided" in second.get_data(as_text=True)
@@ -340,7 +352,7 @@ def test_approving_from_a_page_opened_before_the_challenge_was_answered_is_refus
     )
     assert act(sm2, pid, "respond", answer="Two posts: the tracker is out of date.").status_code == 303
 
-    response = pm.post_form(f"/proposals/{pid}/approve", {"proposal_version": left_open})
+    response = pm.post_form(f"/proposals/{pid}/approve", {"proposal_version": left_open, "note": APPROVAL_NOTE})
     assert response.status_code == 409
     assert "This proposal changed while you had it open" in response.get_data(as_text=True)
     with app.app_context():
@@ -375,3 +387,32 @@ def test_an_evidence_link_to_an_internal_address_is_refused_with_a_message(
     assert "to a private network address or to a cloud metadata address are not allowed" in response.get_data(
         as_text=True
     )
+
+
+def test_a_status_change_without_a_reason_is_refused_with_the_typing_kept(login: Any, demo: dict[str, Any]) -> None:
+    sm2 = login("sm2")
+    response = propose(sm2, demo["actions"]["3.3"], status_reason="")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "There is a problem" in html and "Enter why the status is changing" in html
+    assert 'href="#status_reason"' in html, "the error summary links to the field"
+    assert NARRATIVE in html, "the narrative typed is kept"
+    assert (
+        'value="COMPLETED" checked' in html
+        or 'checked value="COMPLETED"' in html
+        or re.search(r'value="COMPLETED"[^>]*checked', html)
+    ), "the status chosen is kept"
+
+
+def test_approving_without_a_note_is_refused_with_a_clear_message(app: Flask, login: Any, demo: dict[str, Any]) -> None:
+    sm2, pm = login("sm2"), login("pm")
+    pid = proposal_id(propose(sm2, demo["actions"]["3.3"]))
+    response = act(pm, pid, "approve", "approve", note="")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Enter why you are approving this change" in html and 'href="#note"' in html
+    with app.app_context():
+        assert db.session.get(Proposal, pid).state == "submitted"
+        assert db.session.get(Action, demo["actions"]["3.3"]).status == "IN_PROGRESS"
+    assert act(pm, pid, "approve", "approve").status_code == 303
+    assert APPROVAL_NOTE in pm.get(f"/proposals/{pid}").get_data(as_text=True), "the note is kept on the proposal"

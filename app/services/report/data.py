@@ -43,6 +43,7 @@ class ReportMeasure:
     target: str
     status: Status
     narrative: str
+    six_month_status: Status | None = None  # in a 12-month report: the same measure's status at 6 months
 
 
 @dataclass
@@ -62,7 +63,7 @@ class ReportWorkStream:
 
 @dataclass
 class ReportData:
-    """Everything the report says. Figures are computed; the five narrative fields are the officer's words."""
+    """Everything the report says. Figures are computed; the narrative fields are the officer's words."""
 
     committee_name: str
     meeting_date: date
@@ -76,6 +77,10 @@ class ReportData:
     actions: StatusCounts
     measures: StatusCounts
     checkpoint: int
+    action_plans_changes: str = ""
+    forward_look: str = ""
+    contact_telephone: str = ""
+    report_author: str = ""
     work_streams: list[ReportWorkStream] = field(default_factory=list)
     risk_lines: list[str] = field(default_factory=list)
     glossary: list[tuple[str, str]] = field(default_factory=list)
@@ -85,6 +90,11 @@ class ReportData:
     @property
     def title(self) -> str:
         return f"{self.plan_title} - progress report".upper()
+
+    @property
+    def author(self) -> str:
+        """Who the documents' metadata names as author."""
+        return self.report_author or self.contact_officer or REPORT_AUTHOR
 
     @property
     def narrative(self) -> dict[str, str]:
@@ -114,7 +124,14 @@ def report_data_as_json(data: ReportData) -> dict[str, Any]:
                 {**vars(a), "retired_on": a.retired_on.isoformat() if a.retired_on else None}
                 for a in ws.retired_actions
             ],
-            "measures": [{**vars(m), "status": m.status.value} for m in ws.measures],
+            "measures": [
+                {
+                    **vars(m),
+                    "status": m.status.value,
+                    "six_month_status": m.six_month_status.value if m.six_month_status else None,
+                }
+                for m in ws.measures
+            ],
         }
         for ws in data.work_streams
     ]
@@ -141,15 +158,23 @@ def report_data_from_json(raw: Mapping[str, Any]) -> ReportData:
                 )
                 for r in w["retired_actions"]
             ],
-            measures=[ReportMeasure(**{**m, "status": Status(m["status"])}) for m in w["measures"]],
+            measures=[
+                ReportMeasure(
+                    **{
+                        **m,
+                        "status": Status(m["status"]),
+                        "six_month_status": Status(m["six_month_status"]) if m.get("six_month_status") else None,
+                    }
+                )
+                for m in w["measures"]
+            ],
         )
         for w in raw["work_streams"]
     ]
+    # Baselines presented before a field existed lack it: it reads as empty.
     return ReportData(
-        **{
-            name: raw[name]
-            for name in ("committee_name", "plan_title", "contact_officer", "checkpoint", *NARRATIVE_FIELDS)
-        },
+        **{name: raw[name] for name in ("committee_name", "plan_title", "contact_officer", "checkpoint")},
+        **{name: raw.get(name, "") for name in (*NARRATIVE_FIELDS, "contact_telephone", "report_author")},
         meeting_date=date.fromisoformat(raw["meeting_date"]),
         actions=counts(raw["actions"]),
         measures=counts(raw["measures"]),

@@ -15,7 +15,8 @@ from docx.shared import Cm, Pt, RGBColor
 
 from app.domain.status import Status
 from app.services.report.charts import draw_charts
-from app.services.report.data import REPORT_AUTHOR, ReportData
+from app.services.report.data import ReportData
+from app.services.report.html import CHARTS_TO_COME
 from app.services.report.outline import (
     RAG_HEX,
     Bullets,
@@ -119,13 +120,13 @@ def _orient(section: Any, landscape: bool) -> None:
 
 def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) -> bytes:
     """A Word document for the council's committee system: the same outline as the HTML and PDF."""
-    charts = charts or draw_charts(data)
+    charts = draw_charts(data) if charts is None else charts
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(11)
     doc.core_properties.title = data.title
-    doc.core_properties.author = data.contact_officer or REPORT_AUTHOR
+    doc.core_properties.author = data.author
     doc.core_properties.language = "en-GB"
     _british_english(doc)
     doc.core_properties.subject = f"{data.committee_name} – {uk_date(data.meeting_date)}"
@@ -156,6 +157,8 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
             elif isinstance(block, Bullets):
                 for item in block.items:
                     doc.add_paragraph(item, style="List Number" if block.numbered else "List Bullet")
+            elif isinstance(block, Chart) and block.kind not in charts:
+                doc.add_paragraph(CHARTS_TO_COME).runs[0].italic = True
             elif isinstance(block, Chart):
                 picture = doc.add_picture(BytesIO(charts[block.kind]), width=min(usable, Cm(16)))
                 picture._inline.docPr.set("descr", block.alt)  # alt text, as Word's own dialog stores it

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from app.domain.status import Status
 from app.services.report.charts import draw_charts
-from app.services.report.data import REPORT_AUTHOR, ReportData
+from app.services.report.data import ReportData
 from app.services.report.outline import Block, Bullets, Cell, Chart, Heading, Para, Table, clean, outline, uk_date
 from app.services.report.sentences import Segments
 
@@ -27,6 +27,7 @@ h1 { font-size: 17pt; margin: 0.4em 0 0.6em; }
 h2 { font-size: 13pt; margin: 1.2em 0 0.4em; }
 h3 { font-size: 12pt; margin: 1em 0 0.3em; }
 p { margin: 0 0 0.6em; }
+p.chart-to-come { border-left: 4px solid #b1b4b6; padding: 0.4em 0 0.4em 0.8em; color: #505a5f; }
 p.meeting { font-size: 9pt; color: #505a5f; }
 p.audit-head { font-size: 8pt; color: #505a5f; overflow-wrap: anywhere; margin-top: 2em; }
 p.numbered { padding-left: 2em; text-indent: -2em; }
@@ -55,6 +56,9 @@ table.figures, table.summary-box { break-inside: avoid; }
 }
 @media screen { .part + .part { border-top: 1px solid #b1b4b6; margin-top: 2em; padding-top: 1em; } }
 """ + "".join(f"col.w{n} {{ width: {n}%%; }}\n" for n in range(1, 101))
+
+
+CHARTS_TO_COME = "Charts are drawn when the plan is presented. The table below gives the same figures."
 
 
 def _esc(text: str) -> str:
@@ -116,6 +120,8 @@ def _html_block(block: Block, charts: Mapping[str, bytes]) -> str:
         tag = "ol" if block.numbered else "ul"
         return f"<{tag}>" + "".join(f"<li>{_esc(item)}</li>" for item in block.items) + f"</{tag}>"
     if isinstance(block, Chart):
+        if block.kind not in charts:  # a preview: the table after the chart gives its figures
+            return f'<p class="chart-to-come">{_esc(CHARTS_TO_COME)}</p>'
         uri = "data:image/png;base64," + base64.b64encode(charts[block.kind]).decode("ascii")
         return f'<figure><img class="chart" src="{uri}" alt="{_esc(block.alt)}"></figure>'
     return _html_table(block)
@@ -123,7 +129,7 @@ def _html_block(block: Block, charts: Mapping[str, bytes]) -> str:
 
 def render_html(data: ReportData, *, charts: Mapping[str, bytes] | None = None) -> str:
     """A standalone page: print styles, no scripts, charts embedded as data: URIs. The PDF is made from it."""
-    charts = charts or draw_charts(data)
+    charts = draw_charts(data) if charts is None else charts
     footer = _css_string(f"{data.committee_name} – {uk_date(data.meeting_date)}")
     parts = "".join(
         f'<section class="part{" part--landscape" if part.landscape else ""}">'
@@ -135,7 +141,7 @@ def render_html(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_esc(data.title)}</title>"
-        f'<meta name="author" content="{_esc(data.contact_officer or REPORT_AUTHOR)}">'
+        f'<meta name="author" content="{_esc(data.author)}">'
         f"<style>{CSS % {'footer': footer}}</style></head>"
         f"<body>{parts}</body></html>\n"
     )

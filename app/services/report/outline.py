@@ -100,6 +100,39 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", clean(text)) if p.strip()]
 
 
+def prose(text: str) -> list[str | list[str]]:
+    """The officer's text as paragraphs (a string each) and bulleted lists (lines starting "- ", a list each).
+
+    Within a paragraph, a line that follows a bullet without starting one continues that bullet."""
+    out: list[str | list[str]] = []
+    for paragraph in paragraphs(text):
+        words: list[str] = []
+        bullets: list[str] = []
+        for line in (raw.strip() for raw in paragraph.split("\n")):
+            if line.startswith(("- ", "* ")):
+                if words:
+                    out.append(" ".join(words))
+                    words = []
+                bullets.append(line[2:].strip())
+            elif bullets:
+                bullets[-1] = f"{bullets[-1]} {line}".strip()
+            elif line:
+                words.append(line)
+        if words:
+            out.append(" ".join(words))
+        if bullets:
+            out.append([b for b in bullets if b])
+    return [item for item in out if item]
+
+
+def _leading_paragraph(items: list[str | list[str]]) -> str:
+    """The first item taken off if it is a paragraph (not a list); else ""."""
+    if items and isinstance(items[0], str):
+        first = items.pop(0)
+        return first if isinstance(first, str) else ""
+    return ""
+
+
 def plain(text: str) -> Segments:
     return ((text, False),)
 
@@ -147,28 +180,49 @@ def outline(data: ReportData) -> list[Part]:
         number += 1
         return Para(segments, number)
 
+    def officer(text: str | list[str | list[str]], *, numbering: bool = True) -> list[Block]:
+        """The officer's paragraphs (numbered, as the report numbers them) and bulleted lists."""
+        out: list[Block] = []
+        for item in prose(text) if isinstance(text, str) else text:
+            if isinstance(item, list):
+                out.append(Bullets([clean(i) for i in item]))
+            else:
+                out.append(numbered(plain(item)) if numbering else Para(plain(item)))
+        return out
+
     n_ws = len(data.work_streams)
+    title_block: list[Block] = [
+        Para((("Contact Officer: ", True), (data.contact_officer or "to be confirmed", False))),
+    ]
+    if data.contact_telephone:
+        title_block.append(Para((("Telephone: ", True), (data.contact_telephone, False))))
+    if data.report_author and data.report_author != data.contact_officer:
+        title_block.append(Para((("Report author: ", True), (data.report_author, False))))
+    work_streams_sentence = (
+        f"There {plural(n_ws, 'is', 'are')} {n_ws} work {plural(n_ws, 'stream', 'streams')} which contain "
+        "performance measures, milestones and key targets for each area of the Service. They are:"
+    )
+    intro = prose(data.sip_paragraph_intro)
+    first = _leading_paragraph(intro)
     main: list[Block] = [
         Para(plain(f"{data.committee_name} – {uk_date(data.meeting_date)}"), css="meeting"),
         Heading(data.title, 0),
-        Para((("Contact Officer: ", True), (data.contact_officer or "to be confirmed", False))),
+        *title_block,
         Heading("REASON FOR ITEM", 1),
-        *[Para(plain(p)) for p in paragraphs(data.reason_for_item)],
+        *officer(data.reason_for_item, numbering=False),
         Heading("SUGGESTED COMMITTEE ACTIVITY", 1),
-        *[Para(plain(p)) for p in paragraphs(data.recommendation)],
+        *officer(data.recommendation, numbering=False),
         Heading("INFORMATION", 1),
         Heading(data.plan_title, 2),
-        *[numbered(plain(p)) for p in paragraphs(data.sip_paragraph_intro)],
-        numbered(
-            plain(
-                f"There {plural(n_ws, 'is', 'are')} {n_ws} work {plural(n_ws, 'stream', 'streams')} which contain "
-                "performance measures, milestones and key targets for each area of the Service. They are:"
-            )
-        ),
+        # Paragraph 1 ends with the list of work streams, as the report prints it.
+        numbered(plain(f"{first} {work_streams_sentence}" if first else work_streams_sentence)),
         Bullets([f"{ws.roman}. {ws.title}" for ws in data.work_streams]),
+        *officer(intro),
+        *officer(data.action_plans_changes),
         numbered(figures_segments(data)),
+        *officer(data.forward_look),
         Heading(f"SIP {data.checkpoint} Month Progress Update", 2),
-        *[numbered(plain(p)) for p in paragraphs(data.progress_update)],
+        *officer(data.progress_update),
         numbered(
             plain(
                 f"To provide a more detailed overview of progress, each of the {n_ws} work streams in the SIP contains "
@@ -179,9 +233,10 @@ def outline(data: ReportData) -> list[Part]:
             )
         ),
     ]
-    outro = paragraphs(data.measures_paragraph_outro)
-    main.append(numbered(measures_segments(data) + (((" " + outro[0]), False),) if outro else measures_segments(data)))
-    main += [numbered(plain(p)) for p in outro[1:]]
+    outro = prose(data.measures_paragraph_outro)
+    lead = _leading_paragraph(outro)
+    main.append(numbered(measures_segments(data) + (((" " + lead), False),) if lead else measures_segments(data)))
+    main += officer(outro)
     main += [
         Heading("Risk register", 2),
         numbered(
@@ -291,8 +346,26 @@ def outline(data: ReportData) -> list[Part]:
         if not ws.measures:
             appendix4.append(Para(plain("No performance measures at this checkpoint.")))
             continue
-        appendix4.append(
-            Table(
+        if data.checkpoint == 12:  # the 6-month result beside each 12-month measure
+            table = Table(
+                caption=f"Performance measures of work stream {ws.roman} at 12 months, with their 6 month status",
+                headers=["Ref", "Projected outcome", "Target", "At 6 months", "At 12 months", "Narrative"],
+                rows=[
+                    [
+                        m.reference,
+                        clean(m.description),
+                        clean(m.target),
+                        m.six_month_status or "Not measured",
+                        m.status,
+                        clean(m.narrative),
+                    ]
+                    for m in ws.measures
+                ],
+                widths=[0.07, 0.24, 0.18, 0.1, 0.1, 0.31],
+                css="measures",
+            )
+        else:
+            table = Table(
                 caption=f"Performance measures of work stream {ws.roman} at {data.checkpoint} months",
                 headers=["Ref", "Projected outcome", "Target", "Status", "Narrative"],
                 rows=[
@@ -302,7 +375,7 @@ def outline(data: ReportData) -> list[Part]:
                 widths=[0.07, 0.27, 0.2, 0.1, 0.36],
                 css="measures",
             )
-        )
+        appendix4.append(table)
 
     appendix5: list[Block] = [
         Heading("Appendix 5: glossary", 1),

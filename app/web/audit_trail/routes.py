@@ -7,7 +7,7 @@ from app.clock import today
 from app.domain.bounds import parse_id
 from app.formatting import format_date
 from app.policy import Permission
-from app.services import accounts, audit, plan_read
+from app.services import accounts, audit, meetings, plan_read
 from app.services.errors import NotFound
 from app.web.audit_trail import bp
 from app.web.decorators import permission_required
@@ -38,6 +38,7 @@ def trail() -> WResponse:
         "audit/trail.html",
         "audit/_results.html",
         events=events,
+        changes=meetings.describe_events(events),
         more=more,
         page=page,
         f=f,

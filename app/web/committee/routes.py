@@ -5,32 +5,43 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable
 from typing import Any
 
 from flask import Response, flash, jsonify, make_response, redirect, request, url_for
+from markupsafe import escape
 from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
 from app.domain.changes import APPROVED_CHANGE_KINDS, APPROVED_CHANGE_LABELS
-from app.domain.filters import ActionFilter
 from app.models import CommitteeMeeting
 from app.policy import Permission
-from app.services import excel_io, meetings, plan_read, risks
+from app.services import excel_io, meetings, plan_read, report_pack, risks
 from app.services import report as reports
-from app.services.errors import NotFound, ServiceError
+from app.services.errors import Conflict, NotFound
 from app.services.meetings import TrendPoint
 from app.services.report import (
     CSS,
     NARRATIVE_FIELDS,
-    ReportData,
     default_narrative,
 )
+from app.services.report.narrative import NARRATIVE_LIMIT, PLACEHOLDERS
 from app.web.committee import bp
-from app.web.committee.forms import ConfirmImportForm, ImportForm, MeetingForm, NarrativeForm
+from app.web.committee.forms import ConfirmImportForm, DetailsForm, ImportForm, MeetingForm, NarrativeForm
 from app.web.decorators import permission_required
 from app.web.forms import Form
-from app.web.rendering import DOCX, XLSX, attempt, download, int_arg, me, render, selected_plan, titled
+from app.web.rendering import (
+    XLSX,
+    attempt,
+    download,
+    int_arg,
+    is_htmx,
+    me,
+    refusal,
+    render,
+    selected_plan,
+    titled,
+    version_of,
+)
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
@@ -60,29 +71,52 @@ def create_meeting() -> WResponse:
         meeting = attempt(
             form,
             lambda: meetings.create_meeting(
-                me(), plan.id, form.committee_name.data or "", form.meeting_date.data, form.contact_officer.data or ""
+                me(),
+                plan.id,
+                form.committee_name.data or "",
+                form.meeting_date.data,
+                form.contact_officer.data or "",
+                form.contact_telephone.data or "",
+                form.report_author.data or "",
             ),
         )
         if meeting is not None:
-            flash("Meeting recorded. Mark the plan presented when it goes to the committee.", "success")
+            flash(
+                "Meeting recorded. Check the report details and narrative; mark the plan presented when it goes to "
+                "the committee.",
+                "success",
+            )
             return redirect(url_for("committee.meeting", meeting_id=meeting.id), 303)
     return meetings_page(form=form, status=400)
+
+
+def _details_form(meeting: CommitteeMeeting) -> DetailsForm:
+    return DetailsForm(
+        formdata=None,
+        version=str(meeting.version),
+        contact_officer=meeting.contact_officer,
+        contact_telephone=meeting.contact_telephone,
+        report_author=meeting.report_author,
+        checkpoint=str(meetings.checkpoint_of(meeting)),
+    )
 
 
 def _meeting_page(meeting: CommitteeMeeting, status: int = 200, **forms: Any) -> WResponse:
     narrative_form = forms.get("narrative_form")
     if narrative_form is None:
         plan = plan_read.get_plan(meeting.plan_id)
-        text = default_narrative(plan.title, plan.start_date, meeting.meeting_date, plan.reporting_checkpoint)
-        if meeting.baseline is not None:
-            text = meetings.report_data(meeting).narrative
-        text.update(meeting.narrative or {})
+        text = {**default_narrative(plan.title), **(meeting.narrative or {})}
         narrative_form = NarrativeForm(formdata=None, **{k: text.get(k, "") for k in NARRATIVE_FIELDS})
     return render(
         "committee/meeting.html",
         meeting=meeting,
         narrative_form=narrative_form,
+        details_form=forms.get("details_form") or _details_form(meeting),
+        checkpoint=meetings.checkpoint_of(meeting),
+        placeholders=PLACEHOLDERS,
+        narrative_limit=NARRATIVE_LIMIT,
         form=forms.get("error_form"),
+        pack=report_pack.status(meeting.baseline) if meeting.baseline is not None else None,
         status=status,
     )
 
@@ -93,18 +127,54 @@ def meeting(meeting_id: int) -> WResponse:
     return _meeting_page(meetings.get_meeting(meeting_id))
 
 
+@bp.get("/meetings/<int:meeting_id>/present")
+@permission_required(Permission.EDIT_PLAN)
+def confirm_present(meeting_id: int) -> WResponse:
+    """What presenting would freeze, and the button that does it. Changes nothing."""
+    summary = meetings.presenting_summary(meetings.get_meeting(meeting_id))
+    return render("committee/present.html", summary=summary, meeting=summary.meeting, form=Form(formdata=None))
+
+
 @bp.post("/meetings/<int:meeting_id>/present")
 @permission_required(Permission.EDIT_PLAN)
 def present(meeting_id: int) -> WResponse:
+    meeting = meetings.get_meeting(meeting_id)
     form = Form()
+    # A refusal about a detail (no contact officer) goes beside that field of the report details form.
+    details = _details_form(meeting)
     if form.validate_on_submit():
-        presented = attempt(form, lambda: meetings.present(me(), meeting_id))
-        if form.errors:  # a refusal about the meeting as a whole belongs at the top of the page
-            form.form_errors.extend(message for field in form for message in field.errors)
+        presented = attempt(details, lambda: meetings.present(me(), meeting_id))
         if presented is not None:
-            flash("The plan is marked presented: its baseline is fixed and kept for good.", "success")
+            flash("The plan is marked presented: its baseline and its report are fixed and kept for good.", "success")
             return redirect(url_for("committee.meeting", meeting_id=meeting_id), 303)
-    return _meeting_page(meetings.get_meeting(meeting_id), 409, error_form=form)
+        meeting = meetings.get_meeting(meeting_id)
+        return _meeting_page(meeting, 409, details_form=details, error_form=details)
+    return _meeting_page(meeting, 400, error_form=form)
+
+
+@bp.post("/meetings/<int:meeting_id>/details")
+@permission_required(Permission.EDIT_PLAN)
+def details(meeting_id: int) -> WResponse:
+    form = DetailsForm()
+    if form.validate_on_submit():
+        saved = attempt(
+            form,
+            lambda: meetings.update_details(
+                me(),
+                meeting_id,
+                contact_officer=form.contact_officer.data or "",
+                contact_telephone=form.contact_telephone.data or "",
+                report_author=form.report_author.data or "",
+                checkpoint=int(form.checkpoint.data or 0) or None,
+                expected_version=version_of(form.version.data),
+            ),
+        )
+        if saved is not None:
+            flash("Report details saved.", "success")
+            return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="details"), 303)
+    meeting = meetings.get_meeting(meeting_id)
+    status = 409 if isinstance(refusal(form), Conflict) else 400
+    return _meeting_page(meeting, status, details_form=form, error_form=form)
 
 
 @bp.post("/meetings/<int:meeting_id>/narrative")
@@ -112,36 +182,83 @@ def present(meeting_id: int) -> WResponse:
 def narrative(meeting_id: int) -> WResponse:
     form = NarrativeForm()
     if form.validate_on_submit():
-        text = {k: (getattr(form, k).data or "") for k in form.data if k not in ("submit", "csrf_token")}
-        meetings.save_narrative(me(), meeting_id, text)
-        flash("Narrative saved. The figures stay computed.", "success")
-        return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="narrative"), 303)
+        text = {k: (getattr(form, k).data or "") for k in NARRATIVE_FIELDS}
+        if attempt(form, lambda: meetings.save_narrative(me(), meeting_id, text)) is not None:
+            flash("Narrative saved. The figures stay computed.", "success")
+            return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="narrative"), 303)
     return _meeting_page(meetings.get_meeting(meeting_id), 400, narrative_form=form, error_form=form)
 
 
-def _report(meeting_id: int) -> tuple[CommitteeMeeting, ReportData]:
+@bp.get("/meetings/<int:meeting_id>/preview")
+@permission_required(Permission.VIEW_INTERNAL)  # a draft: committee members see the report once presented
+def preview(meeting_id: int) -> WResponse:
+    """The report from the live plan, before presenting: without the chart images, so it is quick."""
     meeting = meetings.get_meeting(meeting_id)
-    try:
-        return meeting, meetings.report_data(meeting)
-    except ServiceError as error:
-        raise NotFound(error.message) from error
+    data = meetings.report_data(meeting) if meeting.baseline is not None else meetings.live_report(meeting)
+    page = reports.render_html(data, charts={})
+    head = (
+        f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
+        f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">'
+    )
+    page = re.sub(r"<style>.*?</style>", head, page, flags=re.S)
+    page = page.replace("<title>", "<title>Preview: ", 1)
+    notice = (
+        "This is a preview from the live plan: it is not yet the report. Charts are drawn when the plan is presented."
+        if meeting.baseline is None
+        else "The plan has been presented: this preview shows the report as presented, without its charts."
+    )
+    links = (
+        f'<nav class="report-links" aria-label="Preview"><p><strong>{escape(notice)}</strong></p><p>'
+        f'<a href="{url_for("committee.meeting", meeting_id=meeting.id)}">Back to the meeting</a></p></nav>'
+    )
+    page = page.replace("<body>", "<body>" + links, 1)
+    response = make_response(page)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    return response
 
 
 def _filename(meeting: CommitteeMeeting, ext: str) -> str:
     return f"sip-progress-report-{meeting.meeting_date.isoformat()}.{ext}"
 
 
+def _stored(meeting_id: int, kind: str) -> tuple[CommitteeMeeting, bytes] | WResponse:
+    """A stored document of the pack, checked against its SHA-256; or the page saying why it cannot be sent.
+
+    Nothing is rendered here: the pack was rendered once, in the background, after the plan was presented.
+    """
+    try:
+        meeting, _, data = report_pack.document(meeting_id, kind)
+    except report_pack.PackNotReady:
+        meeting = meetings.get_meeting(meeting_id)
+        assert meeting.baseline is not None  # document() said "not presented" with NotFound
+        pack = report_pack.status(meeting.baseline)
+        return render(
+            "committee/pack_pending.html",
+            meeting=meeting,
+            pack=pack,
+            status=202 if pack.polling else 404,
+        )
+    except report_pack.DocumentUnavailable as unavailable:
+        return render(
+            "errors/generic.html", status=409, title="This document cannot be sent", message=unavailable.message
+        )
+    return meeting, data
+
+
 @bp.get("/meetings/<int:meeting_id>/report")
 @permission_required(Permission.VIEW_PLAN)
 def report(meeting_id: int) -> WResponse:
-    """The report as a web page with print styles: the same HTML the PDF is made from, its CSS linked."""
-    meeting, data = _report(meeting_id)
-    page = reports.render_html(data)
+    """The stored report as a web page with print styles: the HTML the PDF was made from, its CSS linked."""
+    found = _stored(meeting_id, "html")
+    if not isinstance(found, tuple):
+        return found
+    meeting, data = found
+    page = data.decode("utf-8")
     head = (
         f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
         f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">'
     )
-    page = re.sub(r"<style>.*?</style>", head, page, flags=re.S)
+    page = re.sub(r"<style>.*?</style>", head, page, count=1, flags=re.S)
     links = (
         f'<nav class="report-links" aria-label="Other formats"><p>'
         f'<a href="{url_for("committee.meeting", meeting_id=meeting.id)}">Back to the meeting</a> · '
@@ -178,18 +295,58 @@ def report_docx(meeting_id: int) -> WResponse:
     return _report_document(meeting_id, "docx")
 
 
-# Renderers looked up when called (not bound at import), so the permission table can stand in for them.
-REPORT_DOCUMENTS: dict[str, tuple[Callable[[ReportData], bytes], str]] = {
-    "pdf": (lambda data: reports.render_pdf(data), "application/pdf"),
-    "docx": (lambda data: reports.render_docx(data), DOCX),
-}
+def _report_document(meeting_id: int, kind: str) -> WResponse:
+    """A stored document to download: one handler for every format."""
+    found = _stored(meeting_id, kind)
+    if not isinstance(found, tuple):
+        return found
+    meeting, data = found
+    part = report_pack.PARTS[kind]
+    return download(data, _filename(meeting, part.ext), part.media_type)
 
 
-def _report_document(meeting_id: int, ext: str) -> WResponse:
-    """The report as a document to download: one handler for every format."""
-    meeting, data = _report(meeting_id)
-    render_document, content_type = REPORT_DOCUMENTS[ext]
-    return download(render_document(data), _filename(meeting, ext), content_type)
+@bp.get("/meetings/<int:meeting_id>/charts/<any(actions, measures, trend):chart>.png")
+@permission_required(Permission.VIEW_PLAN)
+def report_chart(meeting_id: int, chart: str) -> WResponse:
+    """A chart of the stored pack, as drawn once for it (the report itself carries the same image inside)."""
+    found = _stored(meeting_id, f"chart-{chart}")
+    if not isinstance(found, tuple):
+        return found
+    response = make_response(found[1])
+    response.headers["Content-Type"] = "image/png"
+    return response
+
+
+@bp.get("/meetings/<int:meeting_id>/pack")
+@permission_required(Permission.VIEW_PLAN)
+def pack_status(meeting_id: int) -> WResponse:
+    """The pack's progress, for the meeting page's htmx poll (sent with ?poll=1, so it keeps no session alive)."""
+    meeting = meetings.get_meeting(meeting_id)
+    if meeting.baseline is None:
+        raise NotFound("The plan has not been presented to this meeting yet, so it has no documents.")
+    if not is_htmx():  # a person who followed the address: the whole meeting page, at its documents
+        return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="pack"), 303)
+    return render(
+        "committee/_pack.html", "committee/_pack.html", meeting=meeting, pack=report_pack.status(meeting.baseline)
+    )
+
+
+@bp.post("/meetings/<int:meeting_id>/pack")
+@permission_required(Permission.EDIT_PLAN)
+def prepare_pack(meeting_id: int) -> WResponse:
+    """ "Prepare the documents" or "Try again": queue the pack's job once more."""
+    form = Form()
+    if form.validate_on_submit():
+        job = attempt(form, lambda: report_pack.request(me(), meeting_id))
+        if job is not None:
+            flash(
+                "The documents are ready."
+                if job.state == "done"
+                else "The documents are being prepared. This page shows their progress.",
+                "success" if job.state != "failed" else "info",
+            )
+            return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="pack"), 303)
+    return _meeting_page(meetings.get_meeting(meeting_id), 409, error_form=form)
 
 
 @bp.get("/changes")
@@ -199,8 +356,6 @@ def changes() -> WResponse:
     ws_id, kind = int_arg(request.args.get("work_stream")), request.args.get("kind", "")
     kind = kind if kind in APPROVED_CHANGE_KINDS else ""
     baseline, lines = meetings.changes_since_last_meeting(plan.id, work_stream_id=ws_id, kind=kind or None)
-    actions = {a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today())}
-    actions.update({a.id: a for a in plan_read.find_actions(plan.id, ActionFilter(), today(), retired=True)})
     words = [f"work stream {ws.roman}" for ws in plan.work_streams if ws.id == ws_id]
     return render(
         "committee/changes.html",
@@ -208,7 +363,7 @@ def changes() -> WResponse:
         plan=plan,
         baseline=baseline,
         lines=lines,
-        actions=actions,
+        work_stream_names={ws.id: f"Work stream {ws.roman}" for ws in plan.work_streams},
         ws_id=ws_id,
         kind=kind,
         kinds=APPROVED_CHANGE_KINDS,
@@ -217,6 +372,17 @@ def changes() -> WResponse:
             "Changes since the last committee meeting", [*words, APPROVED_CHANGE_LABELS[kind] if kind else ""]
         ),
     )
+
+
+@bp.get("/changes.csv")
+@permission_required(Permission.VIEW_PLAN)
+def changes_csv() -> WResponse:
+    """The changes page as CSV: what changed, from, to, why, who proposed and approved it and when, evidence titles."""
+    plan = selected_plan()
+    ws_id, kind = int_arg(request.args.get("work_stream")), request.args.get("kind", "")
+    kind = kind if kind in APPROVED_CHANGE_KINDS else ""
+    text = excel_io.changes_csv(plan.id, work_stream_id=ws_id, kind=kind or None)
+    return download(text.encode("utf-8-sig"), f"changes-{today().isoformat()}.csv", "text/csv; charset=utf-8")
 
 
 @bp.get("/baselines/compare")

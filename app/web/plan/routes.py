@@ -115,7 +115,7 @@ def work_stream(work_stream_id: int) -> Response:
         measure_counts=measure_counts,
         measures=plan_read.measures_for(ws.id),
         open_risks=risks.open_counts(ws.plan_id).get(ws.id, 0),
-        changes_since=meetings.changes_column(ws.plan_id, work_stream_id=ws.id),
+        changes_since=meetings.changes_by_action(ws.plan_id, work_stream_id=ws.id),
         filter_url=request.path,
         show_work_stream=False,
     )
@@ -133,7 +133,7 @@ def actions() -> Response:
     return render(
         "plan/actions.html",
         "plan/_actions_table.html",
-        changes_since=meetings.changes_column(plan.id, action_ids={a.id for a in page.actions}),
+        changes_since=meetings.changes_by_action(plan.id, action_ids={a.id for a in page.actions}),
         plan=plan,
         plans=plan_read.list_plans(),
         actions=page.actions,
@@ -157,6 +157,7 @@ def action(action_id: int) -> Response:
         "plan/action.html",
         action=item,
         history=plan_read.action_history(item.id, approved_only=not internal),
+        changes={c.event_id: c for c in meetings.approved_changes(item.work_stream.plan_id, action_id=item.id)},
         open_proposal=proposals.open_proposal_for("action", item.id),
         proposals=proposals.visible_for_target(current_user, "action", item.id),
         approved_evidence=proposals.approved_evidence_for_action(item.id),

@@ -40,6 +40,12 @@ class ActionProposalForm(Form, EvidenceFields):
     target_version = HiddenField()
     proposal_version = HiddenField()
     status = RadioField("New status", choices=STATUS_CHOICES, widget=GovRadioInput(), validators=[Optional()])
+    status_reason = TextAreaField(
+        "Why is this changing?",
+        description="Needed if the status is changing. The committee reads it beside the change.",
+        widget=GovTextArea(),
+        validators=[Length(max=2000)],
+    )
     progress = TextAreaField(
         "Progress - actions",
         description="The updated progress narrative, as the committee will read it.",
@@ -76,6 +82,12 @@ class MeasureProposalForm(Form, EvidenceFields):
     target_version = HiddenField()
     proposal_version = HiddenField()
     status = RadioField("New status", choices=STATUS_CHOICES, widget=GovRadioInput(), validators=[Optional()])
+    status_reason = TextAreaField(
+        "Why is this changing?",
+        description="Needed if the status is changing. The committee reads it beside the change.",
+        widget=GovTextArea(),
+        validators=[Length(max=2000)],
+    )
     narrative = TextAreaField(
         "Narrative",
         description="Progress against this measure, with figures where you have them.",
@@ -111,7 +123,12 @@ class RejectForm(VersionedForm):
 
 class ApproveForm(VersionedForm):
     confirmed_target_version = HiddenField()
-    note = TextAreaField("Note for the record (optional)", widget=GovTextArea(), validators=[Length(max=2000)])
+    note = TextAreaField(
+        "Why are you approving this change?",
+        description="For example, what the evidence shows. It is recorded with the change and shown to the committee.",
+        widget=GovTextArea(),
+        validators=[Length(max=2000)],
+    )
     submit = SubmitField("Approve", widget=GovSubmitInput())
 
 
