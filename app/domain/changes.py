@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -198,19 +199,42 @@ def counts_at(
     events: Iterable[StatusEvent],
     moments: Iterable[datetime],
 ) -> dict[datetime, StatusCounts]:
-    """Action counts by status at each moment, replaying approved status changes backwards from today."""
+    """Action counts by status at each moment, replaying approved status changes backwards from today.
+
+    An action counts at a moment once it exists then (created at or before it; no creation time: always)
+    and has a status: its current one, or, before a change, that change's before. The tally is kept as the
+    replay goes, so the work grows with actions plus changes, not with actions times moments.
+    """
     ordered_events = sorted(events, key=lambda e: e.at, reverse=True)
-    status = dict(current)
+    status: dict[int, str | None] = dict(current.items())
+    for event in ordered_events:
+        status.setdefault(event.action_id, None)
+    by_created = sorted((a for a in status if a in created), key=lambda a: created[a], reverse=True)
+    gone: set[int] = set()
+    tally: Counter[str] = Counter(s for s in status.values() if s is not None)
+
+    def counted(action_id: int) -> bool:
+        return status[action_id] is not None and action_id not in gone
+
     result: dict[datetime, StatusCounts] = {}
     index = 0
+    created_index = 0
     for moment in sorted(moments, reverse=True):
         while index < len(ordered_events) and ordered_events[index].at > moment:
             event = ordered_events[index]
+            if counted(event.action_id):
+                tally[status[event.action_id]] -= 1  # type: ignore[index]
             status[event.action_id] = event.before
+            if counted(event.action_id):
+                tally[event.before] += 1
             index += 1
-        result[moment] = StatusCounts.from_pairs(
-            (s, 1) for action_id, s in status.items() if created.get(action_id, moment) <= moment
-        )
+        while created_index < len(by_created) and created[by_created[created_index]] > moment:
+            action_id = by_created[created_index]
+            if counted(action_id):
+                tally[status[action_id]] -= 1  # type: ignore[index]
+            gone.add(action_id)
+            created_index += 1
+        result[moment] = StatusCounts.from_pairs((s, n) for s, n in tally.items() if n)
     return result
 
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.clock import utcnow
 from app.extensions import Model
@@ -45,7 +45,17 @@ class Baseline(Model):
     presented_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     presented_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     audit_mark: Mapped[int] = mapped_column(Integer, default=0)
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Megabytes at a council's scale: loaded only where it is shown (the meeting page, compare, the report),
+    # not by every page that wants a baseline's audit mark or date.
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    # The snapshot's action counts by status (its summary.actions), kept beside it for the dashboard's trend;
+    # set whenever the snapshot is, and backfilled by migration 0010.
+    action_counts: Mapped[dict[str, int] | None] = mapped_column(JSON, nullable=True)
+
+    @validates("snapshot")
+    def _keep_action_counts(self, _key: str, value: dict[str, Any]) -> dict[str, Any]:
+        self.action_counts = dict(((value or {}).get("summary") or {}).get("actions") or {}) or None
+        return value
 
     meeting: Mapped[CommitteeMeeting] = relationship(back_populates="baseline")
     presented_by: Mapped[User | None] = relationship()

@@ -466,12 +466,15 @@ def changes_since_last_meeting(plan_id: int, **filters: Any) -> tuple[Baseline |
     return baseline, approved_changes(plan_id, after_mark=baseline.audit_mark if baseline else 0, **filters)
 
 
-def changes_by_action(plan_id: int) -> dict[int, list[ChangeLine]]:
-    """The changes since the last committee meeting, by action id (a new work stream belongs to no action)."""
-    _, lines = changes_since_last_meeting(plan_id)
+def changes_by_action(
+    plan_id: int, *, work_stream_id: int | None = None, action_ids: set[int] | None = None
+) -> dict[int, list[ChangeLine]]:
+    """The changes since the last committee meeting, by action id (a new work stream belongs to no action):
+    one work stream's (read as such from the database), or only the actions shown (a page of the action list)."""
+    _, lines = changes_since_last_meeting(plan_id, work_stream_id=work_stream_id)
     column: dict[int, list[ChangeLine]] = {}
     for line in lines:
-        if line.action_id is not None:
+        if line.action_id is not None and (action_ids is None or line.action_id in action_ids):
             column.setdefault(line.action_id, []).append(line)
     return column
 
@@ -778,7 +781,12 @@ class TrendPoint:
 
 
 def trend(plan: Plan) -> tuple[list[TrendPoint], list[TrendPoint]]:
-    """Action counts by status at each month end since the plan began, and at each baseline."""
+    """Action counts by status at each month end since the plan began, and at each baseline.
+
+    A fixed number of queries, each reading only the columns it needs: the status changes come out of the
+    audit trail as (action, when, before, after) rows with the statuses picked out of the JSON by the
+    database, and each baseline's counts from its own column, never its snapshot.
+    """
     actions = db.session.execute(
         select(Action.id, Action.status, Action.created_at)
         .join(WorkStream, WorkStream.id == Action.work_stream_id)
@@ -786,14 +794,19 @@ def trend(plan: Plan) -> tuple[list[TrendPoint], list[TrendPoint]]:
     ).all()
     current = {a.id: a.status for a in actions}
     created = {a.id: a.created_at for a in actions}
+    status_before = AuditEvent.before["status"].as_string()
+    status_after = AuditEvent.after["status"].as_string()
     events = [
-        StatusEvent(e.action_id, e.occurred_at, e.before["status"], e.after["status"])
-        for e in db.session.scalars(
-            select(AuditEvent).where(
-                AuditEvent.plan_id == plan.id, AuditEvent.kind == "action.changed", AuditEvent.action_id.is_not(None)
+        StatusEvent(action_id, occurred_at, before, after)
+        for action_id, occurred_at, before, after in db.session.execute(
+            select(AuditEvent.action_id, AuditEvent.occurred_at, status_before, status_after).where(
+                AuditEvent.plan_id == plan.id,
+                AuditEvent.kind == "action.changed",
+                AuditEvent.action_id.is_not(None),
+                status_before.is_not(None),
+                status_after.is_not(None),
             )
         )
-        if e.action_id is not None and e.before and "status" in e.before and e.after and "status" in e.after
     ]
     ends = month_ends(plan.start_date, today())
     moments = {d: min(datetime.combine(d, time.max), utcnow()) for d in ends}
@@ -810,9 +823,18 @@ def trend(plan: Plan) -> tuple[list[TrendPoint], list[TrendPoint]]:
     monthly = [TrendPoint(f"{d:%B %Y}", counts[moments[d]]) for d in ends]
     at_baselines = [
         TrendPoint(
-            f"{b.meeting.committee_name[:40]}, {_words(b.meeting.meeting_date)}",
-            StatusCounts(**{k: v for k, v in b.snapshot["summary"]["actions"].items() if k != "total"}),
+            f"{committee_name[:40]}, {_words(meeting_date)}",
+            StatusCounts(**{k: v for k, v in (fixed or {}).items() if k != "total"}),
         )
-        for b in baselines(plan.id)
+        for committee_name, meeting_date, fixed in db.session.execute(
+            select(
+                CommitteeMeeting.committee_name,
+                CommitteeMeeting.meeting_date,
+                Baseline.action_counts,
+            )
+            .join(CommitteeMeeting, CommitteeMeeting.id == Baseline.meeting_id)
+            .where(Baseline.plan_id == plan.id)
+            .order_by(Baseline.presented_at)
+        )
     ]
     return monthly, at_baselines

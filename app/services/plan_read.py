@@ -178,14 +178,12 @@ def work_stream_counts(work_stream: WorkStream) -> tuple[StatusCounts, StatusCou
     return actions.get(work_stream.id, StatusCounts()), measures.get(work_stream.id, StatusCounts())
 
 
-def find_actions(plan_id: int, action_filter: ActionFilter, on: date, *, retired: bool = False) -> list[Action]:
+def _actions_query(plan_id: int, action_filter: ActionFilter, on: date, *, retired: bool = False) -> Any:
     query = (
         select(Action)
         .join(WorkStream, WorkStream.id == Action.work_stream_id)
-        .options(joinedload(Action.owner), joinedload(Action.work_stream))
         .where(WorkStream.plan_id == plan_id)
         .where(Action.retired_on.is_not(None) if retired else Action.retired_on.is_(None))
-        .order_by(WorkStream.number, Action.position, Action.id)
     )
     if action_filter.work_stream_id:
         query = query.where(Action.work_stream_id == action_filter.work_stream_id)
@@ -195,7 +193,59 @@ def find_actions(plan_id: int, action_filter: ActionFilter, on: date, *, retired
         query = query.where(Action.owner_id == action_filter.owner_id)
     if action_filter.overdue:
         query = query.where(Action.status != Status.COMPLETED.value, Action.deadline.is_not(None), Action.deadline < on)
+    return query
+
+
+def find_actions(plan_id: int, action_filter: ActionFilter, on: date, *, retired: bool = False) -> list[Action]:
+    query = (
+        _actions_query(plan_id, action_filter, on, retired=retired)
+        .options(joinedload(Action.owner), joinedload(Action.work_stream))
+        .order_by(WorkStream.number, Action.position, Action.id)
+    )
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ActionsPage:
+    """One page of a filtered list of live actions, and where it sits in the whole list."""
+
+    actions: list[Action]
+    number: int  # 1-based; a page past the end is the last page
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The position in the whole list of this page's first action (1-based; 0 when there are none)."""
+        return (self.number - 1) * self.per_page + 1 if self.actions else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.actions) - 1 if self.actions else 0
+
+
+ACTIONS_PER_PAGE = 100
+
+
+def find_actions_page(
+    plan_id: int, action_filter: ActionFilter, on: date, *, page: int = 1, per_page: int = ACTIONS_PER_PAGE
+) -> ActionsPage:
+    """The live actions matching the filter, one page of them in the plan's order: two queries at any size."""
+    base = _actions_query(plan_id, action_filter, on)
+    total = db.session.scalar(select(func.count()).select_from(base.with_only_columns(Action.id).subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    number = min(max(page, 1), pages)
+    actions = db.session.scalars(
+        base.options(joinedload(Action.owner), joinedload(Action.work_stream))
+        .order_by(WorkStream.number, Action.position, Action.id)
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+    )
+    return ActionsPage(list(actions), number, per_page, total)
 
 
 def action_owners(plan_id: int, work_stream_id: int | None = None) -> list[User]:

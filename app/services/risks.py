@@ -54,15 +54,31 @@ def _default_owner(action: Action) -> int | None:
     return managers[0].id if managers else None
 
 
-def reevaluate(action: Action, *, on: date | None = None, actor: Actor = SYSTEM) -> str:
+_LOOK_UP = object()  # reevaluate's entry not given: it looks the open entry up itself
+
+
+def reevaluate(
+    action: Action,
+    *,
+    on: date | None = None,
+    actor: Actor = SYSTEM,
+    entry: RiskEntry | None | object = _LOOK_UP,
+    warning_days: int | None = None,
+) -> str:
     """Open, update or close the action's entry so it matches the rules. Runs in the caller's transaction.
 
-    Returns what happened: "opened", "updated", "closed" or "unchanged".
+    `refresh` passes the open entry (or None) and the plan's warning days it loaded for every action at once;
+    other callers leave them out and they are looked up. Returns what happened: "opened", "updated",
+    "closed" or "unchanged".
     """
     on = on or today()
-    plan = db.session.get(Plan, action.work_stream.plan_id)
-    reasons = reasons_for(action_state(action), on, plan.risk_warning_days if plan else 30)
-    entry = _open_entry(action.id)
+    if warning_days is None:
+        plan = db.session.get(Plan, action.work_stream.plan_id)
+        warning_days = plan.risk_warning_days if plan else 30
+    reasons = reasons_for(action_state(action), on, warning_days)
+    if entry is _LOOK_UP:
+        entry = _open_entry(action.id)
+    assert entry is None or isinstance(entry, RiskEntry)
     common: dict[str, Any] = {  # where every record of this re-evaluation belongs
         "object_type": "risk",
         "plan_id": action.work_stream.plan_id,
@@ -144,8 +160,23 @@ def refresh(plan_id: int | None = None, *, on: date | None = None) -> RefreshRes
         )
         if plan_id is not None:
             query = query.where(WorkStream.plan_id == plan_id)
-        for action in db.session.scalars(query.order_by(Action.id)).unique():
-            outcome = reevaluate(action, on=on)
+        actions = list(db.session.scalars(query.order_by(Action.id)).unique())
+        # Everything reevaluate would look up per action, loaded at once: a fixed number of queries
+        # however many actions the plan has (only what changes is written, and audited, one by one).
+        entries_query = select(RiskEntry).where(RiskEntry.closed_on.is_(None))
+        plans_query = select(Plan.id, Plan.risk_warning_days)
+        if plan_id is not None:
+            entries_query = entries_query.where(RiskEntry.plan_id == plan_id)
+            plans_query = plans_query.where(Plan.id == plan_id)
+        open_entries = {e.action_id: e for e in db.session.scalars(entries_query)}
+        warning_days: dict[int, int] = {row[0]: row[1] for row in db.session.execute(plans_query)}
+        for action in actions:
+            outcome = reevaluate(
+                action,
+                on=on,
+                entry=open_entries.get(action.id),
+                warning_days=warning_days.get(action.work_stream.plan_id, 30),
+            )
             setattr(result, outcome, getattr(result, outcome) + 1)
     return result
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from flask import request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.clock import today
+from app.domain.bounds import parse_id
 from app.domain.filters import ActionFilter
 from app.domain.glossary import GLOSSARY
 from app.domain.status import actions_headline, measures_headline
@@ -25,6 +29,35 @@ def _filter_words(f: ActionFilter, owners: list[User], work_streams: list[WorkSt
         words += [f"work stream {ws.roman}" for ws in work_streams if ws.id == f.work_stream_id]
     words += [f"owner {o.name}" for o in owners if f.owner_id and o.id == f.owner_id]
     return [*words, "overdue" if f.overdue else ""]
+
+
+def _pagination(page: plan_read.ActionsPage, action_filter: ActionFilter) -> dict[str, Any] | None:
+    """The GOV.UK pagination component's parameters for a list of actions; the filters (and the plan
+    chosen) kept in every link, so it works as plain links without JavaScript. None: one page only."""
+    if page.pages == 1:
+        return None
+    pairs = [("plan", request.args["plan"])] if request.args.get("plan") else []
+    query = "&".join(q for q in (urlencode(pairs), action_filter.query_string()) if q)
+
+    def href(number: int) -> str:
+        return f"{request.path}?{query}{'&' if query else ''}page={number}"
+
+    shown = sorted({1, page.number - 1, page.number, page.number + 1, page.pages} & set(range(1, page.pages + 1)))
+    items: list[dict[str, Any]] = []
+    for number in shown:
+        if items and number > items[-1]["number"] + 1:
+            items.append({"ellipsis": True, "number": number - 1})
+        items.append({"number": number, "href": href(number), "current": number == page.number})
+    return {
+        "landmarkLabel": "Pages of actions",
+        "previous": {"href": href(page.number - 1), "labelText": f"{page.number - 1} of {page.pages}"}
+        if page.number > 1
+        else None,
+        "next": {"href": href(page.number + 1), "labelText": f"{page.number + 1} of {page.pages}"}
+        if page.number < page.pages
+        else None,
+        "items": [{k: v for k, v in item.items() if not (k == "number" and item.get("ellipsis"))} for item in items],
+    }
 
 
 @bp.get("/")
@@ -82,7 +115,7 @@ def work_stream(work_stream_id: int) -> Response:
         measure_counts=measure_counts,
         measures=plan_read.measures_for(ws.id),
         open_risks=risks.open_counts(ws.plan_id).get(ws.id, 0),
-        changes_since=meetings.changes_by_action(ws.plan_id),
+        changes_since=meetings.changes_by_action(ws.plan_id, work_stream_id=ws.id),
         filter_url=request.path,
         show_work_stream=False,
     )
@@ -94,13 +127,18 @@ def actions() -> Response:
     plan = selected_plan()
     action_filter = ActionFilter.from_args(request.args)
     owners = plan_read.action_owners(plan.id)
+    number = parse_id(request.args.get("page")) or 1
+    per_page = plan_read.ACTIONS_PER_PAGE
+    page = plan_read.find_actions_page(plan.id, action_filter, today(), page=number, per_page=per_page)
     return render(
         "plan/actions.html",
         "plan/_actions_table.html",
-        changes_since=meetings.changes_by_action(plan.id),
+        changes_since=meetings.changes_by_action(plan.id, action_ids={a.id for a in page.actions}),
         plan=plan,
         plans=plan_read.list_plans(),
-        actions=plan_read.find_actions(plan.id, action_filter, today()),
+        actions=page.actions,
+        page=page,
+        pagination=_pagination(page, action_filter),
         action_filter=action_filter,
         owners=owners,
         work_streams=plan.work_streams,
