@@ -31,6 +31,50 @@ ON_POSTGRES = TEST_DATABASE_URL.startswith("postgres")
 PASSWORD = "demo-password-2015"
 
 
+# A 1x1 PNG: what a chart is in a test that does not look at the pack.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+class QuickPack:
+    """The renderers the committee pack job calls, for tests that present a plan but never read its documents.
+
+    The web page is the real one (it is quick); the charts, the PDF and the Word file are stand-ins, because
+    WeasyPrint takes seconds a report and dozens of tests present a plan. A test that reads the documents is
+    marked `real_pack` and gets the real renderers (tests/web/test_october_pack.py, test_report_pack.py...).
+    """
+
+    def __init__(self) -> None:
+        from app.services import report
+
+        self.real = report
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def chart_png(self, data: Any, kind: str) -> bytes:
+        return TINY_PNG
+
+    def trend_png(self, data: Any) -> bytes:
+        return TINY_PNG
+
+    def render_pdf(self, data: Any, **_: Any) -> bytes:
+        return b"%PDF-1.7\n% a stand-in: tests marked real_pack read the real PDF\n"
+
+    def render_docx(self, data: Any, **_: Any) -> bytes:
+        return b"PK\x03\x04 a stand-in: tests marked real_pack read the real Word file"
+
+
+@pytest.fixture(autouse=True)
+def _quick_pack(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("real_pack") is None:
+        from app.services import report_pack
+
+        monkeypatch.setattr(report_pack, "reports", QuickPack())
+
+
 def _config(database_uri: str, folder: Path) -> dict[str, Any]:
     return {
         "TESTING": True,

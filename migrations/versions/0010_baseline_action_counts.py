@@ -34,5 +34,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("baselines", schema=None) as batch_op:
-        batch_op.drop_column("action_counts")
+    # Not batch_alter_table: on SQLite that copies the table and drops its triggers (baselines would no longer
+    # be permanent). SQLite 3.35 and later drop a column in place.
+    op.drop_column("baselines", "action_counts")

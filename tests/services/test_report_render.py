@@ -176,7 +176,7 @@ def test_word_document_has_both_charts_and_tables_with_the_same_figures(app: Fla
         "Status",
         "Changes since the last committee meeting",
     ]
-    retired = [t for t in document.tables if _table_rows(t)[0] == ["Ref", "Action", "Retired on"]]
+    retired = [t for t in document.tables if _table_rows(t)[0][:3] == ["Ref", "Action", "Retired on"]]
     assert len(retired) == 4  # work streams i, ii, v and vi
     live_and_retired = sum(len(t.rows) - 1 for t in action_tables) + sum(len(t.rows) - 1 for t in retired)
     assert live_and_retired == 52

@@ -42,6 +42,7 @@ def present(pm: Any, meeting_id: int) -> Any:
     return pm.post_form(f"/meetings/{meeting_id}/present")
 
 
+@pytest.mark.real_pack
 def test_report_states_the_demo_figures_in_pdf_and_word(login: Any) -> None:
     pm = login("pm")
     meeting = record_meeting(pm)
@@ -87,6 +88,7 @@ def test_meeting_needs_a_name_and_a_real_date(login: Any) -> None:
     assert "Enter the committee" in html and "must be a real date" in html
 
 
+@pytest.mark.real_pack
 def test_baseline_is_unchanged_by_later_changes(app: Flask, login: Any, demo: dict[str, Any]) -> None:
     pm, sm2 = login("pm"), login("sm2")
     meeting = record_meeting(pm)
@@ -136,6 +138,7 @@ def test_changes_since_equal_the_approved_changes_between_two_baselines(
     assert "0 approved changes since" in flat(re.sub(r"<[^>]+>", " ", pm.get("/changes").get_data(as_text=True)))
 
 
+@pytest.mark.real_pack
 def test_narrative_edited_before_presenting_appears_in_the_report_and_figures_stay_computed(login: Any) -> None:
     pm = login("pm")
     meeting = record_meeting(pm)

@@ -26,6 +26,8 @@ from app.extensions import db
 from app.models import CommitteeMeeting, ReportDocument
 from tests.conftest import Client, Databases
 
+pytestmark = pytest.mark.real_pack
+
 INTERNAL_NAMES = re.compile(r"IN_PROGRESS|at_risk|measures_and_milestones|key_targets|action\.changed|\{[a-z_]+\}")
 NAMES = {u["key"]: u["name"] for u in demo_data.DEMO_USERS}
 

@@ -359,6 +359,7 @@ def test_with_the_queue_unreachable_presenting_fixes_the_baseline_and_prepares_t
     assert pm.get(f"/meetings/{meeting}/report.pdf").status_code == 200
 
 
+@pytest.mark.real_pack
 def test_the_rq_worker_prepares_the_pack(make_app: Callable[..., Flask], demo: dict[str, Any]) -> None:
     """A real Redis (db 4), a real RQ worker in burst mode, the real renderers."""
     name = f"test-pack-{uuid.uuid4().hex}"
