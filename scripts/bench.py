@@ -280,9 +280,10 @@ def pages(ids: dict[str, Any]) -> list[Page]:
         Page("committee landing", "/committee"),
         Page("`GET /api/v1/summary`", "/api/v1/summary"),
         Page("`GET /api/v1/trend`", "/api/v1/trend"),
-        Page("report (web page)", f"/meetings/{meeting}/report", heavy=True),
-        Page("report PDF", f"/meetings/{meeting}/report.pdf", heavy=True),
-        Page("report Word", f"/meetings/{meeting}/report.docx", heavy=True),
+        Page("report preview (next meeting, live, no charts)", f"/meetings/{upcoming}/preview", heavy=True),
+        Page("report (web page, stored)", f"/meetings/{meeting}/report", heavy=True),
+        Page("report PDF (stored)", f"/meetings/{meeting}/report.pdf", heavy=True),
+        Page("report Word (stored)", f"/meetings/{meeting}/report.docx", heavy=True),
         Page("audit CSV", "/audit.csv", heavy=True),
         Page("Excel export", f"/plans/{ids['plan']}/export.xlsx", heavy=True),
     ]
@@ -493,7 +494,11 @@ def run_op(name: str, args: list[str]) -> None:
                         "action": action.id,
                         "first_baseline": baselines[0].id,
                         "last_baseline": baselines[-1].id,
-                        "presented_meeting": baselines[-1].meeting_id,
+                        # the latest meeting whose pack is stored (the demo's July one: the scaled baselines
+                        # are presented without their packs, which the "pack" operation measures on its own)
+                        "presented_meeting": next(
+                            (b.meeting_id for b in reversed(baselines) if b.documents), baselines[-1].meeting_id
+                        ),
                         "upcoming_meeting": upcoming,
                     }
                 )

@@ -105,7 +105,7 @@ def seed_scaled(scale: int, seed_day: date | None = None) -> ScaleResult:
             july = meetings.last_baseline(plan.id)
             officer = july.meeting.contact_officer if july else "Contact Officer"  # presenting needs one
             meeting = meetings.create_meeting(SYSTEM, plan.id, meetings.DEFAULT_COMMITTEE, meeting_day, officer)
-            meetings.present(SYSTEM, meeting.id)
+            meetings.present(SYSTEM, meeting.id, prepare_pack=False)  # the bench renders one pack on its own
     with write_transaction():
         _write_sign_ins(plan, users, scale, day, rng)
         _write_risks(plan, day, rng)

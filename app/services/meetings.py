@@ -672,7 +672,7 @@ def presenting_summary(meeting: CommitteeMeeting) -> PresentingSummary:
     )
 
 
-def present(actor: Actor, meeting_id: int) -> Baseline:
+def present(actor: Actor, meeting_id: int, *, prepare_pack: bool = True) -> Baseline:
     """Fix the baseline: the approved plan, and the report with its narrative, as presented to this meeting."""
     with write_transaction():
         require_as(actor, Permission.EDIT_PLAN)
@@ -710,7 +710,10 @@ def present(actor: Actor, meeting_id: int) -> Baseline:
             after=state["summary"]["actions"],
         )
     # The baseline is committed: its pack is rendered once, in the background (in-process if the queue is down).
-    report_pack.schedule(baseline.id)
+    # prepare_pack=False is for the scaled demo, whose many baselines would otherwise each wait for their pack;
+    # the meeting page then offers "Prepare the documents".
+    if prepare_pack:
+        report_pack.schedule(baseline.id)
     return baseline
 
 
