@@ -195,23 +195,25 @@ def preview(meeting_id: int) -> WResponse:
     """The report from the live plan, before presenting: without the chart images, so it is quick."""
     meeting = meetings.get_meeting(meeting_id)
     data = meetings.report_data(meeting) if meeting.baseline is not None else meetings.live_report(meeting)
-    page = reports.render_html(data, charts={})
-    head = (
-        f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
-        f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">'
-    )
-    page = re.sub(r"<style>.*?</style>", head, page, flags=re.S)
-    page = page.replace("<title>", "<title>Preview: ", 1)
+    page = reports.render_html(data, charts={}).replace("<title>", "<title>Preview: ", 1)
     notice = (
         "This is a preview from the live plan: it is not yet the report. Charts are drawn when the plan is presented."
         if meeting.baseline is None
         else "The plan has been presented: this preview shows the report as presented, without its charts."
     )
-    links = (
-        f'<nav class="report-links" aria-label="Preview"><p><strong>{escape(notice)}</strong></p><p>'
-        f'<a href="{url_for("committee.meeting", meeting_id=meeting.id)}">Back to the meeting</a></p></nav>'
+    back = f'<a href="{url_for("committee.meeting", meeting_id=meeting.id)}">Back to the meeting</a>'
+    return _report_page(page, "Preview", f"<p><strong>{escape(notice)}</strong></p><p>{back}</p>")
+
+
+def _report_page(page: str, label: str, nav: str) -> WResponse:
+    """A report's HTML as a page of this site: its CSS linked (the strict CSP allows no inline style), a
+    navigation bar above it."""
+    head = (
+        f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
+        f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">'
     )
-    page = page.replace("<body>", "<body>" + links, 1)
+    page = re.sub(r"<style>.*?</style>", head, page, count=1, flags=re.S)
+    page = page.replace("<body>", f'<body><nav class="report-links" aria-label="{label}">{nav}</nav>', 1)
     response = make_response(page)
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     return response
@@ -253,22 +255,12 @@ def report(meeting_id: int) -> WResponse:
     if not isinstance(found, tuple):
         return found
     meeting, data = found
-    page = data.decode("utf-8")
-    head = (
-        f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
-        f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">'
-    )
-    page = re.sub(r"<style>.*?</style>", head, page, count=1, flags=re.S)
     links = (
-        f'<nav class="report-links" aria-label="Other formats"><p>'
-        f'<a href="{url_for("committee.meeting", meeting_id=meeting.id)}">Back to the meeting</a> · '
+        f'<p><a href="{url_for("committee.meeting", meeting_id=meeting.id)}">Back to the meeting</a> · '
         f'<a href="{url_for("committee.report_pdf", meeting_id=meeting.id)}">Download PDF</a> · '
-        f'<a href="{url_for("committee.report_docx", meeting_id=meeting.id)}">Download Word</a></p></nav>'
+        f'<a href="{url_for("committee.report_docx", meeting_id=meeting.id)}">Download Word</a></p>'
     )
-    page = page.replace("<body>", "<body>" + links, 1)
-    response = make_response(page)
-    response.headers["Content-Type"] = "text/html; charset=utf-8"
-    return response
+    return _report_page(data.decode("utf-8"), "Other formats", links)
 
 
 @bp.get("/meetings/report.css")
