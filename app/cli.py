@@ -137,6 +137,10 @@ def reports_render(baseline_id: int) -> None:
 )
 def demo_seed(history: bool, scale: int | None) -> None:
     """Load the demo plan and accounts. Does nothing if they are already there."""
+    if current_app.config.get("JOBS_MODE") == "thread":
+        # The July meeting's pack: prepared before the command ends (a thread would die with it), and while
+        # the demo's clock is at its own day in July.
+        current_app.config["JOBS_MODE"] = "sync"
     if scale is not None:
         try:
             result = demo_scale.seed_scaled(scale)
@@ -146,10 +150,6 @@ def demo_seed(history: bool, scale: int | None) -> None:
         figures = ", ".join(f"{count} {table.replace('_', ' ')}" for table, count in result.counts.items())
         click.echo(f"Demo plan loaded at {scale} times its size (plan {result.plan.id}): {figures}.")
         return
-    if current_app.config.get("JOBS_MODE") == "thread":
-        # The July meeting's pack: prepared before the command ends (a thread would die with it), and while
-        # the demo's clock is at its own day in July.
-        current_app.config["JOBS_MODE"] = "sync"
     try:
         plan, created = demo.seed_demo(history=history)
     except ServiceError as refused:
