@@ -52,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PASSWORD = "demo-password-2015"
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432").rstrip("/")
+BENCH_OP_TIMEOUT_DOC = "BENCH_OP_TIMEOUT (an operation slower than this, default 600 s, is killed and shown as unfinished)"
 REQUEST_TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "") or 180)  # a page slower than this is "timeout"
 SLOW = 60.0  # a download slower than this is not asked for again
 
@@ -422,7 +423,21 @@ def op(target: Target, name: str, *args: str) -> dict[str, Any]:
             stdout=stdout,
             stderr=subprocess.STDOUT,
         )
-        _, status, usage = os.wait4(child.pid, 0)
+        limit = _env_int("BENCH_OP_TIMEOUT", 600)
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > limit:  # given up: killed, and its peak memory so far kept
+                child.kill()
+                _, status, usage = os.wait4(child.pid, 0)
+                seconds = time.perf_counter() - started
+                return {
+                    "seconds": seconds,
+                    "peak_mib": usage.ru_maxrss / 1024,
+                    "stdout": json.dumps({"result": f"did not finish in {limit} s (BENCH_OP_TIMEOUT)"}),
+                }
+            time.sleep(0.2)
         child.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - started
     text = out.read_text()
