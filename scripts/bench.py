@@ -52,7 +52,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PASSWORD = "demo-password-2015"
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432").rstrip("/")
-BENCH_OP_TIMEOUT_DOC = "BENCH_OP_TIMEOUT (an operation slower than this, default 600 s, is killed and shown as unfinished)"
 REQUEST_TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "") or 180)  # a page slower than this is "timeout"
 SLOW = 60.0  # a download slower than this is not asked for again
 
