@@ -92,7 +92,9 @@ def test_the_app_works_through_its_role_and_the_chain_holds(app: Flask, app_role
             audit.record_and_commit(SYSTEM, "plan.noted", "written by the app's role")
         with restricted.app_context():  # presenting stores the committee pack: INSERT only, its job row updated
             plan_id = db.session.scalar(text("SELECT min(id) FROM plans"))
-            meeting = meetings.create_meeting(SYSTEM, plan_id, meetings.DEFAULT_COMMITTEE, date(2015, 10, 7))
+            meeting = meetings.create_meeting(
+                SYSTEM, plan_id, meetings.DEFAULT_COMMITTEE, date(2015, 10, 7), "Vince Clark"
+            )
             baseline = meetings.present(SYSTEM, meeting.id)
             assert report_pack.status(baseline).state == "done"
         result = restricted.test_cli_runner().invoke(args=["audit", "verify"])
