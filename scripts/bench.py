@@ -16,8 +16,11 @@ Options (environment, or make variables): BENCH_SCALES="1 100", BENCH_DBS="postg
 BENCH_REQUESTS (rounds per page; default 20 at 1x, 4 above 10x), BENCH_HEAVY_REQUESTS (rounds for the
 downloads: default BENCH_REQUESTS at 1x, 1 above 10x), BENCH_CLIENTS=16, BENCH_SECONDS=20,
 BENCH_POSTGRES (server URL, default postgresql+psycopg://postgres@127.0.0.1:5432), BENCH_OUT
-(default docs/benchmarks.md), BENCH_KEEP=1 (keep the databases). Every loop is bounded in count and time,
-and traffic goes to 127.0.0.1 only.
+(default docs/benchmarks.md), BENCH_KEEP=1 (keep the databases), BENCH_NAME (a prefix for the databases'
+names, so two runs on one server keep apart), BENCH_PAGES (measure only the pages whose label contains one of
+these comma-separated words), BENCH_OPS (only these operations, comma-separated: noop, refresh, audit_csv,
+export, present, pack, import; "none" for none), BENCH_LOAD=0 (no concurrent clients).
+Every loop is bounded in count and time, and traffic goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -73,7 +76,7 @@ class Target:
 
     @property
     def name(self) -> str:
-        return f"bench_{self.scale}x"
+        return f"bench_{os.environ.get('BENCH_NAME', '')}{self.scale}x"
 
     @property
     def label(self) -> str:
@@ -304,6 +307,9 @@ def measure_pages(target: Target, server: Server, client: Client) -> None:
     heavy_rounds = _env_int("BENCH_HEAVY_REQUESTS", min(rounds, 3) if target.scale <= 10 else 1)
     bare = Client(server.port)
     todo = pages(target.results["ids"])
+    wanted = [w.strip() for w in os.environ.get("BENCH_PAGES", "").split(",") if w.strip()]
+    if wanted:
+        todo = [p for p in todo if any(w in p.label for w in wanted)]
     samples: dict[str, list[Sample]] = {p.label: [] for p in todo}
     bare_samples: list[Sample] = []
     for _ in range(2):  # warm both workers: templates compiled, connections opened
@@ -457,6 +463,9 @@ def measure_ops(target: Target) -> None:
         ("rendering its committee pack (the job: charts, HTML, PDF, Word, stored)", "pack", ()),
         ("Excel import (the exported workbook, as a new plan)", "import", (str(workbook),)),
     ):
+        chosen = os.environ.get("BENCH_OPS", "").replace(" ", "")
+        if chosen and name not in chosen.split(","):
+            continue
         log(f"{target.label}: {label}")
         result = op(target, name, *args)
         detail = json.loads(result["stdout"])
@@ -751,7 +760,8 @@ def main() -> None:
                 client = Client(server.port)
                 client.sign_in("pm@example.org")
                 measure_pages(target, server, client)
-                measure_load(target, server, client)
+                if os.environ.get("BENCH_LOAD", "1") != "0":
+                    measure_load(target, server, client)
             finally:
                 server.stop()
             measure_ops(target)
