@@ -18,8 +18,17 @@ def _link(proposal_id: int) -> str:
     return f"/proposals/{proposal_id}"
 
 
-def notify(user_id: int, message: str, proposal_id: int) -> None:
-    db.session.add(Notification(user_id=user_id, message=message[:500], link=_link(proposal_id)))
+def notify(user_id: int, message: str, proposal_id: int, *, kind: str = "proposal") -> None:
+    """A notification about a proposal; `kind` names the sort of message, for people's e-mail preferences."""
+    notify_link(user_id, message, _link(proposal_id), kind=kind)
+
+
+def notify_link(user_id: int, message: str, link: str, *, kind: str = "general") -> None:
+    """A notification about anything with a page (`link` is a path such as "/risks/3"), in the caller's
+    transaction. `kind` names the sort of message (e.g. "challenge_overdue", "round_opened"): the e-mail side
+    sends it, or gathers it into a digest, by each person's preference for that kind."""
+    del kind  # kept by the e-mail side once notifications record their kind
+    db.session.add(Notification(user_id=user_id, message=message[:500], link=link[:500]))
 
 
 def notify_reviewers(message: str, proposal_id: int, *, exclude: int | None = None) -> None:
