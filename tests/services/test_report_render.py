@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import io
 import json
@@ -25,7 +26,9 @@ from app.services.report import (
     ReportData,
     ReportWorkStream,
     build_report_data,
+    chart_bars,
     chart_png,
+    chart_title,
     content_security_policy,
     render_all,
     render_docx,
@@ -283,6 +286,25 @@ def test_charts_are_png_images_for_both_kinds(app: Flask, demo: dict[str, Any]) 
         assert len(png) > 10_000
     with pytest.raises(ValueError):
         chart_png(data, "pie")  # type: ignore[arg-type]
+
+
+def test_a_plan_too_big_for_a_bar_per_work_stream_is_charted_as_one_bar_and_says_so(
+    app: Flask, demo: dict[str, Any]
+) -> None:
+    """Seven work streams get a bar each; 28 cannot be read on A4, so the chart shows the plan as one bar and
+    its title and alt text say so (the table below it still has a row per work stream)."""
+    with app.app_context():
+        data = _report(demo["plan_id"])
+    big = dataclasses.replace(data, work_streams=data.work_streams * 4)
+    assert chart_title(data, "actions") == "Progress against the action plan, by work stream"
+    assert chart_title(big, "actions") == "Progress against the action plan, all 28 work streams together"
+    assert chart_bars(big, "measures") == [("All 28 work streams", big.measures)]
+    assert [label for label, _ in chart_bars(data, "actions")] == ["i", "ii", "iii", "iv", "v", "vi", "vii"]
+    word = docx.Document(io.BytesIO(render_docx(big)))
+    described = [el.get("descr") for el in word.element.body.iter("{*}docPr")]
+    assert any("all 28 work streams together" in (d or "") for d in described)
+    rows = _table_rows(word.tables[0])
+    assert len(rows) == 1 + 28 + 1, "the figures table keeps a row per work stream and the total"
 
 
 def test_report_data_survives_being_kept_as_json(app: Flask, demo: dict[str, Any]) -> None:

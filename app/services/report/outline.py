@@ -24,14 +24,30 @@ RAG_HEX: dict[Status, tuple[str, str]] = {
 }
 
 
+CHART_MAX_WORK_STREAMS = 20  # more bars than this cannot be read on an A4 page: the chart shows the plan as one
+
+
 def chart_counts(data: ReportData, kind: ChartKind) -> list[StatusCounts]:
     return [ws.action_counts if kind == "actions" else ws.measure_counts for ws in data.work_streams]
 
 
+def chart_by_work_stream(data: ReportData) -> bool:
+    return len(data.work_streams) <= CHART_MAX_WORK_STREAMS
+
+
+def chart_bars(data: ReportData, kind: ChartKind) -> list[tuple[str, StatusCounts]]:
+    """The chart's bars: one per work stream (by its numeral), or, in a plan too big for that, the whole plan."""
+    if chart_by_work_stream(data):
+        return [(ws.roman, c) for ws, c in zip(data.work_streams, chart_counts(data, kind), strict=True)]
+    total = data.actions if kind == "actions" else data.measures
+    return [(f"All {len(data.work_streams)} work streams", total)]
+
+
 def chart_title(data: ReportData, kind: ChartKind) -> str:
+    how = "by work stream" if chart_by_work_stream(data) else f"all {len(data.work_streams)} work streams together"
     if kind == "actions":
-        return "Progress against the action plan, by work stream"
-    return f"Progress against the performance measures at {data.checkpoint} months, by work stream"
+        return f"Progress against the action plan, {how}"
+    return f"Progress against the performance measures at {data.checkpoint} months, {how}"
 
 
 def chart_alt(data: ReportData, kind: ChartKind) -> str:

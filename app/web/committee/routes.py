@@ -212,7 +212,8 @@ def _report_page(page: str, label: str, nav: str) -> WResponse:
         f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
         f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">'
     )
-    page = re.sub(r"<style>.*?</style>", head, page, count=1, flags=re.S)
+    if "<style>" in page:
+        page = re.sub(r"<style>.*?</style>", head, page, count=1, flags=re.S)
     page = page.replace("<body>", f'<body><nav class="report-links" aria-label="{label}">{nav}</nav>', 1)
     response = make_response(page)
     response.headers["Content-Type"] = "text/html; charset=utf-8"
@@ -223,13 +224,13 @@ def _filename(meeting: CommitteeMeeting, ext: str) -> str:
     return f"sip-progress-report-{meeting.meeting_date.isoformat()}.{ext}"
 
 
-def _stored(meeting_id: int, kind: str) -> tuple[CommitteeMeeting, bytes] | WResponse:
+def _stored(meeting_id: int, kind: str, *, or_else: str | None = None) -> tuple[CommitteeMeeting, bytes] | WResponse:
     """A stored document of the pack, checked against its SHA-256; or the page saying why it cannot be sent.
 
     Nothing is rendered here: the pack was rendered once, in the background, after the plan was presented.
     """
     try:
-        meeting, _, data = report_pack.document(meeting_id, kind)
+        meeting, _, data = report_pack.document(meeting_id, kind, or_else=or_else)
     except report_pack.PackNotReady:
         meeting = meetings.get_meeting(meeting_id)
         assert meeting.baseline is not None  # document() said "not presented" with NotFound
@@ -250,8 +251,9 @@ def _stored(meeting_id: int, kind: str) -> tuple[CommitteeMeeting, bytes] | WRes
 @bp.get("/meetings/<int:meeting_id>/report")
 @permission_required(Permission.VIEW_PLAN)
 def report(meeting_id: int) -> WResponse:
-    """The stored report as a web page with print styles: the HTML the PDF was made from, its CSS linked."""
-    found = _stored(meeting_id, "html")
+    """The stored report as a web page with print styles, its stylesheet and charts linked (a pack stored
+    before the site's own copy was kept: the stored page, its styles swapped for the linked stylesheet)."""
+    found = _stored(meeting_id, "web", or_else="html")
     if not isinstance(found, tuple):
         return found
     meeting, data = found
