@@ -83,9 +83,12 @@ def _table_xml(table: Table, width: int) -> str:
     )
 
 
-def _paragraph(doc: Any, style_id: str = "") -> Paragraph:
-    """A new paragraph at the end of the body, its style set by id (python-docx's lookup by name is slow)."""
-    p = doc.element.body.add_p()
+def _paragraph(doc: Any, end: Any, style_id: str = "") -> Paragraph:
+    """A new paragraph at the end of the body (just before `end`, the body's closing section properties, found
+    once: python-docx keeps that element as sections are added), its style set by id. python-docx finds the end
+    of the body, and looks a style up by name, by walking the document each time: minutes for a large plan."""
+    p = OxmlElement("w:p")
+    end.addprevious(p)
     if style_id:
         p.get_or_add_pPr().style = style_id
     return Paragraph(p, doc._body)
@@ -97,12 +100,12 @@ def _docx_runs(paragraph: Any, segments: Segments) -> None:
         run.bold = bold or None
 
 
-def _docx_table(doc: Any, table: Table, width: Any) -> None:
-    caption = _paragraph(doc)
+def _docx_table(doc: Any, end: Any, table: Table, width: Any) -> None:
+    caption = _paragraph(doc, end)
     caption.add_run(table.caption).bold = True
     caption.paragraph_format.keep_with_next = True
-    doc.element.body.sectPr.addprevious(parse_xml(_table_xml(table, int(width))))
-    _paragraph(doc)
+    end.addprevious(parse_xml(_table_xml(table, int(width))))
+    _paragraph(doc, end)
 
 
 A4_LONG, A4_SHORT = Cm(29.7), Cm(21.0)  # python-docx's blank document is US Letter
@@ -145,6 +148,7 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
 
     section = doc.sections[0]
     _orient(section, False)
+    end = doc.element.body.sectPr
     section.footer.paragraphs[0].text = f"{data.committee_name} – {uk_date(data.meeting_date)}"
 
     for index, part in enumerate(outline(data)):
@@ -157,9 +161,9 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
         usable = int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
         for block in part.blocks:
             if isinstance(block, Heading):
-                _paragraph(doc, "Title" if block.level == 0 else f"Heading{block.level}").add_run(block.text)
+                _paragraph(doc, end, "Title" if block.level == 0 else f"Heading{block.level}").add_run(block.text)
             elif isinstance(block, Para):
-                paragraph = _paragraph(doc)
+                paragraph = _paragraph(doc, end)
                 if block.number is not None:
                     paragraph.add_run(f"{block.number}.\t")
                     paragraph.paragraph_format.left_indent = Cm(1)
@@ -167,7 +171,7 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
                 _docx_runs(paragraph, block.segments)
             elif isinstance(block, Bullets):
                 for item in block.items:
-                    _paragraph(doc, "ListNumber" if block.numbered else "ListBullet").add_run(clean(item))
+                    _paragraph(doc, end, "ListNumber" if block.numbered else "ListBullet").add_run(clean(item))
             elif isinstance(block, Chart) and block.kind not in charts:
                 doc.add_paragraph(CHARTS_TO_COME).runs[0].italic = True
             elif isinstance(block, Chart):
@@ -178,7 +182,7 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
                 described = doc.add_paragraph(block.alt)
                 described.runs[0].italic = True
             else:
-                _docx_table(doc, block, usable)
+                _docx_table(doc, end, block, usable)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
