@@ -11,7 +11,7 @@ from datetime import date
 from typing import Literal
 
 from app.domain.status import STATUS_ORDER, Status, StatusCounts
-from app.services.report.data import ReportData, ReportWorkStream
+from app.services.report.data import ReportData, ReportSection, ReportWorkStream
 from app.services.report.sentences import Segments, figures_segments, measures_segments, plural
 
 ChartKind = Literal["actions", "measures", "trend"]
@@ -276,6 +276,7 @@ def outline(data: ReportData) -> list[Part]:
                 f"{data.plan_title}: action plans (Appendix 3).",
                 f"{data.plan_title}: performance measures and narratives (Appendix 4).",
                 "Glossary (Appendix 5).",
+                *(f"{s.title} (Appendix {6 + i})." for i, s in enumerate(data.sections)),
             ],
             numbered=True,
         ),
@@ -429,4 +430,22 @@ def outline(data: ReportData) -> list[Part]:
         Part(True, appendix3),
         Part(True, appendix4),
         Part(False, appendix5),
+        *(Part(False, _section(6 + i, s)) for i, s in enumerate(data.sections)),
     ]
+
+
+def _section(number: int, section: ReportSection) -> list[Block]:
+    blocks: list[Block] = [Heading(f"Appendix {number}: {section.title}", 1)]
+    blocks += [Para(plain(clean(text))) for text in section.intro]
+    if section.rows:
+        blocks.append(
+            Table(
+                caption=section.caption,
+                headers=section.headers,
+                rows=[[clean(cell) for cell in row] for row in section.rows],
+                widths=section.widths,
+            )
+        )
+    elif section.empty:
+        blocks.append(Para(plain(section.empty)))
+    return blocks
