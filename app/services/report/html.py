@@ -130,7 +130,9 @@ def _html_block(block: Block, charts: Mapping[str, bytes]) -> str:
     return _html_table(block)
 
 
-def render_html(data: ReportData, *, charts: Mapping[str, bytes] | None = None) -> str:
+def render_html(
+    data: ReportData, *, charts: Mapping[str, bytes] | None = None, appendix_work_streams: slice | None = None
+) -> str:
     """A standalone page: print styles, no scripts, charts embedded as data: URIs. The PDF is made from it."""
     charts = draw_charts(data) if charts is None else charts
     footer = _css_string(f"{data.committee_name} – {uk_date(data.meeting_date)}")
@@ -138,7 +140,7 @@ def render_html(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
         f'<section class="part{" part--landscape" if part.landscape else ""}">'
         + "".join(_html_block(b, charts) for b in part.blocks)
         + "</section>"
-        for part in outline(data)
+        for part in outline(data, appendix_work_streams=appendix_work_streams)
     )
     return (
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'

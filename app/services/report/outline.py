@@ -188,8 +188,11 @@ def _summary_box(ws: ReportWorkStream) -> Table:
     )
 
 
-def outline(data: ReportData) -> list[Part]:
+def outline(data: ReportData, *, appendix_work_streams: slice | None = None) -> list[Part]:
+    """The report, part by part. `appendix_work_streams` limits Appendices 3 and 4 (the action plans and the
+    measures, a table per work stream) to some work streams: the preview of a large plan shows a few at a time."""
     number = 0
+    shown = data.work_streams if appendix_work_streams is None else data.work_streams[appendix_work_streams]
 
     def numbered(segments: Segments) -> Para:
         nonlocal number
@@ -310,7 +313,7 @@ def outline(data: ReportData) -> list[Part]:
     ]
 
     appendix3: list[Block] = [Heading(f"Appendix 3: {data.plan_title} action plans", 1)]
-    for ws in data.work_streams:
+    for ws in shown:
         appendix3.append(Heading(f"Work stream {ws.roman}: {ws.title}", 2))
         if ws.actions:
             appendix3.append(
@@ -366,7 +369,7 @@ def outline(data: ReportData) -> list[Part]:
     appendix4: list[Block] = [
         Heading(f"Appendix 4: performance measures at {data.checkpoint} months, with narratives", 1)
     ]
-    for ws in data.work_streams:
+    for ws in shown:
         appendix4.append(Heading(f"Work stream {ws.roman}: {ws.title}", 2))
         if not ws.measures:
             appendix4.append(Para(plain("No performance measures at this checkpoint.")))
