@@ -709,7 +709,7 @@ def preview(actor: Actor, round_id: int, data: bytes) -> UploadPreview:
         log.warning("Checklist workbook could not be read", exc_info=True)
         reader.problem("", None, None, "The workbook could not be read: it may be damaged. Save it again and retry.")
     result = reader.preview
-    if result.problems or not result.changes:
+    if not result.changes:
         return result
     try:
         with write_transaction():
