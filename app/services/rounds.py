@@ -455,10 +455,11 @@ def open_for_month(actor: Actor, plan_id: int, month: date | None, due_date: dat
         )
         for manager_id, refs in per_manager.items():
             count = len(refs)
+            listed = ", ".join(refs[:20]) + (f" and {count - 20} more" if count > 20 else "")
             notifications.notify_link(
                 manager_id,
-                f"Your update for {month_words(month)}: {count} action{'s' if count != 1 else ''} and measures to "
-                f"update ({', '.join(refs)}), due {format_date(due_date)}",
+                f"Your update for {month_words(month)}: {count} action{'s' if count != 1 else ''} and measure"
+                f"{'s' if count != 1 else ''} to update ({listed}), due {format_date(due_date)}",
                 _link(round_.id),
                 kind="round_opened",
             )

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.clock import today
 from app.extensions import db
-from app.models import Proposal, RoundItem, UpdateRound
+from app.models import Action, Proposal, RoundItem, UpdateRound
 
 
 def open_round_by_form(login: Any) -> tuple[Any, int]:
@@ -133,3 +133,35 @@ def test_the_workbook_uploaded_through_the_page_becomes_drafts(app: Flask, login
 
     empty = sarah.post_form(f"/rounds/{round_id}/checklist/upload", {})
     assert empty.status_code == 400 and "Choose the checklist workbook to upload" in empty.get_data(as_text=True)
+
+
+def test_the_checklist_page_costs_the_same_queries_however_long_the_list(
+    app: Flask, login: Any, demo: dict[str, Any], count_queries: Any
+) -> None:
+    _, round_id = open_round_by_form(login)
+    sarah = login("sm1")
+    url = f"/rounds/{round_id}/checklist"
+    sarah.get(url)
+    with count_queries() as small:
+        assert sarah.get(url).status_code == 200
+    with app.app_context():
+        for n in range(20):
+            action = Action(
+                work_stream_id=demo["work_streams"][1], reference=f"1.{100 + n}", position=100 + n, title=f"Extra {n}"
+            )
+            db.session.add(action)
+            db.session.flush()
+            db.session.add(
+                RoundItem(
+                    round_id=round_id,
+                    target_type="action",
+                    action_id=action.id,
+                    work_stream_id=demo["work_streams"][1],
+                    manager_id=demo["users"]["sm1"],
+                )
+            )
+        db.session.commit()
+    with count_queries() as large:
+        response = sarah.get(url)
+    assert response.status_code == 200 and "Extra 19" in response.get_data(as_text=True)
+    assert large.count == small.count, f"{small.count} queries, then {large.count} with 20 more items"

@@ -8,7 +8,7 @@ from app.web.forms import Form
 
 
 class OpenRoundForm(Form):
-    month = SelectField("Month", widget=GovSelect(), validate_choice=False)
+    month = SelectField("Month the round is for", widget=GovSelect(), validate_choice=False)
     due_date = OptionalDateField("Updates are due by", description="For example, 15 3 2016")
     submit = SubmitField("Open the round", widget=GovSubmitInput())
 
