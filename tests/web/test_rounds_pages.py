@@ -84,7 +84,9 @@ def test_service_manager_sees_their_checklist_and_records_no_change(
 
     refused = sarah.post_form(f"/rounds/{round_id}/items/{item_id}/no-change", {f"item{item_id}-note": "  "})
     assert refused.status_code == 400
-    assert "Enter a short note saying why nothing changed this month" in refused.get_data(as_text=True)
+    said = refused.get_data(as_text=True)
+    assert "There is a problem" in said and "Enter a short note saying why nothing changed this month" in said
+    assert f'href="#item{item_id}-note"' in said, "the summary links to the note that was left empty"
 
     done = sarah.post_form(
         f"/rounds/{round_id}/items/{item_id}/no-change", {f"item{item_id}-note": "Waiting for the new system"}

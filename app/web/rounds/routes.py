@@ -79,7 +79,12 @@ def _show(round_id: int, close_form: CloseRoundForm | None = None, status: int =
     found = rounds.progress(round_id)
     close_form = close_form or CloseRoundForm(formdata=None, version=found.round.version)
     return render(
-        "rounds/show.html", progress=found, summary=rounds.round_summary(round_id), close_form=close_form, status=status
+        "rounds/show.html",
+        progress=found,
+        summary=rounds.round_summary(round_id),
+        close_form=close_form,
+        form=close_form,
+        status=status,
     )
 
 
@@ -113,6 +118,7 @@ def _checklist(
 ) -> Response:
     found = rounds.checklist(me(), round_id)
     forms = forms or {}
+    failed = next(iter(forms.values()), None) or upload_form  # the form sent back, for the error summary
     for state in found.items:
         forms.setdefault(state.item.id, NoChangeForm(formdata=None, prefix=f"item{state.item.id}"))
     return render(
@@ -120,6 +126,7 @@ def _checklist(
         checklist=found,
         forms=forms,
         upload_form=upload_form or UploadForm(formdata=None),
+        form=failed,
         status=status,
     )
 

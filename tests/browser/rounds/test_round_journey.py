@@ -9,23 +9,25 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser.helpers import DOWNLOAD_WAIT, assert_page_passes_checks, follow, upload
+from tests.browser.helpers import DOWNLOAD_WAIT, ConsoleWatch, assert_page_passes_checks, follow, upload
 
 pytestmark = pytest.mark.browser
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def test_a_round_from_opening_to_drafts(page_as: Callable[..., Any]) -> None:
+def test_a_round_from_opening_to_drafts(page_as: Callable[..., Any], console: ConsoleWatch) -> None:
+    console.allow(r"status of 400")  # the forms sent back with their errors
     pm = page_as("pm")
     pm.goto("/rounds")
     assert_page_passes_checks(pm)
-    follow(pm.get_by_role("link", name="Open a round"))
+    follow(pm.get_by_role("button", name="Open a round"))
     assert_page_passes_checks(pm)
     follow(pm.get_by_role("button", name="Open the round"))
     pm.locator(".govuk-error-summary").wait_for()
@@ -59,7 +61,7 @@ def test_a_round_from_opening_to_drafts(page_as: Callable[..., Any]) -> None:
 
     with sm.expect_download(timeout=DOWNLOAD_WAIT) as waiting:
         sm.get_by_role("link", name="Download your checklist (Excel)").click()
-    wb = load_workbook(waiting.value.path())
+    wb = load_workbook(BytesIO(Path(waiting.value.path()).read_bytes()))
     sheet = wb["WS1"]
     headings = [c.value for c in sheet[2]]
     sheet.cell(4, headings.index("Progress - actions") + 1, "Updated offline.")
