@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 from typing import Any
 
@@ -224,3 +225,36 @@ def test_reminders_due_in_three_days_and_overdue(ctx: Any, demo: dict[str, Any])
 
 def test_month_words() -> None:
     assert rounds.month_words(date(2016, 3, 1)) == "March 2016"
+
+
+def test_two_closing_the_round_at_once_exactly_one_closes_it(app: Flask, demo: dict[str, Any]) -> None:
+    with app.test_request_context():
+        round_ = open_round(demo)
+        round_id, version = round_.id, round_.version
+        db.session.remove()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def close_it() -> None:
+        with app.test_request_context():
+            pm = db.session.get(User, demo["users"]["pm"])
+            db.session.commit()
+            barrier.wait()
+            try:
+                rounds.close(pm, round_id, version)  # type: ignore[arg-type]
+                outcomes.append("closed")
+            except Conflict as conflict:
+                outcomes.append(conflict.message)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=close_it) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(o == "closed" for o in outcomes) == [False, True], outcomes
+    assert any("already closed" in o for o in outcomes)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.kind == "round.closed")) == 1
+        db.session.remove()
