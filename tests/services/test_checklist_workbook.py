@@ -223,3 +223,35 @@ def test_an_unchanged_workbook_drafts_nothing(round_: UpdateRound, demo: dict[st
     assert preview.problems == [] and preview.changes == [] and preview.unchanged > 0
     with pytest.raises(ValidationFailed, match="No row"):
         checklist_workbook.apply(sarah, round_.id, data)
+
+
+def test_a_row_on_another_managers_checklist_is_refused_even_in_a_shared_work_stream(
+    ctx: Any, demo: dict[str, Any]
+) -> None:
+    """Tom also runs work stream i, but its items are on Sarah's checklist: his workbook may not update them."""
+    from app.policy import SYSTEM
+    from app.services import accounts
+
+    ws = demo["work_streams"]
+    accounts.update_user(
+        SYSTEM, demo["users"]["sm2"], name="Tom Adeyemi", job_title="", role="service_manager",
+        work_stream_ids=[ws[1], ws[3], ws[4]],
+    )  # fmt: skip
+    db.session.remove()
+    opened = rounds.open_for_month(user(demo, "pm"), demo["plan_id"], today(), today() + timedelta(days=14))
+    sarah, tom = user(demo, "sm1"), user(demo, "sm2")
+    sarahs = next(s.item for s in rounds.checklist(sarah, opened.id).items if s.item.work_stream_id == ws[1])
+    assert sarahs.manager_id == sarah.id
+
+    wb = load_workbook(BytesIO(checklist_workbook.download(tom, opened.id)))
+    theirs = load_workbook(BytesIO(checklist_workbook.download(sarah, opened.id)))["WS1"]
+    copied = wb["WS1"] if "WS1" in wb.sheetnames else wb.create_sheet("WS1")
+    if copied.max_row < 2:
+        for values in theirs.iter_rows(values_only=True):
+            copied.append(list(values))
+    row = row_of(copied, sarahs.reference, 2)
+    copied.cell(row, column(copied, "Progress - actions", 2), "Tom's words")
+    preview = checklist_workbook.preview(tom, opened.id, saved(wb))
+    assert [(p.sheet, p.row, p.message) for p in preview.problems] == [
+        ("WS1", row, "This is on Sarah Whitfield's checklist, not yours. Remove this row.")
+    ]
