@@ -54,6 +54,7 @@ class Permission(StrEnum):
     ESCALATE_RISK = "escalate_risk"
     OWN_ACTIONS = "own_actions"  # may be named as an action's or measure's owner
     READ_AS_MEMBER = "read_as_member"  # lands on the members' page, sees the plan as a councillor does
+    MANAGE_ROUNDS = "manage_rounds"  # opens and closes the monthly update round
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -68,6 +69,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_PLAN,
             Permission.EDIT_RISK,
             Permission.OWN_ACTIONS,
+            Permission.MANAGE_ROUNDS,
         }
     ),
     Role.SERVICE_MANAGER: frozenset(

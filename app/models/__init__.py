@@ -6,6 +6,7 @@ from app.models.plan import Action, PerformanceMeasure, Plan, WorkStream, work_s
 from app.models.proposals import Evidence, EvidenceBlob, Notification, Proposal, ProposalMessage
 from app.models.refusals import RefusalCount
 from app.models.risks import RiskComment, RiskEntry
+from app.models.rounds import RoundItem, UpdateRound
 from app.models.users import RecoveryCode, User, UserSession
 
 __all__ = [
@@ -24,9 +25,11 @@ __all__ = [
     "RecoveryCode",
     "RiskComment",
     "RiskEntry",
+    "RoundItem",
     "PerformanceMeasure",
     "Plan",
     "User",
+    "UpdateRound",
     "UserSession",
     "WorkStream",
     "work_stream_managers",

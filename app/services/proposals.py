@@ -402,57 +402,64 @@ def _event_audit(actor: Actor, proposal: Proposal, kind: str, summary: str, **kw
 def create(actor: Actor, target_type: str, target_id: int, data: ProposalInput, *, submit: bool = False) -> Proposal:
     """Start a proposal (and optionally submit it) in one transaction."""
     with write_transaction():
-        target = get_target(target_type, target_id)
-        work_stream_id = target.work_stream_id
-        _require_author_rights(actor, work_stream_id)
-        if isinstance(target, Action) and target.is_retired:
-            raise ServiceError(
-                "This action has been retired: it needs no further progress. "
-                "Ask the project manager to un-retire it first."
-            )
+        proposal = create_in_transaction(actor, target_type, target_id, data, submit=submit)
+    return proposal
+
+
+def create_in_transaction(
+    actor: Actor, target_type: str, target_id: int, data: ProposalInput, *, submit: bool = False
+) -> Proposal:
+    """`create` in the caller's transaction: the checklist workbook drafts every changed row, all or nothing."""
+    target = get_target(target_type, target_id)
+    work_stream_id = target.work_stream_id
+    _require_author_rights(actor, work_stream_id)
+    if isinstance(target, Action) and target.is_retired:
+        raise ServiceError(
+            "This action has been retired: it needs no further progress. Ask the project manager to un-retire it first."
+        )
+    existing = open_proposal_for(target_type, target_id)
+    if existing is not None:
+        raise OpenProposalExists(existing.id)
+    if data.target_version is not None and data.target_version != target.version:
+        raise ValidationFailed({"status": _target_moved_message(target_type)})
+    changes, errors = _changes(target, target_type, data)
+    evidence_errors, content_type = _inspect_evidence(data.evidence, required=False)
+    errors.update(evidence_errors)
+    if submit and errors:
+        errors.update(_evidence_also_missing(changes, errors, has_evidence=data.evidence.given))
+    if not changes and not errors:
+        errors["status"] = "Propose at least one change: a new status, an updated narrative or another field"
+    if errors:
+        raise ValidationFailed(errors)
+    proposal = Proposal(
+        target_type=target_type,
+        action_id=target.id if target_type == "action" else None,
+        measure_id=target.id if target_type == "measure" else None,
+        work_stream_id=work_stream_id,
+        author_id=actor.id,
+        state=State.DRAFT.value,
+        changes=changes,
+        base=snapshot(target, target_type),
+        base_version=target.version,
+    )
+    db.session.add(proposal)
+    try:
+        db.session.flush()
+    except IntegrityError as race:
+        db.session.rollback()
         existing = open_proposal_for(target_type, target_id)
-        if existing is not None:
-            raise OpenProposalExists(existing.id)
-        if data.target_version is not None and data.target_version != target.version:
-            raise ValidationFailed({"status": _target_moved_message(target_type)})
-        changes, errors = _changes(target, target_type, data)
-        evidence_errors, content_type = _inspect_evidence(data.evidence, required=False)
-        errors.update(evidence_errors)
-        if submit and errors:
-            errors.update(_evidence_also_missing(changes, errors, has_evidence=data.evidence.given))
-        if not changes and not errors:
-            errors["status"] = "Propose at least one change: a new status, an updated narrative or another field"
-        if errors:
-            raise ValidationFailed(errors)
-        proposal = Proposal(
-            target_type=target_type,
-            action_id=target.id if target_type == "action" else None,
-            measure_id=target.id if target_type == "measure" else None,
-            work_stream_id=work_stream_id,
-            author_id=actor.id,
-            state=State.DRAFT.value,
-            changes=changes,
-            base=snapshot(target, target_type),
-            base_version=target.version,
-        )
-        db.session.add(proposal)
-        try:
-            db.session.flush()
-        except IntegrityError as race:
-            db.session.rollback()
-            existing = open_proposal_for(target_type, target_id)
-            raise OpenProposalExists(existing.id if existing else 0) from race
-        _event_audit(
-            actor,
-            proposal,
-            "proposal.created",
-            f"{actor.name} drafted a proposal for {proposal.target_label}",
-            after=changes,
-        )
-        if data.evidence.given:
-            _save_evidence(actor, proposal, data.evidence, content_type, submitted=False)
-        if submit:
-            _submit(actor, proposal, proposal.version)
+        raise OpenProposalExists(existing.id if existing else 0) from race
+    _event_audit(
+        actor,
+        proposal,
+        "proposal.created",
+        f"{actor.name} drafted a proposal for {proposal.target_label}",
+        after=changes,
+    )
+    if data.evidence.given:
+        _save_evidence(actor, proposal, data.evidence, content_type, submitted=False)
+    if submit:
+        _submit(actor, proposal, proposal.version)
     return proposal
 
 

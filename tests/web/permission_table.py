@@ -129,4 +129,16 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("committee.import_plan", "POST"): only({"pm": OK}),
     ("committee.confirm_import", "POST"): only({"pm": REDIRECT}),
     ("committee.trend_json", "GET"): everyone_signed_in(),
+    # The update round: the fixture's round is open; its item is on the checklist of the work stream's manager.
+    # Opening needs a month and a due date, closing the round's version: the table's empty forms change nothing.
+    ("rounds.index", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK, "smt": OK}),
+    ("rounds.new", "GET"): only({"pm": OK}),
+    ("rounds.new", "POST"): only({"pm": OK}),
+    ("rounds.show", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK, "smt": OK}),
+    ("rounds.close", "POST"): only({"pm": OK}),
+    ("rounds.checklist", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK}),  # each sees their own list
+    ("rounds.no_change", "POST"): only({"sm1": OK}),  # no note: refused with its message
+    ("rounds.workbook", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK}),
+    ("rounds.upload", "POST"): only({"pm": OK, "sm1": OK, "sm2": OK}),  # no file: the form again
+    ("rounds.confirm_upload", "POST"): only({"pm": OK, "sm1": OK, "sm2": OK}),
 }
