@@ -22,6 +22,7 @@ from tests.conftest import Clock, Databases
 from tests.smtp import Sink, smtp, smtp_settings  # noqa: F401 - smtp is a fixture
 
 BASE = "https://tracker.council.example"
+RQ_REDIS = "redis://127.0.0.1:6379/12"  # db 12: these tests only
 
 
 @pytest.fixture
@@ -275,3 +276,34 @@ def test_the_administrators_are_told_in_the_tracker_when_a_message_fails(mailed:
     told = db.session.scalars(select(Notification).where(Notification.user_id == ids["users"]["admin"])).all()
     assert [n.kind for n in told] == ["mail_failed"] and told[0].link == "/admin/mail"
     assert sink.to("admin@example.org") == []  # in the tracker only: never an e-mail about e-mail
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_the_rq_worker_sends_what_the_request_only_queued(
+    make_app: Callable[..., Flask],
+    smtp: tuple[Sink, int],  # noqa: F811
+    databases: Databases,
+) -> None:
+    """A real Redis (db 12, these tests only), a real RQ worker in burst mode, the real SMTP server."""
+    import uuid
+
+    from app.services import jobs
+
+    sink, port = smtp
+    name = f"test-mail-{uuid.uuid4().hex}"
+    app = make_app(demo=True, JOBS_MODE="rq", JOBS_REDIS_URL=RQ_REDIS, JOBS_QUEUE=name, **smtp_settings(port))
+    ids = databases.demo_ids
+    with app.app_context():
+        try:
+            submitted(ids)
+            assert sink.received == [] and [m.status for m in outbox()] == ["pending"]  # queued, not sent
+            assert jobs.worker().work(burst=True), "the worker found the job"
+            [got] = sink.to("pm@example.org")
+            assert got.subject.endswith("submitted a proposal for action 3.3")
+            db.session.rollback()  # a fresh read: the worker's child process wrote it
+            assert [m.status for m in outbox()] == ["sent"]
+        finally:
+            connection = jobs.connection()
+            for key in connection.scan_iter(f"rq:*{name}*"):
+                connection.delete(key)
+            db.session.remove()

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.config import FOLDER_BACKEND
 from app.extensions import db
 from app.models import AuditEvent, MailPreference, User
-from app.services import proposals
+from app.services import jobs, proposals
 from app.services.proposals import ProposalInput
 
 
@@ -79,7 +79,8 @@ def test_in_demo_mode_mail_goes_to_the_outbox_folder_and_the_outbox_page(
     make_app: Callable[..., Flask], tmp_path: Path, databases: Any
 ) -> None:
     folder = tmp_path / "outbox"
-    app = make_app(demo=True, MAIL_BACKEND=FOLDER_BACKEND, MAIL_OUTBOX_DIR=str(folder))
+    # as `make run` has it: no mail server, and background jobs in a thread of the web server
+    app = make_app(demo=True, MAIL_BACKEND=FOLDER_BACKEND, MAIL_OUTBOX_DIR=str(folder), JOBS_MODE="thread")
     ids = databases.demo_ids
     with app.app_context():
         sm = db.session.get(User, ids["users"]["sm2"])
@@ -88,6 +89,7 @@ def test_in_demo_mode_mail_goes_to_the_outbox_folder_and_the_outbox_page(
         )
         subject, proposal_id = f"{sm.name} submitted a proposal for action 3.3", proposal.id
         db.session.remove()
+        jobs.join_threads(timeout=60)
     [eml] = list(folder.glob("*.eml"))
     message = message_from_bytes(eml.read_bytes(), policy=policy.default)
     assert message["Subject"] == subject and message["To"] == "pm@example.org"
