@@ -61,6 +61,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_cli(app)
     if app.config["APP_ENV"] == "production":
         _refuse_demo_credentials(app)
+        if app.config.get("MAIL_BACKEND") != "smtp":
+            app.logger.warning(
+                "MAIL_SERVER is not set: e-mail is written to %s as .eml files instead of being sent",
+                app.config.get("MAIL_OUTBOX_DIR"),
+            )
     return app
 
 

@@ -340,7 +340,7 @@ def _deliver(message_id: int, result: SendResult) -> None:
         error = "The account was deactivated before the message was sent"
     else:
         email = _email(message, address)
-        db.session.commit()  # ends the read: no transaction is held open while the mail server is talked to
+        db.session.rollback()  # ends the read: no transaction is held open while the mail server is talked to
         try:
             delivered = _send(email)
             outcome = SENT if delivered else PENDING

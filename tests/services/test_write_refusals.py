@@ -16,7 +16,7 @@ from flask import Flask
 from app.extensions import db
 from app.models import User
 from app.policy import SYSTEM, PermissionDenied
-from app.services import accounts, excel_io, meetings, plan_editor, proposals, risks
+from app.services import accounts, excel_io, mail, meetings, plan_editor, proposals, risks
 from app.services.excel_io import ImportPreview
 from app.services.plan_editor import ActionDraft
 from app.services.proposals import EvidenceInput, ProposalInput
@@ -122,6 +122,7 @@ WRITES: dict[str, tuple[Call, set[str]]] = {
     "accounts.set_active": (lambda u, ids: accounts.set_active(u, ids["users"]["sm2"], False, "Left"), {"admin"}),
     "accounts.set_password": (lambda u, ids: accounts.set_password(u, ids["users"]["sm2"], STRONG), {"admin"}),
     "excel_io.apply_import": (lambda u, ids: excel_io.apply_import(u, ImportPreview()), {"pm"}),
+    "mail.retry": (lambda u, ids: mail.retry(u, 1), {"admin"}),
 }
 
 REFUSED = [(name, role) for name, (_, allowed) in WRITES.items() for role in ROLES if role not in allowed]
