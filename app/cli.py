@@ -137,10 +137,10 @@ def reminders_send(on: object | None) -> None:
     summary once a week), however often it runs.
     """
     day = on.date() if hasattr(on, "date") else today()
-    sent = reminders.send_due(day)
-    daily = digests.send_daily(day)
-    weekly = digests.send_weekly(day)
-    jobs.join_threads(timeout=300)  # the senders queued after each commit, before this process ends
+    with mail.held():  # sent below, all at once, rather than a job after each commit
+        sent = reminders.send_due(day)
+        daily = digests.send_daily(day)
+        weekly = digests.send_weekly(day)
     outbox = mail.send_pending()
     click.echo(
         f"Reminders: {sent.sent} sent, {sent.already_sent} already sent before. Daily digests: {daily}. "

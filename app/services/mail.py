@@ -82,6 +82,7 @@ BATCH = 100
 SEND_JOB = "app.services.mail.send_pending"
 
 _quiet = False
+_held = False
 
 
 @contextmanager
@@ -93,6 +94,18 @@ def quiet() -> Iterator[None]:
         yield
     finally:
         _quiet = saved
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Messages added in the block wait in the outbox rather than being queued one commit at a time: for a
+    command that makes many (`flask reminders send`) and then sends them all with `send_pending`."""
+    global _held
+    saved, _held = _held, True
+    try:
+        yield
+    finally:
+        _held = saved
 
 
 # --- preferences ----------------------------------------------------------------------------------------
@@ -266,7 +279,8 @@ def outgoing(
 
 def send_soon() -> None:
     """Queue the sender (after a commit): RQ in production, a thread in `make run`, at once in tests."""
-    jobs.enqueue(SEND_JOB)
+    if not _held:
+        jobs.enqueue(SEND_JOB)
 
 
 # --- sending --------------------------------------------------------------------------------------------

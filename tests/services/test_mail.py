@@ -229,9 +229,16 @@ def test_a_risk_review_date_passed_reminds_its_owner_once_per_date(mailed: Any) 
     keys = db.session.scalars(select(SentReminder.reason).where(SentReminder.key == f"risk:{entry.id}")).all()
     assert len(keys) == 2
 
-    result = app.test_cli_runner().invoke(args=["reminders", "send"])
-    assert result.exit_code == 0, result.output
-    assert "0 sent" in result.output and len(sink.to(owner.email)) == 2
+    entry = db.session.get(RiskEntry, entry.id)
+    entry.next_review_on = today() - timedelta(days=3)
+    db.session.commit()
+    first_run = app.test_cli_runner().invoke(args=["reminders", "send"])
+    assert first_run.exit_code == 0, first_run.output
+    assert "Reminders: 1 sent" in first_run.output and "Weekly summaries: 1." in first_run.output
+    assert "E-mail: 2 sent, 0 to be tried again, 0 failed." in first_run.output  # the reminder and the summary
+    second_run = app.test_cli_runner().invoke(args=["reminders", "send"])
+    assert "Reminders: 0 sent, 1 already sent before" in second_run.output and "E-mail: 0 sent" in second_run.output
+    assert len(sink.to(owner.email)) == 3 and len(sink.to("smt@example.org")) == 1
 
 
 def test_deactivated_accounts_are_not_e_mailed(mailed: Any) -> None:
