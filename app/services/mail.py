@@ -16,6 +16,7 @@ from a Jinja template that escapes what it is given.
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -80,6 +81,8 @@ RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30
 STALE_CLAIM = timedelta(minutes=15)
 BATCH = 100
 SEND_JOB = "app.services.mail.send_pending"
+
+log = logging.getLogger(__name__)
 
 _quiet = False
 _held = False
@@ -278,9 +281,17 @@ def outgoing(
 
 
 def send_soon() -> None:
-    """Queue the sender (after a commit): RQ in production, a thread in `make run`, at once in tests."""
-    if not _held:
+    """Queue the sender (after a commit): RQ in production, a thread in `make run`, at once in tests.
+
+    The change it follows has committed whatever happens here: a sender that cannot start is logged, and what
+    it would have sent waits in the outbox for the next sender (`flask mail send`).
+    """
+    if _held:
+        return
+    try:
         jobs.enqueue(SEND_JOB)
+    except Exception:
+        log.exception("The e-mail sender could not be started; the outbox keeps what it would have sent")
 
 
 # --- sending --------------------------------------------------------------------------------------------

@@ -314,3 +314,19 @@ def test_the_rq_worker_sends_what_the_request_only_queued(
             for key in connection.scan_iter(f"rq:*{name}*"):
                 connection.delete(key)
             db.session.remove()
+
+
+def test_a_sender_that_breaks_after_the_commit_leaves_the_change_and_the_message_in_place(
+    mailed: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    _, sink, ids = mailed
+
+    def broken(*_: Any, **__: Any) -> None:
+        raise RuntimeError("the database went away mid-send")
+
+    monkeypatch.setattr(mail, "send_pending", broken)
+    proposal = submitted(ids)  # no exception: the proposal is submitted
+    assert db.session.get(proposals.Proposal, proposal.id).state == "submitted"
+    assert [m.status for m in outbox()] == ["pending"] and "could not be started" in caplog.text
+    monkeypatch.undo()
+    assert mail.send_pending().sent == 1 and len(sink.received) == 1  # the next sender (cron) sends it
