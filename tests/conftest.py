@@ -85,6 +85,8 @@ def _config(database_uri: str, folder: Path) -> dict[str, Any]:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
         "JOBS_MODE": "sync",  # background jobs (the committee pack) run at once, before the request returns
+        "MAIL_BACKEND": "locmem",  # e-mail kept in memory (mailman.outbox); tests/services/test_mail.py uses real SMTP
+        "MAIL_OUTBOX_DIR": str(folder / "outbox"),
     }
 
 

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy 2 models, one module per aggregate."""
 
 from app.models.audit import AuditEvent
+from app.models.mail import MailPreference, OutgoingMessage, SentReminder
 from app.models.meetings import Baseline, CommitteeMeeting, ReportDocument, ReportJob
 from app.models.plan import Action, PerformanceMeasure, Plan, WorkStream, work_stream_managers
 from app.models.proposals import Evidence, EvidenceBlob, Notification, Proposal, ProposalMessage
@@ -15,6 +16,9 @@ __all__ = [
     "Baseline",
     "CommitteeMeeting",
     "Evidence",
+    "MailPreference",
+    "OutgoingMessage",
+    "SentReminder",
     "EvidenceBlob",
     "Notification",
     "Proposal",

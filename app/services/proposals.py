@@ -48,6 +48,16 @@ from app.services.errors import Conflict, NotFound, ServiceError, ValidationFail
 from app.services.evidence_store import store
 from app.services.tx import write_transaction
 
+# The kinds of message the workflow sends (app/services/mail_kinds.py offers them on the account page).
+KINDS: dict[str, str] = {
+    "proposal_submitted": "A proposal is submitted for review",
+    "proposal_responded": "A challenge is answered and the proposal resubmitted",
+    "proposal_challenged": "Your proposal is challenged",
+    "proposal_rejected": "Your proposal is rejected",
+    "proposal_approved": "Your proposal is approved",
+    "evidence_unavailable": "An evidence file is missing or altered in the store",
+}
+
 # --- inputs ---------------------------------------------------------------------------------------------
 
 
@@ -536,7 +546,10 @@ def _submit(actor: Actor, proposal: Proposal, expected_version: int) -> None:
         after=proposal.changes,
     )
     notifications.notify_reviewers(
-        f"{actor.name} submitted a proposal for {proposal.target_label}", proposal.id, exclude=actor.id
+        f"{actor.name} submitted a proposal for {proposal.target_label}",
+        proposal.id,
+        exclude=actor.id,
+        kind="proposal_submitted",
     )
 
 
@@ -577,7 +590,10 @@ def challenge(
             after={"more_evidence_required": more_evidence},
         )
         notifications.notify(
-            proposal.author_id, f"{actor.name} challenged your proposal for {proposal.target_label}", proposal.id
+            proposal.author_id,
+            f"{actor.name} challenged your proposal for {proposal.target_label}",
+            proposal.id,
+            kind="proposal_challenged",
         )
     return proposal
 
@@ -629,7 +645,10 @@ def respond(actor: Actor, proposal_id: int, expected_version: int, answer: str, 
             reason=answer,
         )
         notifications.notify_reviewers(
-            f"{actor.name} answered your challenge on {proposal.target_label}", proposal.id, exclude=actor.id
+            f"{actor.name} answered your challenge on {proposal.target_label}",
+            proposal.id,
+            exclude=actor.id,
+            kind="proposal_responded",
         )
     return proposal
 
@@ -651,7 +670,10 @@ def reject(actor: Actor, proposal_id: int, expected_version: int, reason: str) -
             reason=reason,
         )
         notifications.notify(
-            proposal.author_id, f"{actor.name} rejected your proposal for {proposal.target_label}", proposal.id
+            proposal.author_id,
+            f"{actor.name} rejected your proposal for {proposal.target_label}",
+            proposal.id,
+            kind="proposal_rejected",
         )
     return proposal
 
@@ -721,7 +743,10 @@ def approve(
         if proposal.action is not None:
             risks.reevaluate(proposal.action)  # the register follows the approved change, in this transaction
         notifications.notify(
-            proposal.author_id, f"{actor.name} approved your proposal for {proposal.target_label}", proposal.id
+            proposal.author_id,
+            f"{actor.name} approved your proposal for {proposal.target_label}",
+            proposal.id,
+            kind="proposal_approved",
         )
     return proposal
 
@@ -822,6 +847,7 @@ def _report_unavailable(actor: Actor, evidence: Evidence, *, missing: bool) -> N
                 f"The evidence file “{evidence.title}” for {proposal.target_label} is {problem} in the store. "
                 "Restore it from the backup, or ask for it again.",
                 proposal.id,
+                kind="evidence_unavailable",
             )
 
 

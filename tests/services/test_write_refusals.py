@@ -17,7 +17,7 @@ from app.clock import today
 from app.extensions import db
 from app.models import User
 from app.policy import SYSTEM, PermissionDenied
-from app.services import accounts, checklist_workbook, excel_io, meetings, plan_editor, proposals, risks, rounds
+from app.services import accounts, checklist_workbook, excel_io, mail, meetings, plan_editor, proposals, risks, rounds
 from app.services.excel_io import ImportPreview
 from app.services.plan_editor import ActionDraft
 from app.services.proposals import EvidenceInput, ProposalInput
@@ -133,6 +133,7 @@ WRITES: dict[str, tuple[Call, set[str]]] = {
         lambda u, ids: checklist_workbook.apply(u, ids["round"], b""),
         {"pm", "sm1", "sm2"},  # each their own checklist; an empty file is then refused as such
     ),
+    "mail.retry": (lambda u, ids: mail.retry(u, 1), {"admin"}),
 }
 
 REFUSED = [(name, role) for name, (_, allowed) in WRITES.items() for role in ROLES if role not in allowed]

@@ -55,6 +55,13 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("admin.reset_two_factor", "POST"): only({"admin": REDIRECT}),
     ("admin.deactivate_user", "POST"): only({"admin": REDIRECT}),
     ("admin.reactivate_user", "POST"): only({"admin": REDIRECT}),
+    # E-mail: each person's choices (a POST with no choice is the form again, with its errors); the
+    # administrator's failed mail (no message named: the form again) and, in demo mode, the outbox.
+    ("mail.preferences", "GET"): everyone_signed_in(),
+    ("mail.preferences", "POST"): everyone_signed_in(),
+    ("mail.failed", "GET"): only({"admin": OK}),
+    ("mail.failed", "POST"): only({"admin": OK}),
+    ("mail.outbox", "GET"): only({"admin": OK}),
     # The change workflow. The fixture has a draft and a submitted proposal by sm1 in work stream i.
     # POSTs carry no version, so a permitted person reaches the use case and gets its answer (a 4xx
     # message, nothing changed): OK here means "not refused for who they are".
