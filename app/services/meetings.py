@@ -43,7 +43,7 @@ from app.models import (
     WorkStream,
 )
 from app.policy import Actor, Permission, require_as
-from app.services import audit, plan_read, report_pack
+from app.services import audit, plan_read, report_pack, report_sections
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.report import (
     NARRATIVE_FIELDS,
@@ -615,6 +615,7 @@ def live_report(
         dates=dates,
     )
     report.trend = [(point.label, point.counts) for point in trend(plan)[0]]
+    report.sections = report_sections.for_meeting(plan.id, meeting.meeting_date)
     return report
 
 

@@ -7,6 +7,8 @@ to Typst as a string literal, never as markup, so nothing an officer typed can b
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime, time
@@ -127,20 +129,44 @@ def typst_source(data: ReportData, charts: Mapping[str, bytes]) -> str:
 def render_pdf(data: ReportData, *, charts: Mapping[str, bytes] | None = None) -> bytes:
     """A tagged PDF (PDF/UA-1) for readers of published committee papers who use assistive tools."""
     charts = draw_charts(data) if charts is None else charts
-    # Typst is a compiled library (a Rust extension): loaded when a PDF is made, not at start-up.
-    import typst  # noqa: PLC0415
-
     with tempfile.TemporaryDirectory(prefix="report-") as folder:
         root = Path(folder)
         for kind, png in charts.items():
             (root / f"chart-{kind}.png").write_bytes(png)
         (root / "report.typ").write_text(typst_source(data, charts), encoding="utf-8")
-        # The root folder holds only the charts: a report can never read another file, and has no packages.
-        pdf: bytes = typst.compile(
-            str(root / "report.typ"),
-            root=str(root),
-            pdf_standards=["ua-1"],
-            # Dated by its meeting, not by the clock: the same report makes the same bytes.
-            timestamp=int(datetime.combine(data.meeting_date, time(), tzinfo=UTC).timestamp()),
-        )
-    return pdf
+        stamp = int(datetime.combine(data.meeting_date, time(), tzinfo=UTC).timestamp())
+        typeset(root, stamp)
+        return (root / "report.pdf").read_bytes()
+
+
+# Typst runs in a process of its own, for two reasons. Its thread pool does not survive a fork, so a process
+# that had made a PDF and then forked (an RQ worker's work horse, a test run) would wait for ever; and the
+# memory it keeps between documents (its caches) is given back when the process ends.
+TYPESET = """
+import sys, typst
+root, stamp = sys.argv[1], int(sys.argv[2])
+pdf = typst.compile(root + "/report.typ", root=root, pdf_standards=["ua-1"], timestamp=stamp)
+open(root + "/report.pdf", "wb").write(pdf)
+"""
+
+
+class TypesetError(RuntimeError):
+    """Typst could not make the PDF: its own message, which names the problem."""
+
+
+def typeset(root: Path, stamp: int) -> None:
+    """`root/report.typ` to `root/report.pdf`. The root folder holds only the charts: a report can never read
+    another file, and has no packages. Dated by its meeting, not the clock: the same report makes the same bytes."""
+    done = subprocess.run(  # noqa: S603 - our own interpreter and script; the arguments are a path and a number
+        [sys.executable, "-I", "-c", TYPESET, str(root), str(stamp)],
+        capture_output=True,
+        text=True,
+        timeout=TYPESET_TIMEOUT,
+        check=False,
+    )
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+        raise TypesetError(lines[-1] if lines else f"Typst stopped with exit code {done.returncode}")
+
+
+TYPESET_TIMEOUT = 600  # seconds: a plan of 700 work streams takes about a minute
