@@ -12,7 +12,7 @@ from flask_migrate.cli import db as db_cli
 from app.domain.audit_chain import Head, parse_head
 from app.models import User
 from app.policy import SYSTEM, Role
-from app.services import accounts, audit, db_roles, demo, demo_scale, jobs, report_pack, risks
+from app.services import accounts, audit, challenges, db_roles, demo, demo_scale, jobs, report_pack, risks
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 
 demo_cli = AppGroup("demo", help="The demonstration plan and accounts.")
@@ -20,6 +20,7 @@ users_cli = AppGroup("users", help="Manage accounts from the command line.")
 risks_cli = AppGroup("risks", help="The risk register.")
 audit_cli = AppGroup("audit", help="The audit trail.")
 reports_cli = AppGroup("reports", help="The committee packs stored for presented meetings.")
+challenges_cli = AppGroup("challenges", help="Challenges on proposals and their response due dates.")
 
 
 def register_cli(app: Flask) -> None:
@@ -28,6 +29,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(risks_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(challenges_cli)
     app.cli.add_command(worker)
     db_cli.add_command(db_grant_app_role)
 
@@ -87,6 +89,13 @@ def risks_refresh(plan_id: int | None) -> None:
         f"Risk register refreshed: {result.opened} opened, {result.updated} updated, {result.closed} closed, "
         f"{result.unchanged} unchanged."
     )
+
+
+@challenges_cli.command("escalate")
+def challenges_escalate() -> None:
+    """Tell the senior managers of challenges unanswered past their due date, once each. Run it daily."""
+    count = challenges.escalate_overdue()
+    click.echo(f"Overdue challenges escalated: {count}.")
 
 
 @click.command("worker")

@@ -54,6 +54,8 @@ class Permission(StrEnum):
     ESCALATE_RISK = "escalate_risk"
     OWN_ACTIONS = "own_actions"  # may be named as an action's or measure's owner
     READ_AS_MEMBER = "read_as_member"  # lands on the members' page, sees the plan as a councillor does
+    LIST_PROPOSALS = "list_proposals"  # the list of every proposal past its draft
+    HEAR_ESCALATIONS = "hear_escalations"  # told when a challenge goes unanswered past its due date
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -68,6 +70,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_PLAN,
             Permission.EDIT_RISK,
             Permission.OWN_ACTIONS,
+            Permission.LIST_PROPOSALS,
         }
     ),
     Role.SERVICE_MANAGER: frozenset(
@@ -87,6 +90,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_INTERNAL,
             Permission.ESCALATE_RISK,
             Permission.OWN_ACTIONS,
+            Permission.LIST_PROPOSALS,
+            Permission.HEAR_ESCALATIONS,
         }
     ),
     Role.COMMITTEE_MEMBER: frozenset({Permission.VIEW_PLAN, Permission.READ_AS_MEMBER}),
