@@ -209,3 +209,18 @@ def test_challenge_summary_counts_a_meetings_challenges_per_work_stream(ctx: Any
     total = challenges.totals(lines)
     assert (total.raised, total.answered, total.unanswered) == (4, 2, 2)
     assert challenges.challenge_summary(demo["plan_id"], date(2027, 2, 1), date(2027, 2, 28)) == []
+
+
+def test_flask_challenges_escalate_tells_the_senior_managers_once(app: Flask, demo: dict[str, Any]) -> None:
+    with app.app_context(), clock.travel_to(datetime(2026, 12, 18, 10, 0)):
+        challenged(demo)
+        db.session.remove()
+    runner = app.test_cli_runner()
+    with clock.travel_to(datetime(2027, 1, 7, 9, 0)):
+        first = runner.invoke(args=["challenges", "escalate"])
+        again = runner.invoke(args=["challenges", "escalate"])
+    assert (first.exit_code, first.output) == (0, "Overdue challenges escalated: 1.\n")
+    assert again.output == "Overdue challenges escalated: 0.\n"
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "challenge.escalated")).one()
+        assert event.actor_name == "System (command line)"
