@@ -31,7 +31,7 @@ from app.domain.proposals import State
 from app.extensions import db
 from app.formatting import format_date
 from app.models import Challenge, Proposal, ProposalMessage, User, WorkStream
-from app.policy import SYSTEM, Actor, Permission, can_view_proposal, roles_with
+from app.policy import SYSTEM, Actor, Permission, can, can_view_proposal, roles_with
 from app.services import audit, notifications
 from app.services.reminders import Reminder, register
 from app.services.tx import write_transaction
@@ -191,6 +191,8 @@ def _overdue_row(challenge: Challenge, on: date) -> Overdue:
 
 def overdue(actor: Actor, plan_id: int | None = None, on: date | None = None) -> list[Overdue]:
     """Challenges past their due date with no answer, that this person may see (none for members and admins)."""
+    if not can(actor, Permission.VIEW_INTERNAL):
+        return []
     on = on or today()
     rows = db.session.scalars(_overdue_query(on, plan_id)).all()
     return [
@@ -210,7 +212,7 @@ def escalate_overdue(on: date | None = None, actor: Actor = SYSTEM) -> int:
     """Tell the senior managers of each overdue challenge, once (`flask challenges escalate`, daily)."""
     on = on or today()
     with write_transaction():
-        rows = [c for c in db.session.scalars(_overdue_query(on)).all() if c.escalated_at is None]
+        rows = db.session.scalars(_overdue_query(on).where(Challenge.escalated_at.is_(None))).all()
         seniors = _people_with(Permission.HEAR_ESCALATIONS)
         for challenge in rows:
             proposal = challenge.proposal
