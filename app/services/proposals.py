@@ -587,7 +587,10 @@ def challenge(
             after={"more_evidence_required": more_evidence, "due_on": logged.due_on.isoformat()},
         )
         notifications.notify(
-            proposal.author_id, f"{actor.name} challenged your proposal for {proposal.target_label}", proposal.id
+            proposal.author_id,
+            f"{actor.name} challenged your proposal for {proposal.target_label}: "
+            f"please answer by {format_date(logged.due_on)}",
+            proposal.id,
         )
     return proposal
 

@@ -62,6 +62,8 @@ def test_a_challenge_raised_before_christmas_2026_is_due_after_the_bank_holidays
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "proposal.challenged")).one()
         assert event.after["due_on"] == "2027-01-06"
         assert event.reason == QUESTION
+        told = db.session.scalars(select(Notification).where(Notification.user_id == demo["users"]["sm2"])).all()
+        assert told[-1].message.endswith("please answer by 6 January 2027")
 
 
 def test_a_challenge_raised_before_easter_2027_skips_good_friday_and_easter_monday(
