@@ -88,7 +88,7 @@ def find_page(
 ) -> ProposalsPage:
     """One page of the proposals this person may read in a plan, open ones first, latest changed first.
 
-    Three queries whatever the page: the count, the page with what its rows show, the overdue challenges."""
+    The same few queries whatever the page's size: the count, the page, what its rows show, its overdue challenges."""
     every = sees_every_proposal(actor)
     query = _filtered(actor, plan_id, proposal_filter, on)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
