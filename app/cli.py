@@ -13,7 +13,20 @@ from app.clock import today
 from app.domain.audit_chain import Head, parse_head
 from app.models import User
 from app.policy import SYSTEM, Role
-from app.services import accounts, audit, db_roles, demo, demo_scale, digests, jobs, mail, reminders, report_pack, risks
+from app.services import (
+    accounts,
+    audit,
+    challenges,
+    db_roles,
+    demo,
+    demo_scale,
+    digests,
+    jobs,
+    mail,
+    reminders,
+    report_pack,
+    risks,
+)
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 
 demo_cli = AppGroup("demo", help="The demonstration plan and accounts.")
@@ -23,6 +36,7 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 reports_cli = AppGroup("reports", help="The committee packs stored for presented meetings.")
 reminders_cli = AppGroup("reminders", help="Reminders and digests that fall due with the calendar.")
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
+challenges_cli = AppGroup("challenges", help="Challenges on proposals and their response due dates.")
 
 
 def register_cli(app: Flask) -> None:
@@ -33,6 +47,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(reports_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(challenges_cli)
     app.cli.add_command(worker)
     db_cli.add_command(db_grant_app_role)
 
@@ -94,6 +109,13 @@ def risks_refresh(plan_id: int | None) -> None:
     )
 
 
+@challenges_cli.command("escalate")
+def challenges_escalate() -> None:
+    """Tell the senior managers of challenges unanswered past their due date, once each. Run it daily."""
+    count = challenges.escalate_overdue()
+    click.echo(f"Overdue challenges escalated: {count}.")
+
+
 @click.command("worker")
 @with_appcontext
 @click.option("--burst", is_flag=True, help="Run the jobs waiting now, then stop (default: run until stopped).")
@@ -138,11 +160,13 @@ def reminders_send(on: object | None) -> None:
     """
     day = on.date() if hasattr(on, "date") else today()
     with mail.held():  # sent below, all at once, rather than a job after each commit
+        escalated = challenges.escalate_overdue(day)
         sent = reminders.send_due(day)
         daily = digests.send_daily(day)
         weekly = digests.send_weekly(day)
     outbox = mail.send_pending()
     click.echo(
+        f"Challenges escalated: {escalated}. "
         f"Reminders: {sent.sent} sent, {sent.already_sent} already sent before. Daily digests: {daily}. "
         f"Weekly summaries: {weekly}."
     )

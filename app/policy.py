@@ -57,6 +57,8 @@ class Permission(StrEnum):
     MANAGE_ROUNDS = "manage_rounds"  # opens and closes the monthly update round
     MANAGE_MAIL = "manage_mail"  # sees the e-mail that could not be sent, and tries it again
     WEEKLY_DIGEST = "weekly_digest"  # is sent the weekly summary of what changed
+    LIST_PROPOSALS = "list_proposals"  # the list of every proposal past its draft
+    HEAR_ESCALATIONS = "hear_escalations"  # told when a challenge goes unanswered past its due date
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -74,6 +76,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_RISK,
             Permission.OWN_ACTIONS,
             Permission.MANAGE_ROUNDS,
+            Permission.LIST_PROPOSALS,
         }
     ),
     Role.SERVICE_MANAGER: frozenset(
@@ -94,6 +97,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ESCALATE_RISK,
             Permission.OWN_ACTIONS,
             Permission.WEEKLY_DIGEST,
+            Permission.LIST_PROPOSALS,
+            Permission.HEAR_ESCALATIONS,
         }
     ),
     Role.COMMITTEE_MEMBER: frozenset({Permission.VIEW_PLAN, Permission.READ_AS_MEMBER}),

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy 2 models, one module per aggregate."""
 
 from app.models.audit import AuditEvent
+from app.models.challenges import Challenge
 from app.models.mail import MailPreference, OutgoingMessage, SentReminder
 from app.models.meetings import Baseline, CommitteeMeeting, ReportDocument, ReportJob
 from app.models.plan import Action, PerformanceMeasure, Plan, WorkStream, work_stream_managers
@@ -14,6 +15,7 @@ __all__ = [
     "Action",
     "AuditEvent",
     "Baseline",
+    "Challenge",
     "CommitteeMeeting",
     "Evidence",
     "MailPreference",

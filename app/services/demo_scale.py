@@ -7,7 +7,8 @@
   service managers, so the one current plan has 7N work streams, 52N actions and 114N measures;
 - for every copy (the original's too) a made-up history of 100 proposals: 80 approved with evidence (one
   file or link, every second one two), 8 rejected, 6 withdrawn, 4 waiting in the review queue and 2
-  challenged, with their messages, notifications and audit events; 60 sign-ins; 3 actions that entered
+  challenged (each in the challenge log, due 10 working days after it was raised), with their messages,
+  notifications and audit events; 60 sign-ins; 3 actions that entered
   and left the risk register;
 - the original's open risk entries, repeated in every copy (the copies' actions are the original's, so
   `flask risks refresh` finds the register as its rules would leave it);
@@ -40,6 +41,7 @@ from app.models import (
     Action,
     AuditEvent,
     Baseline,
+    Challenge,
     CommitteeMeeting,
     Evidence,
     Notification,
@@ -53,7 +55,7 @@ from app.models import (
     work_stream_managers,
 )
 from app.policy import SYSTEM, Permission, roles_with
-from app.services import audit, demo, meetings
+from app.services import audit, challenges, demo, meetings
 from app.services.errors import ServiceError
 from app.services.evidence_store import store
 from app.services.proposals import snapshot as proposal_snapshot
@@ -585,7 +587,9 @@ def _write_stories(plan: Plan, stories: list[Story], users: dict[str, User], *, 
                 ),
             )
         )
-    _insert(ProposalMessage.__table__, messages)
+    message_ids = _insert_returning_ids(ProposalMessage.__table__, messages)
+    asked = [(m, mid) for m, mid in zip(messages, message_ids, strict=True) if m["kind"] == "challenge"]
+    _insert(Challenge.__table__, [_challenge(m, mid) for m, mid in asked])
     _insert(Notification.__table__, notes)
     events.sort(key=lambda e: (e[0], e[1]))
     append_events([e for _, _, e in events])
@@ -666,6 +670,17 @@ def _note(user_id: int, message: str, proposal_id: int, when: datetime, read: bo
         "link": f"/proposals/{proposal_id}",
         "created_at": when,
         "read_at": when + timedelta(days=1) if read else None,
+    }
+
+
+def _challenge(message: dict[str, Any], message_id: int) -> dict[str, Any]:
+    """The log entry of a challenge still waiting for its answer: due 10 working days after it was raised."""
+    return {
+        "proposal_id": message["proposal_id"],
+        "question_id": message_id,
+        "raised_by_id": message["author_id"],
+        "raised_at": message["created_at"],
+        "due_on": challenges.default_due_date(message["created_at"].date()),
     }
 
 

@@ -7,13 +7,13 @@ account page and the service that keeps the choices read one table.
 from __future__ import annotations
 
 from app.policy import Actor, Permission, can
-from app.services import mail, proposals, risks, rounds
+from app.services import challenges, mail, proposals, risks, rounds
 
-KINDS: dict[str, str] = {**proposals.KINDS, **risks.KINDS, **rounds.KINDS, **mail.KINDS}
+KINDS: dict[str, str] = {**proposals.KINDS, **challenges.KINDS, **risks.KINDS, **rounds.KINDS, **mail.KINDS}
 
 # Who is ever sent each kind, so a person is asked only about messages they can get. A kind not named here is
 # offered to everyone.
-AUDIENCE: dict[str, Permission] = {
+AUDIENCE: dict[str, Permission | tuple[Permission, ...]] = {
     "proposal_submitted": Permission.REVIEW_PROPOSAL,
     "proposal_responded": Permission.REVIEW_PROPOSAL,
     "evidence_unavailable": Permission.REVIEW_PROPOSAL,
@@ -21,6 +21,8 @@ AUDIENCE: dict[str, Permission] = {
     "proposal_rejected": Permission.PROPOSE_CHANGE,
     "proposal_approved": Permission.PROPOSE_CHANGE,
     "risk_review_due": Permission.OWN_ACTIONS,
+    "challenge_due": Permission.PROPOSE_CHANGE,
+    "challenge_overdue": (Permission.PROPOSE_CHANGE, Permission.HEAR_ESCALATIONS),
     "round_opened": Permission.PROPOSE_CHANGE,
     "round_due_soon": Permission.PROPOSE_CHANGE,
     "round_overdue": Permission.PROPOSE_CHANGE,
@@ -30,4 +32,11 @@ AUDIENCE: dict[str, Permission] = {
 
 def kinds_for(actor: Actor) -> dict[str, str]:
     """The kinds of message this person can be sent, by label, in the order the page shows them."""
-    return {kind: label for kind, label in KINDS.items() if kind not in AUDIENCE or can(actor, AUDIENCE[kind])}
+
+    def hears(kind: str) -> bool:
+        audience = AUDIENCE.get(kind)
+        if audience is None:
+            return True
+        return any(can(actor, p) for p in (audience if isinstance(audience, tuple) else (audience,)))
+
+    return {kind: label for kind, label in KINDS.items() if hears(kind)}

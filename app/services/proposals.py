@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import today, utcnow
 from app.domain import evidence as evidence_rules
+from app.domain.challenges import due_date_problem
 from app.domain.proposals import (
     FINAL_STATES,
     MISSING_APPROVAL_NOTE,
@@ -43,7 +44,7 @@ from app.extensions import db
 from app.formatting import format_date
 from app.models import Action, AuditEvent, Evidence, PerformanceMeasure, Proposal, ProposalMessage
 from app.policy import Actor, Permission, PermissionDenied, can, can_view_proposal, is_reviewer
-from app.services import audit, notifications, risks
+from app.services import audit, challenges, notifications, risks
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.evidence_store import store
 from app.services.tx import write_transaction
@@ -564,6 +565,7 @@ def withdraw(actor: Actor, proposal_id: int, expected_version: int) -> Proposal:
     with write_transaction():
         proposal = _load(proposal_id)
         _fire(actor, proposal, Event.WITHDRAW, expected_version, decided_at=utcnow())
+        challenges.record_outcome(proposal, State.WITHDRAWN)
         _event_audit(
             actor, proposal, "proposal.withdrawn", f"{actor.name} withdrew the proposal for {proposal.target_label}"
         )
@@ -571,27 +573,43 @@ def withdraw(actor: Actor, proposal_id: int, expected_version: int) -> Proposal:
 
 
 def challenge(
-    actor: Actor, proposal_id: int, expected_version: int, question: str, *, more_evidence: bool = False
+    actor: Actor,
+    proposal_id: int,
+    expected_version: int,
+    question: str,
+    *,
+    more_evidence: bool = False,
+    due_on: date | None = None,
 ) -> Proposal:
+    """Send the proposal back with a question, to be answered by `due_on` (10 working days if not given)."""
     question = question.strip()
     with write_transaction():
         proposal = _load(proposal_id)
+        errors: dict[str, str] = {}
         if not question:
+            errors["question"] = "Enter the question the service manager must answer"
+        problem = due_date_problem(due_on, today()) if due_on is not None else None
+        if problem:
+            errors["due_on"] = problem
+        if errors:
             _fire_check_only(actor, proposal, Event.CHALLENGE)
-            raise ValidationFailed({"question": "Enter the question the service manager must answer"})
+            raise ValidationFailed(errors)
         _fire(actor, proposal, Event.CHALLENGE, expected_version, evidence_required=more_evidence)
-        db.session.add(ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="challenge", body=question))
+        message = ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="challenge", body=question)
+        db.session.add(message)
+        logged = challenges.raise_challenge(actor, proposal, message, due_on)
         _event_audit(
             actor,
             proposal,
             "proposal.challenged",
             f"{actor.name} challenged the proposal for {proposal.target_label}",
             reason=question,
-            after={"more_evidence_required": more_evidence},
+            after={"more_evidence_required": more_evidence, "due_on": logged.due_on.isoformat()},
         )
         notifications.notify(
             proposal.author_id,
-            f"{actor.name} challenged your proposal for {proposal.target_label}",
+            f"{actor.name} challenged your proposal for {proposal.target_label}: "
+            f"please answer by {format_date(logged.due_on)}",
             proposal.id,
             kind="proposal_challenged",
         )
@@ -634,7 +652,9 @@ def respond(actor: Actor, proposal_id: int, expected_version: int, answer: str, 
         else:
             content_type = None
         _fire(actor, proposal, Event.RESPOND, expected_version, submitted_at=utcnow(), evidence_required=False)
-        db.session.add(ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="response", body=answer))
+        response = ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="response", body=answer)
+        db.session.add(response)
+        challenges.record_answer(proposal, response)
         if evidence.given:
             _save_evidence(actor, proposal, evidence, content_type, submitted=True)
         _event_audit(
@@ -662,6 +682,7 @@ def reject(actor: Actor, proposal_id: int, expected_version: int, reason: str) -
             raise ValidationFailed({"reason": "Enter the reason for rejecting the proposal"})
         _fire(actor, proposal, Event.REJECT, expected_version, decided_at=utcnow(), decided_by_id=actor.id)
         db.session.add(ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="rejection", body=reason))
+        challenges.record_outcome(proposal, State.REJECTED)
         _event_audit(
             actor,
             proposal,
@@ -725,6 +746,7 @@ def approve(
                 "Someone changed this action at the same moment. Nothing was changed; reload and try again."
             ) from race
         db.session.add(ProposalMessage(proposal_id=proposal.id, author_id=actor.id, kind="approval", body=note))
+        challenges.record_outcome(proposal, State.APPROVED)
         after = snapshot(target, proposal.target_type)
         changed = {k: before[k] for k in proposal.changes}
         audit.record(

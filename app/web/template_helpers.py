@@ -12,12 +12,13 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 
 from app.clock import today
 from app.domain.evidence import kind_in_words
+from app.domain.proposal_filter import age_words
 from app.domain.proposals import State
 from app.domain.risk import Band
 from app.domain.status import STATUS_ORDER, Status
 from app.formatting import filesize, format_date, format_datetime, format_iso_date
 from app.policy import ROLE_LABELS, Permission, Role, can, is_reviewer
-from app.services import notifications, proposals
+from app.services import challenges, notifications, proposals
 
 SERVICE_NAME = "Improvement plan tracker"
 
@@ -32,6 +33,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_date, "govuk_date")
     app.add_template_filter(format_datetime, "govuk_datetime")
     app.add_template_filter(format_iso_date, "iso_date")
+    app.add_template_filter(age_words, "age_words")
     app.jinja_env.globals.update(
         Permission=Permission,
         Role=Role,
@@ -44,7 +46,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def _per_request() -> dict[str, Any]:
-    return {"can": _can, "today": today(), "nav_counts": nav_counts}
+    return {"can": _can, "today": today(), "nav_counts": nav_counts, "overdue_challenges": overdue_challenges}
 
 
 def _can(permission: Permission, work_stream_id: int | None = None) -> bool:
@@ -98,6 +100,13 @@ def poll_url(**extra: str) -> str:
     args.update({k: [v] for k, v in extra.items()})
     args["poll"] = ["1"]
     return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+def overdue_challenges(plan_id: int | None = None) -> list[challenges.Overdue]:
+    """The overdue challenges this person may see, for the panel on the dashboard and the review queue."""
+    if not current_user.is_authenticated:
+        return []
+    return challenges.overdue(current_user, plan_id)
 
 
 def nav_counts() -> dict[str, int]:

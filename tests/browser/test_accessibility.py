@@ -122,6 +122,7 @@ PAGES: dict[str, Case] = {
     "audit trail": Case("pm", "/audit"),
     "review queue, empty": Case("pm", "/review"),
     "your proposals, none yet": Case("sm1", "/proposals"),
+    "every proposal, for a senior manager": Case("smt", "/proposals"),
     "notifications": Case("sm1", "/notifications"),
     "accessibility statement": Case(None, "/accessibility"),
     "accessibility statement, signed in": Case("committee", "/accessibility"),

@@ -68,7 +68,7 @@ def test_each_proposal_message_reaches_its_people_with_its_subject_and_link(mail
 
     proposal = proposals.challenge(pm, proposal.id, proposal.version, "Which posts are filled? Name the child's team.")
     [challenged] = sink.to("sm2@example.org")
-    assert challenged.subject == f"{pm.name} challenged your proposal for action 3.3"
+    assert challenged.subject.startswith(f"{pm.name} challenged your proposal for action 3.3: please answer by ")
     assert link in challenged.part("text/plain")
     assert "Name the child" not in challenged.part("text/plain") + challenged.part("text/html")  # no free text
 

@@ -105,6 +105,8 @@ def _queries_per_page(app: Flask, count_queries: Any) -> dict[str, int]:
         "actions, filtered fragment": ("/actions?status=IN_PROGRESS", {"HX-Request": "true"}),
         "changes since": ("/changes", {}),
         "summary API": ("/api/v1/summary", {}),
+        "proposals": ("/proposals", {}),
+        "proposals, page 2, filtered": ("/proposals?page=2&state=approved", {}),
     }
     counts = {}
     for name, (url, headers) in pages.items():

@@ -82,7 +82,7 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("proposals.download", "GET"): only({"pm": OK, "smt": OK, "sm1": OK}),
     ("proposals.queue", "GET"): only({"pm": OK}),
     ("proposals.queue_count", "GET"): everyone_signed_in(),
-    ("proposals.mine", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK}),
+    ("proposals.mine", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK, "smt": OK}),  # smt: every proposal
     ("proposals.notifications_page", "GET"): everyone_signed_in(),
     ("proposals.notifications_read", "POST"): everyone_signed_in(REDIRECT),
     ("audit.trail", "GET"): only({"admin": OK, "pm": OK, "sm1": OK, "sm2": OK, "smt": OK}),

@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -8,9 +10,12 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from markupsafe import Markup, escape
 from wtforms import BooleanField, HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from app.formatting import format_date
+from app.services import challenges
 from app.web.fields import OptionalDateField
 from app.web.forms import Form
 from app.web.hints import FutureDateHint
@@ -108,10 +113,29 @@ class VersionedForm(Form):
     proposal_version = HiddenField()
 
 
+class DueDateHint:
+    """The challenge's default due date, worked out when the page is drawn: 10 working days from today."""
+
+    def __str__(self) -> str:
+        return (
+            "Leave blank for 10 working days (weekends and bank holidays do not count): "
+            f"{format_date(challenges.default_due_date())}. For another date, for example "
+            f"{_example(challenges.default_due_date())}."
+        )
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def _example(day: date) -> str:
+    return f"{day.day} {day.month} {day.year}"
+
+
 class ChallengeForm(VersionedForm):
     question = TextAreaField(
         "Your question to the service manager", widget=GovTextArea(), validators=[Length(max=5000)]
     )
+    due_on = OptionalDateField("Answer due by (optional)", description=DueDateHint())
     more_evidence = BooleanField("They must add more evidence with their answer", widget=GovCheckboxInput())
     submit = SubmitField("Challenge", widget=GovSubmitInput())
 

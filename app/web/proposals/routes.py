@@ -8,17 +8,21 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from app.clock import today
+from app.domain.bounds import parse_id
 from app.domain.diff import word_diff
 from app.domain.evidence import extension_for, safe_download_name
-from app.domain.proposals import Event, field_labels
+from app.domain.proposal_filter import AGES, ProposalFilter
+from app.domain.proposals import Event, State, field_labels
 from app.models import Proposal, User
 from app.policy import Permission, PermissionDenied, can, is_reviewer
-from app.services import notifications, proposals
+from app.services import challenges, notifications, plan_read, proposal_list, proposals
 from app.services.errors import Conflict, ValidationFailed
 from app.services.proposals import EvidenceInput, OpenProposalExists, ProposalInput, Target, TargetChanged
 from app.web.decorators import permission_required
@@ -32,7 +36,7 @@ from app.web.proposals.forms import (
     RespondForm,
     SimpleEventForm,
 )
-from app.web.rendering import attempt, form_status, int_arg, me, refusal, render, version_of
+from app.web.rendering import attempt, form_status, int_arg, me, refusal, render, selected_plan, version_of
 
 ProposalForm = ActionProposalForm | MeasureProposalForm
 
@@ -181,6 +185,7 @@ def _show(proposal: Proposal, status: int = 200, **forms: Any) -> Response:
         if narrative_change
         else None,
         narrative_field=narrative_field,
+        challenge_log=challenges.log_for(proposal),
         challenge_form=challenge_form,
         reject_form=reject_form,
         approve_form=approve_form,
@@ -251,7 +256,7 @@ STEPS: dict[str, Step] = {
         ChallengeForm,
         "challenge_form",
         lambda who, pid, v, f: proposals.challenge(
-            who, pid, v, f.question.data or "", more_evidence=bool(f.more_evidence.data)
+            who, pid, v, f.question.data or "", more_evidence=bool(f.more_evidence.data), due_on=f.due_on.data
         ),
         "Challenge sent. The proposal is back with its author.",
     ),
@@ -339,9 +344,54 @@ def queue_count() -> Response:
 
 
 @bp.get("/proposals")
-@permission_required(Permission.PROPOSE_CHANGE)
+@login_required
 def mine() -> Response:
-    return render("proposals/mine.html", proposals=proposals.proposals_by(me()))
+    """Every proposal for the project manager and senior managers; one's own for anyone else who proposes."""
+    plan = selected_plan()
+    proposal_filter = ProposalFilter.from_args(request.args)
+    number = parse_id(request.args.get("page")) or 1
+    page = proposal_list.find_page(me(), plan.id, proposal_filter, today(), page=number)
+    return render(
+        "proposals/list.html",
+        plan=plan,
+        plans=plan_read.list_plans(),
+        page=page,
+        pagination=_pagination(page, proposal_filter),
+        proposal_filter=proposal_filter,
+        authors=proposal_list.authors(me(), plan.id) if page.every else [],
+        work_streams=plan.work_streams,
+        states=list(State),
+        ages=AGES,
+        filter_url=request.path,
+    )
+
+
+def _pagination(page: proposal_list.ProposalsPage, proposal_filter: ProposalFilter) -> dict[str, Any] | None:
+    """The GOV.UK pagination component's parameters, the filters and the plan kept in every link. None: one page."""
+    if page.pages == 1:
+        return None
+    pairs = [("plan", request.args["plan"])] if request.args.get("plan") else []
+    query = "&".join(q for q in (urlencode(pairs), proposal_filter.query_string()) if q)
+
+    def href(number: int) -> str:
+        return f"{request.path}?{query}{'&' if query else ''}page={number}"
+
+    shown = sorted({1, page.number - 1, page.number, page.number + 1, page.pages} & set(range(1, page.pages + 1)))
+    items: list[dict[str, Any]] = []
+    for number in shown:
+        if items and number > items[-1]["number"] + 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": href(number), "current": number == page.number})
+    return {
+        "landmarkLabel": "Pages of proposals",
+        "previous": {"href": href(page.number - 1), "labelText": f"{page.number - 1} of {page.pages}"}
+        if page.number > 1
+        else None,
+        "next": {"href": href(page.number + 1), "labelText": f"{page.number + 1} of {page.pages}"}
+        if page.number < page.pages
+        else None,
+        "items": items,
+    }
 
 
 @bp.get("/evidence/<int:evidence_id>")
