@@ -38,7 +38,9 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
     ),
     Role.SERVICE_MANAGER: "Runs work streams: proposes updates with evidence for the actions in them.",
     Role.SENIOR_MANAGER: "Oversight (SMT, Assistant Director, Director): reads everything, watches the risk register.",
-    Role.COMMITTEE_MEMBER: "Elected councillor: reads the approved plan, charts and reports. Changes nothing.",
+    Role.COMMITTEE_MEMBER: (
+        "Elected councillor: reads the approved plan, charts and reports, and may ask questions. Changes nothing."
+    ),
 }
 
 
@@ -54,6 +56,9 @@ class Permission(StrEnum):
     ESCALATE_RISK = "escalate_risk"
     OWN_ACTIONS = "own_actions"  # may be named as an action's or measure's owner
     READ_AS_MEMBER = "read_as_member"  # lands on the members' page, sees the plan as a councillor does
+    ASK_QUESTION = "ask_question"  # a member's question on an action or risk: a committee member's only write
+    ANSWER_QUESTION = "answer_question"  # may be sent a member's question to answer
+    MANAGE_QUESTIONS = "manage_questions"  # sees every question, routes it, edits and publishes its answer
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -68,6 +73,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_PLAN,
             Permission.EDIT_RISK,
             Permission.OWN_ACTIONS,
+            Permission.ANSWER_QUESTION,
+            Permission.MANAGE_QUESTIONS,
         }
     ),
     Role.SERVICE_MANAGER: frozenset(
@@ -78,6 +85,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PROPOSE_CHANGE,
             Permission.EDIT_RISK,
             Permission.OWN_ACTIONS,
+            Permission.ANSWER_QUESTION,
         }
     ),
     Role.SENIOR_MANAGER: frozenset(
@@ -87,9 +95,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_INTERNAL,
             Permission.ESCALATE_RISK,
             Permission.OWN_ACTIONS,
+            Permission.ANSWER_QUESTION,
         }
     ),
-    Role.COMMITTEE_MEMBER: frozenset({Permission.VIEW_PLAN, Permission.READ_AS_MEMBER}),
+    Role.COMMITTEE_MEMBER: frozenset({Permission.VIEW_PLAN, Permission.READ_AS_MEMBER, Permission.ASK_QUESTION}),
 }
 
 # Who must sign in with a second factor where it is required (production): those who approve changes to

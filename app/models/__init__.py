@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.meetings import Baseline, CommitteeMeeting, ReportDocument, ReportJob
 from app.models.plan import Action, PerformanceMeasure, Plan, WorkStream, work_stream_managers
 from app.models.proposals import Evidence, EvidenceBlob, Notification, Proposal, ProposalMessage
+from app.models.questions import MemberQuestion
 from app.models.refusals import RefusalCount
 from app.models.risks import RiskComment, RiskEntry
 from app.models.users import RecoveryCode, User, UserSession
@@ -14,6 +15,7 @@ __all__ = [
     "Baseline",
     "CommitteeMeeting",
     "Evidence",
+    "MemberQuestion",
     "EvidenceBlob",
     "Notification",
     "Proposal",
