@@ -120,6 +120,8 @@ PAGES: dict[str, Case] = {
     "review queue, empty": Case("pm", "/review"),
     "your proposals, none yet": Case("sm1", "/proposals"),
     "notifications": Case("sm1", "/notifications"),
+    "members' questions, a councillor's": Case("committee", "/questions"),
+    "members' questions, the project manager's": Case("pm", "/questions"),
     "accessibility statement": Case(None, "/accessibility"),
     "accessibility statement, signed in": Case("committee", "/accessibility"),
 }

@@ -192,4 +192,4 @@ def test_published_questions_take_the_same_queries_however_many(
     few = queries()
     for ref in ("1.5", "1.6", "1.7", "2.1"):
         publish_on(ref)
-    assert queries() == few
+    assert queries() == few  # one SELECT (people and places joined), and BEGIN on SQLite

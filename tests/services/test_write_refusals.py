@@ -16,7 +16,7 @@ from flask import Flask
 from app.extensions import db
 from app.models import User
 from app.policy import SYSTEM, PermissionDenied
-from app.services import accounts, excel_io, meetings, plan_editor, proposals, risks
+from app.services import accounts, excel_io, meetings, plan_editor, proposals, questions, risks
 from app.services.excel_io import ImportPreview
 from app.services.plan_editor import ActionDraft
 from app.services.proposals import EvidenceInput, ProposalInput
@@ -122,7 +122,17 @@ WRITES: dict[str, tuple[Call, set[str]]] = {
     "accounts.set_active": (lambda u, ids: accounts.set_active(u, ids["users"]["sm2"], False, "Left"), {"admin"}),
     "accounts.set_password": (lambda u, ids: accounts.set_password(u, ids["users"]["sm2"], STRONG), {"admin"}),
     "excel_io.apply_import": (lambda u, ids: excel_io.apply_import(u, ImportPreview()), {"pm"}),
+    # A committee member's one write: a question, which changes nothing in the plan.
+    "questions.ask": (
+        lambda u, ids: questions.ask(u, "action", ids["actions"]["1.3"], "Why?"),
+        {"committee", "demoted"},
+    ),
+    # sm1's work stream's question was sent to sm1 to answer.
+    "questions.route": (lambda u, ids: questions.route(u, ids["question"], 0, ids["users"]["sm2"], ""), {"pm"}),
+    "questions.answer": (lambda u, ids: questions.answer(u, ids["question"], 0, "Words"), {"sm1"}),
+    "questions.publish": (lambda u, ids: questions.publish(u, ids["question"], 0, "Words", ""), {"pm"}),
 }
+ASKING = "questions.ask"
 
 REFUSED = [(name, role) for name, (_, allowed) in WRITES.items() for role in ROLES if role not in allowed]
 
@@ -174,8 +184,12 @@ def test_each_write_service_refuses_each_role_it_must(
         db.session.rollback()
 
 
-def test_a_committee_member_is_refused_every_write_service() -> None:
-    assert all("committee" not in allowed and "demoted" not in allowed for _, allowed in WRITES.values())
+def test_a_committee_member_is_refused_every_write_service_but_asking_a_question() -> None:
+    assert all(
+        "committee" not in allowed and "demoted" not in allowed
+        for name, (_, allowed) in WRITES.items()
+        if name != ASKING
+    )
 
 
 @pytest.mark.parametrize("event", ["edit", "submit", "withdraw"])

@@ -80,6 +80,7 @@ def test_a_members_question_asked_routed_answered_published_and_read_on_the_acti
     assert "Sent to you to answer (1)" in text_of(officer.get("/questions").get_data(as_text=True))
     form_page = officer.get(f"/questions/{question.id}").get_data(as_text=True)
     version = version_in(form_page, f"/questions/{question.id}/answer")
+    assert form_page.count('id="answer"') == 1 and '<label class="govuk-label" for="answer">' in form_page
     other = login("sm2").post_form(f"/questions/{question.id}/answer", {"version": version, "answer": "Mine"})
     assert other.status_code == 403
     answered = officer.post_form(f"/questions/{question.id}/answer", {"version": version, "answer": ANSWER})
@@ -125,6 +126,9 @@ def test_a_members_question_asked_routed_answered_published_and_read_on_the_acti
         last = db.session.query(AuditEvent).filter_by(kind="question.published").one()
         assert last.before["answer"] == ANSWER and last.after["published_answer"] == EDITED
         assert last.reason == "Gave the count of posts"
+    trail = pm.get("/audit?kind=question")
+    assert trail.status_code == 200 and "Members&#39; questions" in trail.get_data(as_text=True)
+    assert "asked a question about action 1.3" in text_of(trail.get_data(as_text=True))
 
 
 def test_a_question_on_a_risk_entry_shows_on_the_entry_and_on_its_action(
