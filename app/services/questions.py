@@ -26,7 +26,7 @@ from app.extensions import db
 from app.models import Action, MemberQuestion, RiskEntry, User, WorkStream
 from app.policy import Actor, Permission, PermissionDenied, can_as, require_as, roles_with
 from app.services import audit, notifications
-from app.services.errors import Conflict, NotFound, ValidationFailed
+from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.tx import write_transaction
 
 # The notifications this module sends, for the e-mail preferences page (the lead joins the modules' lists).
@@ -175,6 +175,8 @@ def ask(actor: Actor, target_type: str, target_id: int, text: str) -> MemberQues
     """A committee member's question, kept exactly as typed (markup is shown as text, never run)."""
     with write_transaction():
         require_as(actor, Permission.ASK_QUESTION)
+        if actor.id is None:
+            raise ServiceError("A question is asked by a committee member, signed in as themselves")
         action, entry = _target(target_type, target_id)
         problem = rules.length_problem(text, rules.QUESTION_LIMIT, "your question")
         if problem:

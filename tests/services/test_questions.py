@@ -12,9 +12,9 @@ from sqlalchemy import select
 from app.clock import travel_to, utcnow
 from app.extensions import db
 from app.models import Action, AuditEvent, MemberQuestion, RiskEntry, User
-from app.policy import PermissionDenied
+from app.policy import SYSTEM, PermissionDenied
 from app.services import questions
-from app.services.errors import Conflict, NotFound, ValidationFailed
+from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 
 
 @pytest.fixture
@@ -46,6 +46,8 @@ def test_only_a_committee_member_may_ask(ctx: None, demo: dict[str, Any]) -> Non
     for role in ("admin", "pm", "sm1", "smt"):
         with pytest.raises(PermissionDenied):
             questions.ask(user(role, demo), "action", demo["actions"]["1.3"], "Why?")
+    with pytest.raises(ServiceError, match="signed in as themselves"):
+        questions.ask(SYSTEM, "action", demo["actions"]["1.3"], "Why?")
     assert db.session.scalar(select(MemberQuestion.id)) is None
 
 
