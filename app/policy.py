@@ -38,7 +38,9 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
     ),
     Role.SERVICE_MANAGER: "Runs work streams: proposes updates with evidence for the actions in them.",
     Role.SENIOR_MANAGER: "Oversight (SMT, Assistant Director, Director): reads everything, watches the risk register.",
-    Role.COMMITTEE_MEMBER: "Elected councillor: reads the approved plan, charts and reports. Changes nothing.",
+    Role.COMMITTEE_MEMBER: (
+        "Elected councillor: reads the approved plan, charts and reports, and may ask questions. Changes nothing."
+    ),
 }
 
 
@@ -59,6 +61,9 @@ class Permission(StrEnum):
     WEEKLY_DIGEST = "weekly_digest"  # is sent the weekly summary of what changed
     LIST_PROPOSALS = "list_proposals"  # the list of every proposal past its draft
     HEAR_ESCALATIONS = "hear_escalations"  # told when a challenge goes unanswered past its due date
+    ASK_QUESTION = "ask_question"  # a member's question on an action or risk: a committee member's only write
+    ANSWER_QUESTION = "answer_question"  # may be sent a member's question to answer
+    MANAGE_QUESTIONS = "manage_questions"  # sees every question, routes it, edits and publishes its answer
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -77,6 +82,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.OWN_ACTIONS,
             Permission.MANAGE_ROUNDS,
             Permission.LIST_PROPOSALS,
+            Permission.ANSWER_QUESTION,
+            Permission.MANAGE_QUESTIONS,
         }
     ),
     Role.SERVICE_MANAGER: frozenset(
@@ -87,6 +94,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PROPOSE_CHANGE,
             Permission.EDIT_RISK,
             Permission.OWN_ACTIONS,
+            Permission.ANSWER_QUESTION,
         }
     ),
     Role.SENIOR_MANAGER: frozenset(
@@ -99,9 +107,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.WEEKLY_DIGEST,
             Permission.LIST_PROPOSALS,
             Permission.HEAR_ESCALATIONS,
+            Permission.ANSWER_QUESTION,
         }
     ),
-    Role.COMMITTEE_MEMBER: frozenset({Permission.VIEW_PLAN, Permission.READ_AS_MEMBER}),
+    Role.COMMITTEE_MEMBER: frozenset({Permission.VIEW_PLAN, Permission.READ_AS_MEMBER, Permission.ASK_QUESTION}),
 }
 
 # Who must sign in with a second factor where it is required (production): those who approve changes to

@@ -6,6 +6,7 @@ from app.models.mail import MailPreference, OutgoingMessage, SentReminder
 from app.models.meetings import Baseline, CommitteeMeeting, ReportDocument, ReportJob
 from app.models.plan import Action, PerformanceMeasure, Plan, WorkStream, work_stream_managers
 from app.models.proposals import Evidence, EvidenceBlob, Notification, Proposal, ProposalMessage
+from app.models.questions import MemberQuestion
 from app.models.refusals import RefusalCount
 from app.models.risks import RiskComment, RiskEntry
 from app.models.rounds import RoundItem, UpdateRound
@@ -21,6 +22,7 @@ __all__ = [
     "MailPreference",
     "OutgoingMessage",
     "SentReminder",
+    "MemberQuestion",
     "EvidenceBlob",
     "Notification",
     "Proposal",

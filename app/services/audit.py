@@ -119,6 +119,7 @@ KIND_GROUPS: dict[str, str] = {
     "auth": "Sign-ins and sign-outs",
     "user": "Accounts",
     "access": "Refused access",
+    "question": "Members' questions",
 }
 
 

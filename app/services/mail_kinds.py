@@ -7,9 +7,16 @@ account page and the service that keeps the choices read one table.
 from __future__ import annotations
 
 from app.policy import Actor, Permission, can
-from app.services import challenges, mail, proposals, risks, rounds
+from app.services import challenges, mail, proposals, questions, risks, rounds
 
-KINDS: dict[str, str] = {**proposals.KINDS, **challenges.KINDS, **risks.KINDS, **rounds.KINDS, **mail.KINDS}
+KINDS: dict[str, str] = {
+    **proposals.KINDS,
+    **challenges.KINDS,
+    **questions.KINDS,
+    **risks.KINDS,
+    **rounds.KINDS,
+    **mail.KINDS,
+}
 
 # Who is ever sent each kind, so a person is asked only about messages they can get. A kind not named here is
 # offered to everyone.
@@ -22,6 +29,10 @@ AUDIENCE: dict[str, Permission | tuple[Permission, ...]] = {
     "proposal_approved": Permission.PROPOSE_CHANGE,
     "risk_review_due": Permission.OWN_ACTIONS,
     "challenge_due": Permission.PROPOSE_CHANGE,
+    "question_asked": Permission.MANAGE_QUESTIONS,
+    "question_answer_ready": Permission.MANAGE_QUESTIONS,
+    "question_routed": Permission.ANSWER_QUESTION,
+    "question_answered": Permission.ASK_QUESTION,
     "challenge_overdue": (Permission.PROPOSE_CHANGE, Permission.HEAR_ESCALATIONS),
     "round_opened": Permission.PROPOSE_CHANGE,
     "round_due_soon": Permission.PROPOSE_CHANGE,

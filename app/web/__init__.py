@@ -18,6 +18,7 @@ from app.web.login import register_login
 from app.web.mail import bp as mail_bp
 from app.web.plan import bp as plan_bp
 from app.web.proposals import bp as proposals_bp
+from app.web.questions import bp as questions_bp
 from app.web.risks import bp as risks_bp
 from app.web.rounds import bp as rounds_bp
 from app.web.template_helpers import register_template_helpers
@@ -41,6 +42,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(committee_bp)
     app.register_blueprint(rounds_bp)
     app.register_blueprint(mail_bp)
+    app.register_blueprint(questions_bp)
     app.add_url_rule("/healthz", "healthz", _healthz)
     register_bench(app)  # only with BENCH_BARE_ROUTE on (make bench)
 

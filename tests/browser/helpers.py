@@ -316,11 +316,31 @@ def heat_map(page: Any) -> dict[tuple[int, int], int]:
     return {(int(label), i + 1): int(n) for label, cells in rows for i, n in enumerate(cells)}
 
 
+# A committee member's only write: a question about an action or a risk register entry (it changes nothing in the plan).
+ASK_PAGE = re.compile(r"^/(actions|risks)/\d+/questions/new$")
+# What a read-only person may still post, changing nothing in the plan: signing out, and (once they have been told
+# something, such as their question's answer being published) marking their own notifications read.
+SIGN_OUT = ["/logout", "Sign out"]
+READ_ONLY_POSTS = ([], [SIGN_OUT], [SIGN_OUT, ["/notifications/read", "Mark all as read"]])
+
+
+def assert_only_the_question_form(page: Any, posts: list[list[str]]) -> None:
+    """On an ASK_PAGE: Sign out, and the question's own form with its one textarea; nothing else writes."""
+    from urllib.parse import urlsplit
+
+    here = urlsplit(page.url).path
+    assert [action for action, _ in posts] == ["/logout", here], f"{page.url} offers: {posts}"
+    assert page.locator("textarea").evaluate_all("(ts) => ts.map((t) => t.name)") == ["text"]
+    assert page.locator("input[type=file], [contenteditable=true], [hx-post], [data-hx-post]").count() == 0
+
+
 def crawl_read_only(page: Any, start: list[str], base_url: str, per_shape: int = 3) -> list[str]:
     """Visit every page reachable from `start` by links in the main content and navigation (at most
     `per_shape` pages per URL shape such as /actions/N), asserting that none offers a control that
     changes anything: no form that posts except Sign out, no htmx verb that writes, no file input,
-    textarea or editable content. Returns the paths visited; downloads (reports) are not pages."""
+    textarea or editable content. The one write a councillor has, asking a question (`ASK_PAGE`), is
+    allowed there alone: its form holds one textarea, the question. Returns the paths visited; downloads
+    (reports) are not pages."""
     from urllib.parse import urlsplit
 
     from playwright.sync_api import Error as PlaywrightError
@@ -350,7 +370,10 @@ def crawl_read_only(page: Any, start: list[str], base_url: str, per_shape: int =
             """(forms) => forms.filter((f) => (f.getAttribute('method') || 'get').toLowerCase() !== 'get')
                 .map((f) => [f.getAttribute('action'), f.innerText.trim()])"""
         )
-        assert posts in ([], [["/logout", "Sign out"]]), f"{parts.path} offers: {posts}"
+        if ASK_PAGE.match(parts.path):
+            assert_only_the_question_form(page, posts)
+            continue
+        assert posts in READ_ONLY_POSTS, f"{parts.path} offers: {posts}"
         writes = page.locator(
             "[hx-post], [hx-put], [hx-patch], [hx-delete], [data-hx-post], [data-hx-put], [data-hx-patch], [data-hx-delete]"
         )

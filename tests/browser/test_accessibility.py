@@ -124,6 +124,8 @@ PAGES: dict[str, Case] = {
     "your proposals, none yet": Case("sm1", "/proposals"),
     "every proposal, for a senior manager": Case("smt", "/proposals"),
     "notifications": Case("sm1", "/notifications"),
+    "members' questions, a councillor's": Case("committee", "/questions"),
+    "members' questions, the project manager's": Case("pm", "/questions"),
     "accessibility statement": Case(None, "/accessibility"),
     "accessibility statement, signed in": Case("committee", "/accessibility"),
 }

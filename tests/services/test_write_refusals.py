@@ -17,7 +17,18 @@ from app.clock import today
 from app.extensions import db
 from app.models import User
 from app.policy import SYSTEM, PermissionDenied
-from app.services import accounts, checklist_workbook, excel_io, mail, meetings, plan_editor, proposals, risks, rounds
+from app.services import (
+    accounts,
+    checklist_workbook,
+    excel_io,
+    mail,
+    meetings,
+    plan_editor,
+    proposals,
+    questions,
+    risks,
+    rounds,
+)
 from app.services.excel_io import ImportPreview
 from app.services.plan_editor import ActionDraft
 from app.services.proposals import EvidenceInput, ProposalInput
@@ -134,7 +145,17 @@ WRITES: dict[str, tuple[Call, set[str]]] = {
         {"pm", "sm1", "sm2"},  # each their own checklist; an empty file is then refused as such
     ),
     "mail.retry": (lambda u, ids: mail.retry(u, 1), {"admin"}),
+    # A committee member's one write: a question, which changes nothing in the plan.
+    "questions.ask": (
+        lambda u, ids: questions.ask(u, "action", ids["actions"]["1.3"], "Why?"),
+        {"committee", "demoted"},
+    ),
+    # sm1's work stream's question was sent to sm1 to answer.
+    "questions.route": (lambda u, ids: questions.route(u, ids["question"], 0, ids["users"]["sm2"], ""), {"pm"}),
+    "questions.answer": (lambda u, ids: questions.answer(u, ids["question"], 0, "Words"), {"sm1"}),
+    "questions.publish": (lambda u, ids: questions.publish(u, ids["question"], 0, "Words", ""), {"pm"}),
 }
+ASKING = "questions.ask"
 
 REFUSED = [(name, role) for name, (_, allowed) in WRITES.items() for role in ROLES if role not in allowed]
 
@@ -191,8 +212,12 @@ def test_each_write_service_refuses_each_role_it_must(
         db.session.rollback()
 
 
-def test_a_committee_member_is_refused_every_write_service() -> None:
-    assert all("committee" not in allowed and "demoted" not in allowed for _, allowed in WRITES.values())
+def test_a_committee_member_is_refused_every_write_service_but_asking_a_question() -> None:
+    assert all(
+        "committee" not in allowed and "demoted" not in allowed
+        for name, (_, allowed) in WRITES.items()
+        if name != ASKING
+    )
 
 
 @pytest.mark.parametrize("event", ["edit", "submit", "withdraw"])

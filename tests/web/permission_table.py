@@ -148,4 +148,16 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("rounds.workbook", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK}),
     ("rounds.upload", "POST"): only({"pm": OK, "sm1": OK, "sm2": OK}),  # no file: the form again
     ("rounds.confirm_upload", "POST"): only({"pm": OK, "sm1": OK, "sm2": OK}),
+    # Members' questions: asking is a committee member's only write, and it changes nothing in the plan. The
+    # fixture's question (on an action in sm1's work stream) was sent to sm1 to answer; the POSTs carry no
+    # version or words, so a permitted person gets the use case's answer (400, or 409 for a stale version).
+    ("questions.ask_action", "GET"): only({"committee": OK}),
+    ("questions.ask_action", "POST"): only({"committee": OK}),
+    ("questions.ask_risk", "GET"): only({"committee": OK}),
+    ("questions.ask_risk", "POST"): only({"committee": OK}),
+    ("questions.index", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK, "smt": OK, "committee": OK}),
+    ("questions.show", "GET"): only({"pm": OK, "sm1": OK, "committee": OK}),  # the asker, the PM, the officer
+    ("questions.route", "POST"): only({"pm": OK}),
+    ("questions.answer", "POST"): only({"sm1": OK}),  # only the officer it was sent to, not the PM
+    ("questions.publish", "POST"): only({"pm": OK}),
 }

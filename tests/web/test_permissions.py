@@ -98,6 +98,7 @@ def make_work_stream_things(ids: dict[str, Any], who: str) -> dict[str, int]:
     risks.reevaluate(flagged)
     db.session.commit()
     measure = db.session.query(PerformanceMeasure).filter_by(reference=f"{number}.M1", checkpoint=6).one()
+    question = make_question(ids, ids["actions"][propose_ref], manager)
     return {
         "work_stream": ids["work_streams"][number],
         "draft": draft.id,
@@ -106,6 +107,7 @@ def make_work_stream_things(ids: dict[str, Any], who: str) -> dict[str, int]:
         "action": ids["actions"][propose_ref],
         "measure": measure.id,
         "risk": risks.entry_for_action(flagged.id).id,
+        "question": question,
     }
 
 
@@ -121,6 +123,17 @@ def make_round(ids: dict[str, Any]) -> int:
         manager = db.session.get(User, ids["users"][who])
         ids["in"][who]["round_item"] = rounds.checklist(manager, opened.id).items[0].item.id
     return opened.id
+
+
+def make_question(ids: dict[str, Any], action_id: int, officer: Any) -> int:
+    """A committee member's question on the action, sent by the project manager to `officer` to answer."""
+    from app.models import User
+    from app.services import questions
+
+    member = db.session.get(User, ids["users"]["committee"])
+    pm = db.session.get(User, ids["users"]["pm"])
+    asked = questions.ask(member, "action", action_id, "When will this be finished?")
+    return questions.route(pm, asked.id, asked.version, officer.id, "").id
 
 
 def url_values(endpoint: str, ids: dict[str, Any], owner: str = "sm1") -> dict[str, Any]:
@@ -151,6 +164,12 @@ def url_values(endpoint: str, ids: dict[str, Any], owner: str = "sm1") -> dict[s
         "risks.edit": {"entry_id": mine["risk"]},
         "risks.escalate": {"entry_id": mine["risk"]},
         "risks.comment": {"entry_id": mine["risk"]},
+        "questions.ask_action": {"action_id": mine["action"]},
+        "questions.ask_risk": {"entry_id": mine["risk"]},
+        "questions.show": {"question_id": mine["question"]},
+        "questions.route": {"question_id": mine["question"]},
+        "questions.answer": {"question_id": mine["question"]},
+        "questions.publish": {"question_id": mine["question"]},
         "committee.meeting": {"meeting_id": ids["presented"]},
         "committee.present": {"meeting_id": ids["to_present"]},
         "committee.confirm_present": {"meeting_id": ids["upcoming"]},
@@ -266,6 +285,8 @@ def test_work_stream_scoping_is_in_the_table() -> None:
         ("proposals.respond", "POST"),
         ("proposals.download", "GET"),
         ("risks.edit", "POST"),
+        ("questions.show", "GET"),  # a question before it is published: the officer it was sent to
+        ("questions.answer", "POST"),
     } <= set(SCOPED)
     assert all(PERMISSIONS[key]["sm2"] == FORBIDDEN for key in SCOPED)
 
