@@ -43,6 +43,7 @@ from app.models import (
     User,
     WorkStream,
 )
+from app.models.plan import to_roman
 from app.policy import Actor, Permission, require_as
 from app.services import audit, paging, plan_read, report_pack
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
@@ -283,6 +284,10 @@ class ChangeLine:
     @property
     def after(self) -> str:
         return _side(self.parts, "after")
+
+    @property
+    def work_stream_roman(self) -> str:
+        return to_roman(self.work_stream_number) if self.work_stream_number else ""
 
     @property
     def kind_label(self) -> str:

@@ -9,6 +9,8 @@ from app.clock import utcnow
 from app.extensions import db
 from app.models import Notification, User
 from app.policy import Permission, roles_with
+from app.services import paging
+from app.services.paging import Page
 from app.services.tx import write_transaction
 
 
@@ -66,6 +68,17 @@ def page_for_user(user_id: int, *, page: int = 1, per_page: int = 50) -> tuple[l
         )
     )
     return rows[:per_page], len(rows) > per_page
+
+
+NOTIFICATIONS_PER_PAGE = 50
+
+
+def numbered_page_for_user(
+    user_id: int, *, page: int = 1, per_page: int = NOTIFICATIONS_PER_PAGE
+) -> Page[Notification]:
+    """A page of someone's notifications, newest first, with how many there are in all (for numbered pages)."""
+    query = select(Notification).where(Notification.user_id == user_id).order_by(Notification.id.desc())
+    return paging.page_of(query, page, per_page)
 
 
 def mark_all_read(user_id: int) -> None:

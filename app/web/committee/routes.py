@@ -30,6 +30,7 @@ from app.web.committee.forms import ConfirmImportForm, DetailsForm, ImportForm, 
 from app.web.decorators import permission_required
 from app.web.forms import Form
 from app.web.pagination import govuk_pagination, page_number
+from app.web.pickers import WorkStreamPicker, work_stream_picker
 from app.web.rendering import (
     XLSX,
     attempt,
@@ -342,20 +343,21 @@ def prepare_pack(meeting_id: int) -> WResponse:
     return _meeting_page(meetings.get_meeting(meeting_id), 409, error_form=form)
 
 
-def _change_filters() -> tuple[int | None, str]:
-    ws_id, kind = int_arg(request.args.get("work_stream")), request.args.get("kind", "")
-    return ws_id, kind if kind in APPROVED_CHANGE_KINDS else ""
+def _change_filters(plan_id: int) -> tuple[WorkStreamPicker, str]:
+    kind = request.args.get("kind", "")
+    return work_stream_picker(plan_id), kind if kind in APPROVED_CHANGE_KINDS else ""
 
 
 @bp.get("/changes")
 @permission_required(Permission.VIEW_PLAN)
 def changes() -> WResponse:
     plan = selected_plan()
-    ws_id, kind = _change_filters()
+    picker, kind = _change_filters(plan.id)
+    ws_id = picker.id
     baseline, page = meetings.changes_since_last_meeting_page(
         plan.id, work_stream_id=ws_id, kind=kind or None, page=page_number()
     )
-    words = [f"work stream {ws.roman}" for ws in plan.work_streams if ws.id == ws_id]
+    words = picker.words()
     return render(
         "committee/changes.html",
         "committee/_changes.html",
@@ -364,7 +366,8 @@ def changes() -> WResponse:
         lines=page.items,
         page=page,
         pagination=govuk_pagination(page, "Pages of changes", [("work_stream", ws_id), ("kind", kind)]),
-        work_stream_names={ws.id: f"Work stream {ws.roman}" for ws in plan.work_streams},
+        picker=picker,
+        form=picker.form if picker.failed else None,
         ws_id=ws_id,
         kind=kind,
         kinds=APPROVED_CHANGE_KINDS,
@@ -382,8 +385,8 @@ def changes_csv() -> WResponse:
     """The changes page as CSV, every change and not a page of them, streamed a batch at a time: what changed,
     from, to, why, who proposed and approved it and when, evidence titles."""
     plan = selected_plan()
-    ws_id, kind = _change_filters()
-    lines = meetings.iter_changes_since_last_meeting(plan.id, work_stream_id=ws_id, kind=kind or None)
+    picker, kind = _change_filters(plan.id)
+    lines = meetings.iter_changes_since_last_meeting(plan.id, work_stream_id=picker.id, kind=kind or None)
     response = Response(stream_with_context(excel_io.changes_csv_lines(lines)), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="changes-{today().isoformat()}.csv"'

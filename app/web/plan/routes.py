@@ -13,9 +13,9 @@ from app.domain.glossary import GLOSSARY
 from app.domain.status import actions_headline, measures_headline
 from app.models import User, WorkStream
 from app.policy import Permission, can
-from app.services import meetings, plan_read, proposals, risks
+from app.services import lists, meetings, plan_read, proposals, risks
 from app.web.decorators import permission_required
-from app.web.pagination import govuk_pagination
+from app.web.pagination import govuk_pagination, page_number
 from app.web.plan import bp
 from app.web.rendering import is_htmx, render, selected_plan, titled
 
@@ -53,8 +53,16 @@ def dashboard() -> Response:
 @permission_required(Permission.VIEW_PLAN)
 def work_streams() -> Response:
     plan = selected_plan()
+    search = request.args.get("q", "")[:200]
+    page = lists.work_streams_page(plan.id, search=search, page=page_number())
     return render(
-        "plan/work_streams.html", plan=plan, plans=plan_read.list_plans(), summary=plan_read.plan_summary(plan)
+        "plan/work_streams.html",
+        plan=plan,
+        plans=plan_read.list_plans(),
+        page=page,
+        search=search,
+        pagination=govuk_pagination(page, "Pages of work streams", [("q", search.strip())]),
+        page_title=titled("Work streams", [f"matching “{search.strip()}”" if search.strip() else ""]),
     )
 
 

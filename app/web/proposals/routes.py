@@ -22,6 +22,7 @@ from app.services import notifications, proposals
 from app.services.errors import Conflict, ValidationFailed
 from app.services.proposals import EvidenceInput, OpenProposalExists, ProposalInput, Target, TargetChanged
 from app.web.decorators import permission_required
+from app.web.pagination import govuk_pagination, page_number
 from app.web.proposals import bp
 from app.web.proposals.forms import (
     ActionProposalForm,
@@ -32,7 +33,7 @@ from app.web.proposals.forms import (
     RespondForm,
     SimpleEventForm,
 )
-from app.web.rendering import attempt, form_status, int_arg, me, refusal, render, version_of
+from app.web.rendering import attempt, form_status, int_arg, me, refusal, render, titled, version_of
 
 ProposalForm = ActionProposalForm | MeasureProposalForm
 
@@ -327,7 +328,14 @@ for _name, _step in STEPS.items():  # POST /proposals/<id>/submit, …/approve: 
 @bp.get("/review")
 @permission_required(Permission.REVIEW_PROPOSAL)
 def queue() -> Response:
-    return render("proposals/queue.html", queue=proposals.review_queue())
+    page = proposals.review_queue_page(page=page_number())
+    return render(
+        "proposals/queue.html",
+        queue=page.items,
+        page=page,
+        pagination=govuk_pagination(page, "Pages of the review queue"),
+        page_title=titled("Review queue", [f"page {page.number}" if page.number > 1 else ""]),
+    )
 
 
 @bp.get("/review/count")
@@ -372,9 +380,14 @@ def download(evidence_id: int) -> Response:
 @bp.get("/notifications")
 @login_required
 def notifications_page() -> Response:
-    page = int_arg(request.args.get("page")) or 1
-    items, more = notifications.page_for_user(me().id, page=page)
-    return render("proposals/notifications.html", items=items, more=more, page=page, form=None)
+    page = notifications.numbered_page_for_user(me().id, page=page_number())
+    return render(
+        "proposals/notifications.html",
+        items=page.items,
+        page=page,
+        pagination=govuk_pagination(page, "Pages of notifications"),
+        form=None,
+    )
 
 
 @bp.post("/notifications/read")
