@@ -183,9 +183,9 @@ def trail(f: AuditFilter, *, page: int = 1, per_page: int = 100) -> tuple[list[A
 TRAIL_PER_PAGE = 100
 
 
-def trail_page(f: AuditFilter, *, page: int = 1, per_page: int = TRAIL_PER_PAGE) -> Page[AuditEvent]:
+def trail_page(f: AuditFilter, *, page: int = 1, per_page: int = 0) -> Page[AuditEvent]:
     """A page of the filtered trail, newest first, with how many events match in all (for numbered pages)."""
-    return paging.page_of(_filtered(f).order_by(AuditEvent.id.desc()), page, per_page)
+    return paging.page_of(_filtered(f).order_by(AuditEvent.id.desc()), page, per_page or TRAIL_PER_PAGE)
 
 
 def csv_text(f: AuditFilter) -> Iterator[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.domain.bounds import has_control_characters
 from app.domain.references import work_stream_number
 from app.domain.status import StatusCounts
 from app.extensions import db
@@ -17,19 +18,19 @@ WORK_STREAMS_PER_PAGE = 50
 PICKER_LIMIT = 30  # up to this many work streams a <select> lists them all; beyond, the person types a number
 
 
-def work_streams_page(
-    plan_id: int, *, search: str = "", page: int = 1, per_page: int = WORK_STREAMS_PER_PAGE
-) -> Page[WorkStreamSummary]:
+def work_streams_page(plan_id: int, *, search: str = "", page: int = 1, per_page: int = 0) -> Page[WorkStreamSummary]:
     """One page of the plan's work streams in number order, with their actions counted by status: a work stream
     whose number (figures or roman) is `search`, or whose title contains it. Four queries at any size."""
     query = select(WorkStream).where(WorkStream.plan_id == plan_id)
     search = search.strip()
+    if has_control_characters(search):  # nobody types a NUL, and PostgreSQL refuses one in a pattern
+        return Page([], 1, per_page or WORK_STREAMS_PER_PAGE, 0)
     if search:
         number = work_stream_number(search)
         escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         title = func.lower(WorkStream.title).like(f"%{escaped}%", escape="\\")
         query = query.where(or_(title, WorkStream.number == number) if number else title)
-    paged = paging.page_of(query.order_by(WorkStream.number), page, per_page)
+    paged = paging.page_of(query.order_by(WorkStream.number), page, per_page or WORK_STREAMS_PER_PAGE)
     ids = [ws.id for ws in paged.items]
     if ids:  # the managers of this page only
         db.session.scalars(

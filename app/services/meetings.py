@@ -383,17 +383,17 @@ def approved_changes_page(
     work_stream_id: int | None = None,
     kind: str | None = None,
     page: int = 1,
-    per_page: int = CHANGES_PER_PAGE,
+    per_page: int = 0,
 ) -> Page[ChangeLine]:
     """One page of `approved_changes` (oldest first, as the report lists them), filtered and paged by the database:
     a count, the page's events, then the three queries for their proposals, whatever the number of changes."""
     query = _changes_query(plan_id, after_mark=after_mark, work_stream_id=work_stream_id, kind=kind)
-    paged = paging.page_of(query.order_by(AuditEvent.id), page, per_page, scalars=False)
+    paged = paging.page_of(query.order_by(AuditEvent.id), page, per_page or CHANGES_PER_PAGE, scalars=False)
     return Page(_lines(paged.items), paged.number, paged.per_page, paged.total)
 
 
 def changes_since_last_meeting_page(
-    plan_id: int, *, page: int = 1, per_page: int = CHANGES_PER_PAGE, **filters: Any
+    plan_id: int, *, page: int = 1, per_page: int = 0, **filters: Any
 ) -> tuple[Baseline | None, Page[ChangeLine]]:
     """A page of the changes since the last committee meeting (the changes page); the report keeps them all."""
     baseline = last_baseline(plan_id)
@@ -401,9 +401,13 @@ def changes_since_last_meeting_page(
     return baseline, approved_changes_page(plan_id, after_mark=mark, page=page, per_page=per_page, **filters)
 
 
-def iter_changes_since_last_meeting(plan_id: int, *, batch: int = 500, **filters: Any) -> Iterator[ChangeLine]:
-    """Every change since the last committee meeting, read a batch at a time (for a streamed download):
+CHANGES_BATCH = 500
+
+
+def iter_changes_since_last_meeting(plan_id: int, *, batch: int = 0, **filters: Any) -> Iterator[ChangeLine]:
+    """Every change since the last committee meeting, read `CHANGES_BATCH` at a time (for a streamed download):
     four queries a batch, and never more than one batch in memory."""
+    batch = batch or CHANGES_BATCH
     baseline = last_baseline(plan_id)
     after = baseline.audit_mark if baseline else 0
     while True:
@@ -857,7 +861,7 @@ _COUNTED = (
 )
 
 
-def compare_page(a: Baseline, b: Baseline, *, page: int = 1, per_page: int = COMPARED_PER_PAGE) -> Comparison:
+def compare_page(a: Baseline, b: Baseline, *, page: int = 1, per_page: int = 0) -> Comparison:
     """`compare` summarised (counts first) and paged, for the compare page; the whole comparison stays `compare`."""
     differences = compare(a, b)
     counts = {"Actions that differ": len(differences)}
@@ -868,7 +872,8 @@ def compare_page(a: Baseline, b: Baseline, *, page: int = 1, per_page: int = COM
         1 for lines in differences.values() if any(not line.startswith(counted) for line in lines)
     )
     rows = [(key.split(":", 1)[-1], lines) for key, lines in differences.items()]
-    return Comparison({k: v for k, v in counts.items() if v}, paging.slice_of(rows, page, per_page))
+    shown = paging.slice_of(rows, page, per_page or COMPARED_PER_PAGE)
+    return Comparison({k: v for k, v in counts.items() if v}, shown)
 
 
 def baselines(plan_id: int) -> list[Baseline]:

@@ -73,12 +73,10 @@ def page_for_user(user_id: int, *, page: int = 1, per_page: int = 50) -> tuple[l
 NOTIFICATIONS_PER_PAGE = 50
 
 
-def numbered_page_for_user(
-    user_id: int, *, page: int = 1, per_page: int = NOTIFICATIONS_PER_PAGE
-) -> Page[Notification]:
+def numbered_page_for_user(user_id: int, *, page: int = 1, per_page: int = 0) -> Page[Notification]:
     """A page of someone's notifications, newest first, with how many there are in all (for numbered pages)."""
     query = select(Notification).where(Notification.user_id == user_id).order_by(Notification.id.desc())
-    return paging.page_of(query, page, per_page)
+    return paging.page_of(query, page, per_page or NOTIFICATIONS_PER_PAGE)
 
 
 def mark_all_read(user_id: int) -> None:

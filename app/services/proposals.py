@@ -171,7 +171,7 @@ def review_queue() -> list[Proposal]:
 REVIEW_PER_PAGE = 50
 
 
-def review_queue_page(*, page: int = 1, per_page: int = REVIEW_PER_PAGE) -> Page[Proposal]:
+def review_queue_page(*, page: int = 1, per_page: int = 0) -> Page[Proposal]:
     """One page of `review_queue`, oldest first: a count, the page, then its authors, targets and evidence."""
     return paging.page_of(
         select(Proposal)
@@ -185,7 +185,7 @@ def review_queue_page(*, page: int = 1, per_page: int = REVIEW_PER_PAGE) -> Page
         .where(Proposal.state == State.SUBMITTED.value)
         .order_by(Proposal.submitted_at, Proposal.id),
         page,
-        per_page,
+        per_page or REVIEW_PER_PAGE,
     )
 
 

@@ -455,11 +455,12 @@ REGISTER_PER_PAGE = 50
 
 
 def register_page(
-    plan_id: int, f: RegisterFilter = RegisterFilter(), *, page: int = 1, per_page: int = REGISTER_PER_PAGE
+    plan_id: int, f: RegisterFilter = RegisterFilter(), *, page: int = 1, per_page: int = 0
 ) -> RegisterPage:
     """`entries` for the register page: the matching entries' scores and review dates read as plain columns to
     count and order them, then only the page's entries loaded with their action, owner and work stream. Four
     queries at any size."""
+    per_page = per_page or REGISTER_PER_PAGE
     query = select(
         RiskEntry.id, RiskEntry.likelihood, RiskEntry.impact, RiskEntry.next_review_on, RiskEntry.reasons
     ).where(RiskEntry.plan_id == plan_id, RiskEntry.closed_on.is_(None))
