@@ -15,9 +15,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from app.clock import today
+from app.domain.filters import ActionFilter
+from app.domain.status import Status
 from app.extensions import db
 from app.models import Baseline, Notification, Plan, User, WorkStream
-from app.services import audit, demo_scale, lists, meetings, notifications, proposals, risks
+from app.services import audit, demo_scale, lists, meetings, notifications, plan_read, proposals, risks
 from tests.conftest import PASSWORD
 
 
@@ -252,7 +255,7 @@ def test_the_work_stream_filter_is_a_number_to_type_once_the_plan_is_large(make_
     app = _scaled(make_app, 5)  # 35 work streams: more than a <select> should list
     client: Any = app.test_client()
     assert client.login("pm@example.org", PASSWORD).status_code == 302
-    for page in ("/changes", "/risks", "/audit"):
+    for page in ("/changes", "/risks", "/audit", "/actions"):
         html = client.get(page).get_data(as_text=True)
         assert 'name="ws"' in html and 'name="work_stream"' not in html, page
     with app.app_context():
@@ -266,6 +269,13 @@ def test_the_work_stream_filter_is_a_number_to_type_once_the_plan_is_large(make_
     assert client.get(f"/changes?work_stream={ws12_id}").get_data(as_text=True).count('href="/actions/') == len(
         [line for line in ws12_changes if line.action_id]
     )
+    actions = client.get("/actions?ws=12&status=IN_PROGRESS").get_data(as_text=True)
+    assert "Actions: IN PROGRESS, work stream xii" in _text(actions.split("</title>")[0])
+    refs = re.findall(r'<span class="govuk-visually-hidden">Action </span>([^<\s]+)', actions)
+    with app.app_context():
+        in_progress = ActionFilter(status=Status.IN_PROGRESS, work_stream_id=ws12_id)
+        expected = [a.reference for a in plan_read.find_actions(plan_id, in_progress, today())]
+    assert refs and refs == expected
     wrong = client.get("/risks?ws=zz")
     html = wrong.get_data(as_text=True)
     assert wrong.status_code == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import request
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -16,6 +18,7 @@ from app.policy import Permission, can
 from app.services import lists, meetings, plan_read, proposals, risks
 from app.web.decorators import permission_required
 from app.web.pagination import govuk_pagination, page_number
+from app.web.pickers import work_stream_picker
 from app.web.plan import bp
 from app.web.rendering import is_htmx, render, selected_plan, titled
 
@@ -102,7 +105,8 @@ def work_stream(work_stream_id: int) -> Response:
 @permission_required(Permission.VIEW_PLAN)
 def actions() -> Response:
     plan = selected_plan()
-    action_filter = ActionFilter.from_args(request.args)
+    picker = work_stream_picker(plan.id, all_text="All work streams")
+    action_filter = replace(ActionFilter.from_args(request.args), work_stream_id=picker.id)
     owners = plan_read.action_owners(plan.id)
     number = parse_id(request.args.get("page")) or 1
     per_page = plan_read.ACTIONS_PER_PAGE
@@ -118,8 +122,9 @@ def actions() -> Response:
         pagination=govuk_pagination(page, "Pages of actions", action_filter.query_string()),
         action_filter=action_filter,
         owners=owners,
-        work_streams=plan.work_streams,
-        page_title=titled("Actions", _filter_words(action_filter, owners, plan.work_streams)),
+        picker=picker,
+        form=picker.form if picker.failed else None,
+        page_title=titled("Actions", _filter_words(action_filter, owners, [picker.chosen] if picker.chosen else [])),
         filter_url=request.path,
         show_work_stream=True,
     )
