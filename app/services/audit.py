@@ -180,7 +180,7 @@ def trail(f: AuditFilter, *, page: int = 1, per_page: int = 100) -> tuple[list[A
     return rows[:per_page], len(rows) > per_page
 
 
-TRAIL_PER_PAGE = 100
+TRAIL_PER_PAGE = 50
 
 
 def trail_page(f: AuditFilter, *, page: int = 1, per_page: int = 0) -> Page[AuditEvent]:

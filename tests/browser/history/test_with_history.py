@@ -249,7 +249,7 @@ def test_the_audit_trail_pages_by_keyboard_with_its_filter_kept_and_each_page_pa
 ) -> None:
     pm = page_as("pm")
     pm.set_viewport_size(WIDE)
-    pm.goto("/audit?from=2000-01-01")  # a filter that keeps the whole trail: more than a page of 100
+    pm.goto("/audit?from=2000-01-01")  # a filter that keeps the whole trail: more than a page of 50
     assert_page_passes_checks(pm)
     link = pm.locator(".govuk-pagination__next a")
     link.focus()
@@ -257,5 +257,5 @@ def test_the_audit_trail_pages_by_keyboard_with_its_filter_kept_and_each_page_pa
         pm.keyboard.press("Enter")
     assert urlsplit(pm.url).query == "from=2000-01-01&page=2"
     assert pm.locator('.govuk-pagination__item--current a[aria-current="page"]').inner_text().strip() == "2"
-    assert re.search(r"Showing 101 to \d+ of \d+ events", pm.locator("#audit-results").inner_text())
+    assert re.search(r"Showing 51 to \d+ of \d+ events", pm.locator("#audit-results").inner_text())
     assert_page_passes_checks(pm)
