@@ -547,8 +547,15 @@ def changes_by_action(
     plan_id: int, *, work_stream_id: int | None = None, action_ids: set[int] | None = None
 ) -> dict[int, list[ChangeLine]]:
     """The changes since the last committee meeting, by action id (a new work stream belongs to no action):
-    one work stream's (read as such from the database), or only the actions shown (a page of the action list)."""
-    _, lines = changes_since_last_meeting(plan_id, work_stream_id=work_stream_id)
+    one work stream's, or only the actions shown (a page of the action list), each picked out by the database."""
+    if action_ids is None:
+        _, lines = changes_since_last_meeting(plan_id, work_stream_id=work_stream_id)
+    else:
+        baseline = last_baseline(plan_id)
+        query = _changes_query(
+            plan_id, after_mark=baseline.audit_mark if baseline else 0, work_stream_id=work_stream_id
+        ).where(AuditEvent.action_id.in_(action_ids))
+        lines = _lines(db.session.execute(query.order_by(AuditEvent.id)).all())
     column: dict[int, list[ChangeLine]] = {}
     for line in lines:
         if line.action_id is not None and (action_ids is None or line.action_id in action_ids):
