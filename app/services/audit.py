@@ -29,6 +29,8 @@ from app.domain.spreadsheet import neutralised
 from app.extensions import db
 from app.models import AuditEvent
 from app.policy import Actor, SystemActor
+from app.services import paging
+from app.services.paging import Page
 from app.services.tx import lock_chain, write_transaction
 
 
@@ -177,6 +179,14 @@ def trail(f: AuditFilter, *, page: int = 1, per_page: int = 100) -> tuple[list[A
         )
     )
     return rows[:per_page], len(rows) > per_page
+
+
+TRAIL_PER_PAGE = 50
+
+
+def trail_page(f: AuditFilter, *, page: int = 1, per_page: int = 0) -> Page[AuditEvent]:
+    """A page of the filtered trail, newest first, with how many events match in all (for numbered pages)."""
+    return paging.page_of(_filtered(f).order_by(AuditEvent.id.desc()), page, per_page or TRAIL_PER_PAGE)
 
 
 def csv_text(f: AuditFilter) -> Iterator[str]:

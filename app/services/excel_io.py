@@ -19,7 +19,7 @@ import logging
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from io import BytesIO
@@ -332,6 +332,23 @@ def changes_csv(plan_id: int, **filters: Any) -> str:
     for line in lines:
         writer.writerow([neutralised(v.isoformat() if isinstance(v, date) else v) for v in change_row(line)])
     return buffer.getvalue()
+
+
+def changes_csv_lines(lines: Iterable[ChangeLine]) -> Iterator[str]:
+    """`changes_csv` a line at a time, from changes read a batch at a time; starts with the byte order mark that
+    tells a spreadsheet it is UTF-8 (as `changes_csv` encoded with utf-8-sig)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(values: list[Any]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(values)
+        return buffer.getvalue()
+
+    yield "\ufeff" + line(list(CHANGE_COLUMNS))
+    for change in lines:
+        yield line([neutralised(v.isoformat() if isinstance(v, date) else v) for v in change_row(change)])
 
 
 def work_stream_sheet_name(number: int) -> str:

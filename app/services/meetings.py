@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -42,9 +43,11 @@ from app.models import (
     User,
     WorkStream,
 )
+from app.models.plan import to_roman
 from app.policy import Actor, Permission, require_as
-from app.services import audit, plan_read, report_pack, report_sections
+from app.services import audit, paging, plan_read, report_pack, report_sections
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
+from app.services.paging import Page
 from app.services.report import (
     NARRATIVE_FIELDS,
     ReportData,
@@ -283,6 +286,10 @@ class ChangeLine:
         return _side(self.parts, "after")
 
     @property
+    def work_stream_roman(self) -> str:
+        return to_roman(self.work_stream_number) if self.work_stream_number else ""
+
+    @property
     def kind_label(self) -> str:
         return APPROVED_CHANGE_LABELS.get(self.kind, "Change")
 
@@ -328,7 +335,7 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "”", '"')) else f"{text}."
 
 
-def approved_changes(
+def _changes_query(
     plan_id: int,
     *,
     after_mark: int = 0,
@@ -336,12 +343,8 @@ def approved_changes(
     work_stream_id: int | None = None,
     kind: str | None = None,
     action_id: int | None = None,
-) -> list[ChangeLine]:
-    """Approved changes to the plan recorded between two points of the audit trail, each with its why and who.
-
-    A fixed number of queries whatever the number of changes: the events (with their action's reference), then
-    the proposals they approved, those proposals' approval notes and their evidence titles.
-    """
+) -> Any:
+    """The approved-change events between two points of the trail, filtered in SQL, with their action's reference."""
     query = (
         select(AuditEvent, Action.reference, WorkStream.number)
         .outerjoin(Action, Action.id == AuditEvent.action_id)
@@ -361,10 +364,84 @@ def approved_changes(
         query = query.where(AuditEvent.kind == kind)
     if action_id:
         query = query.where(AuditEvent.action_id == action_id)
-    rows = db.session.execute(query.order_by(AuditEvent.id)).all()
+    return query
+
+
+def _lines(rows: Sequence[Any]) -> list[ChangeLine]:
     proposal_ids = {_proposal_id(event) for event, _, _ in rows} - {None}
     found = _proposals_behind(proposal_ids)  # type: ignore[arg-type]  # None was taken out
     return [_line(event, reference, number, found) for event, reference, number in rows]
+
+
+CHANGES_PER_PAGE = 50
+
+
+def approved_changes_page(
+    plan_id: int,
+    *,
+    after_mark: int = 0,
+    work_stream_id: int | None = None,
+    kind: str | None = None,
+    page: int = 1,
+    per_page: int = 0,
+) -> Page[ChangeLine]:
+    """One page of `approved_changes` (oldest first, as the report lists them), filtered and paged by the database:
+    a count, the page's events, then the three queries for their proposals, whatever the number of changes."""
+    query = _changes_query(plan_id, after_mark=after_mark, work_stream_id=work_stream_id, kind=kind)
+    paged = paging.page_of(query.order_by(AuditEvent.id), page, per_page or CHANGES_PER_PAGE, scalars=False)
+    return Page(_lines(paged.items), paged.number, paged.per_page, paged.total)
+
+
+def changes_since_last_meeting_page(
+    plan_id: int, *, page: int = 1, per_page: int = 0, **filters: Any
+) -> tuple[Baseline | None, Page[ChangeLine]]:
+    """A page of the changes since the last committee meeting (the changes page); the report keeps them all."""
+    baseline = last_baseline(plan_id)
+    mark = baseline.audit_mark if baseline else 0
+    return baseline, approved_changes_page(plan_id, after_mark=mark, page=page, per_page=per_page, **filters)
+
+
+CHANGES_BATCH = 500
+
+
+def iter_changes_since_last_meeting(plan_id: int, *, batch: int = 0, **filters: Any) -> Iterator[ChangeLine]:
+    """Every change since the last committee meeting, read `CHANGES_BATCH` at a time (for a streamed download):
+    four queries a batch, and never more than one batch in memory."""
+    batch = batch or CHANGES_BATCH
+    baseline = last_baseline(plan_id)
+    after = baseline.audit_mark if baseline else 0
+    while True:
+        query = _changes_query(plan_id, after_mark=after, **filters)
+        rows = db.session.execute(query.order_by(AuditEvent.id).limit(batch)).all()
+        yield from _lines(rows)
+        if len(rows) < batch:
+            return
+        after = rows[-1][0].id
+
+
+def approved_changes(
+    plan_id: int,
+    *,
+    after_mark: int = 0,
+    upto_mark: int | None = None,
+    work_stream_id: int | None = None,
+    kind: str | None = None,
+    action_id: int | None = None,
+) -> list[ChangeLine]:
+    """Approved changes to the plan recorded between two points of the audit trail, each with its why and who.
+
+    A fixed number of queries whatever the number of changes: the events (with their action's reference), then
+    the proposals they approved, those proposals' approval notes and their evidence titles.
+    """
+    query = _changes_query(
+        plan_id,
+        after_mark=after_mark,
+        upto_mark=upto_mark,
+        work_stream_id=work_stream_id,
+        kind=kind,
+        action_id=action_id,
+    )
+    return _lines(db.session.execute(query.order_by(AuditEvent.id)).all())
 
 
 @dataclass(frozen=True)
@@ -470,8 +547,15 @@ def changes_by_action(
     plan_id: int, *, work_stream_id: int | None = None, action_ids: set[int] | None = None
 ) -> dict[int, list[ChangeLine]]:
     """The changes since the last committee meeting, by action id (a new work stream belongs to no action):
-    one work stream's (read as such from the database), or only the actions shown (a page of the action list)."""
-    _, lines = changes_since_last_meeting(plan_id, work_stream_id=work_stream_id)
+    one work stream's, or only the actions shown (a page of the action list), each picked out by the database."""
+    if action_ids is None:
+        _, lines = changes_since_last_meeting(plan_id, work_stream_id=work_stream_id)
+    else:
+        baseline = last_baseline(plan_id)
+        query = _changes_query(
+            plan_id, after_mark=baseline.audit_mark if baseline else 0, work_stream_id=work_stream_id
+        ).where(AuditEvent.action_id.in_(action_ids))
+        lines = _lines(db.session.execute(query.order_by(AuditEvent.id)).all())
     column: dict[int, list[ChangeLine]] = {}
     for line in lines:
         if line.action_id is not None and (action_ids is None or line.action_id in action_ids):
@@ -765,6 +849,45 @@ def report_data(meeting: CommitteeMeeting) -> ReportData:
 
 def compare(a: Baseline, b: Baseline) -> dict[str, list[str]]:
     return compare_snapshots(a.snapshot, b.snapshot)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two baselines compared: how many actions differ and in what way, then one page of the differing actions."""
+
+    counts: dict[str, int]  # "Actions that differ", "New actions", "Status changes", ... (only those above 0)
+    page: Page[tuple[str, list[str]]]  # (reference, what differs in words)
+
+
+COMPARED_PER_PAGE = 100
+_COUNTED = (
+    ("New actions", "New action"),
+    ("Status changes", "Status changed"),
+    ("Retired", "Retired"),
+    ("Returned to the plan", "Returned to the plan"),
+    ("Deadlines moved", "Deadline moved"),
+)
+
+
+def _snapshot_actions(baseline_id: int) -> list[dict[str, Any]]:
+    actions = db.session.scalar(select(Baseline.snapshot["actions"]).where(Baseline.id == baseline_id))
+    return list(actions or [])
+
+
+def compare_page(a: Baseline, b: Baseline, *, page: int = 1, per_page: int = 0) -> Comparison:
+    """`compare` summarised (counts first) and paged, for the compare page; the whole comparison stays `compare`.
+    Only the snapshots' actions are read (by the database: a third of a snapshot), never their measures or report."""
+    differences = compare_snapshots({"actions": _snapshot_actions(a.id)}, {"actions": _snapshot_actions(b.id)})
+    counts = {"Actions that differ": len(differences)}
+    for label, start in _COUNTED:
+        counts[label] = sum(1 for lines in differences.values() if any(line.startswith(start) for line in lines))
+    counted = tuple(start for _, start in _COUNTED)
+    counts["Other changes"] = sum(
+        1 for lines in differences.values() if any(not line.startswith(counted) for line in lines)
+    )
+    rows = [(key.split(":", 1)[-1], lines) for key, lines in differences.items()]
+    shown = paging.slice_of(rows, page, per_page or COMPARED_PER_PAGE)
+    return Comparison({k: v for k, v in counts.items() if v}, shown)
 
 
 def baselines(plan_id: int) -> list[Baseline]:

@@ -13,7 +13,8 @@ from app.clock import utcnow
 from app.extensions import db
 from app.models import Notification, User
 from app.policy import Permission, roles_with
-from app.services import mail
+from app.services import mail, paging
+from app.services.paging import Page
 from app.services.tx import write_transaction
 
 
@@ -78,6 +79,15 @@ def page_for_user(user_id: int, *, page: int = 1, per_page: int = 50) -> tuple[l
         )
     )
     return rows[:per_page], len(rows) > per_page
+
+
+NOTIFICATIONS_PER_PAGE = 50
+
+
+def numbered_page_for_user(user_id: int, *, page: int = 1, per_page: int = 0) -> Page[Notification]:
+    """A page of someone's notifications, newest first, with how many there are in all (for numbered pages)."""
+    query = select(Notification).where(Notification.user_id == user_id).order_by(Notification.id.desc())
+    return paging.page_of(query, page, per_page or NOTIFICATIONS_PER_PAGE)
 
 
 def mark_all_read(user_id: int) -> None:

@@ -15,6 +15,7 @@ from app.domain.status import Status, StatusCounts
 from app.extensions import db
 from app.models import Action, AuditEvent, PerformanceMeasure, Plan, User, WorkStream
 from app.services.errors import NotFound
+from app.services.paging import Page
 
 
 def list_plans() -> list[Plan]:
@@ -205,27 +206,12 @@ def find_actions(plan_id: int, action_filter: ActionFilter, on: date, *, retired
     return list(db.session.scalars(query))
 
 
-@dataclass(frozen=True)
-class ActionsPage:
-    """One page of a filtered list of live actions, and where it sits in the whole list."""
-
-    actions: list[Action]
-    number: int  # 1-based; a page past the end is the last page
-    per_page: int
-    total: int
+class ActionsPage(Page[Action]):
+    """One page of a filtered list of live actions (`paging.Page`), its items named for the templates."""
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def first(self) -> int:
-        """The position in the whole list of this page's first action (1-based; 0 when there are none)."""
-        return (self.number - 1) * self.per_page + 1 if self.actions else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.actions) - 1 if self.actions else 0
+    def actions(self) -> list[Action]:
+        return self.items
 
 
 ACTIONS_PER_PAGE = 100

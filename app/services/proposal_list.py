@@ -15,6 +15,7 @@ from app.domain.proposals import FINAL_STATES, State
 from app.extensions import db
 from app.models import Challenge, Proposal, User, WorkStream
 from app.policy import Actor, Permission, PermissionDenied, can
+from app.services.paging import Page
 
 PER_PAGE = 50
 
@@ -27,24 +28,14 @@ class Row:
 
 
 @dataclass(frozen=True)
-class ProposalsPage:
-    rows: list[Row]
-    number: int  # 1-based; a page past the end is the last page
-    per_page: int
-    total: int
-    every: bool  # everyone's proposals (else only the person's own)
+class ProposalsPage(Page[Row]):
+    """One page of proposals (`paging.Page`: a page past the end is the last), its items named for the template."""
+
+    every: bool = False  # everyone's proposals (else only the person's own)
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def first(self) -> int:
-        return (self.number - 1) * self.per_page + 1 if self.rows else 0
-
-    @property
-    def last(self) -> int:
-        return self.first + len(self.rows) - 1 if self.rows else 0
+    def rows(self) -> list[Row]:
+        return self.items
 
 
 def sees_every_proposal(actor: Actor) -> bool:
@@ -118,7 +109,7 @@ def find_page(
         )
         for p in proposals
     ]
-    return ProposalsPage(rows=rows, number=number, per_page=per_page, total=total, every=every)
+    return ProposalsPage(items=rows, number=number, per_page=per_page, total=total, every=every)
 
 
 def _overdue_among(proposal_ids: list[int], on: date) -> set[int]:

@@ -44,9 +44,10 @@ from app.extensions import db
 from app.formatting import format_date
 from app.models import Action, AuditEvent, Evidence, PerformanceMeasure, Proposal, ProposalMessage
 from app.policy import Actor, Permission, PermissionDenied, can, can_view_proposal, is_reviewer
-from app.services import audit, challenges, notifications, risks
+from app.services import audit, challenges, notifications, paging, risks
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.evidence_store import store
+from app.services.paging import Page
 from app.services.tx import write_transaction
 
 # The kinds of message the workflow sends (app/services/mail_kinds.py offers them on the account page).
@@ -175,6 +176,27 @@ def review_queue() -> list[Proposal]:
             .where(Proposal.state == State.SUBMITTED.value)
             .order_by(Proposal.submitted_at, Proposal.id)
         )
+    )
+
+
+REVIEW_PER_PAGE = 50
+
+
+def review_queue_page(*, page: int = 1, per_page: int = 0) -> Page[Proposal]:
+    """One page of `review_queue`, oldest first: a count, the page, then its authors, targets and evidence."""
+    return paging.page_of(
+        select(Proposal)
+        .options(
+            selectinload(Proposal.author),
+            selectinload(Proposal.action),
+            selectinload(Proposal.measure),
+            selectinload(Proposal.work_stream),
+            selectinload(Proposal.evidence),
+        )
+        .where(Proposal.state == State.SUBMITTED.value)
+        .order_by(Proposal.submitted_at, Proposal.id),
+        page,
+        per_page or REVIEW_PER_PAGE,
     )
 
 

@@ -22,14 +22,25 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import today, utcnow
 from app.domain.bounds import parse_id
-from app.domain.risk import SCORE_MAX, SCORE_MIN, ActionState, Reason, band, exit_explanation, ordered, reasons_for
+from app.domain.risk import (
+    SCORE_MAX,
+    SCORE_MIN,
+    ActionState,
+    Reason,
+    band,
+    exit_explanation,
+    ordered,
+    reasons_for,
+    score,
+)
 from app.domain.spreadsheet import neutralised
 from app.extensions import db
 from app.formatting import format_date
 from app.models import Action, Plan, RiskComment, RiskEntry, User, WorkStream
 from app.policy import SYSTEM, Actor, Permission, PermissionDenied, can_as, require_as
-from app.services import audit, reminders
+from app.services import audit, paging, reminders
 from app.services.errors import Conflict, NotFound, ValidationFailed
+from app.services.paging import Page
 from app.services.tx import write_transaction
 
 # The kind of message the register sends (app/services/mail_kinds.py offers it on the account page).
@@ -462,6 +473,60 @@ def heat_map(rows: list[RiskEntry]) -> list[list[int]]:
     for e in rows:
         grid[e.likelihood - 1][e.impact - 1] += 1
     return grid
+
+
+@dataclass(frozen=True)
+class RegisterPage:
+    """The open register filtered: the heat map and count of every matching entry, then one page of them."""
+
+    page: Page[RiskEntry]
+    grid: list[list[int]]
+    owners: list[User]  # everyone who owns an open entry, for the owner filter
+
+
+REGISTER_PER_PAGE = 50
+
+
+def register_page(
+    plan_id: int, f: RegisterFilter = RegisterFilter(), *, page: int = 1, per_page: int = 0
+) -> RegisterPage:
+    """`entries` for the register page: the matching entries' scores and review dates read as plain columns to
+    count and order them, then only the page's entries loaded with their action, owner and work stream. Four
+    queries at any size."""
+    per_page = per_page or REGISTER_PER_PAGE
+    query = select(
+        RiskEntry.id, RiskEntry.likelihood, RiskEntry.impact, RiskEntry.next_review_on, RiskEntry.reasons
+    ).where(RiskEntry.plan_id == plan_id, RiskEntry.closed_on.is_(None))
+    if f.work_stream_id:
+        query = query.where(RiskEntry.work_stream_id == f.work_stream_id)
+    if f.owner_id:
+        query = query.where(RiskEntry.owner_id == f.owner_id)
+    if f.escalated is not None:
+        query = query.where(RiskEntry.escalated.is_(f.escalated))
+    light = [r for r in db.session.execute(query) if not f.reason or f.reason.value in (r.reasons or [])]
+    grid = [[0] * 5 for _ in range(5)]
+    for r in light:
+        grid[r.likelihood - 1][r.impact - 1] += 1
+    light.sort(key=lambda r: (-score(r.likelihood, r.impact), r.next_review_on or date.max, r.id))
+    ids = paging.slice_of([r.id for r in light], page, per_page)
+    loaded = {
+        e.id: e
+        for e in db.session.scalars(
+            select(RiskEntry)
+            .options(joinedload(RiskEntry.action), joinedload(RiskEntry.owner), joinedload(RiskEntry.work_stream))
+            .where(RiskEntry.id.in_(ids.items))
+        )
+    }
+    owners = db.session.scalars(
+        select(User)
+        .where(
+            User.id.in_(select(RiskEntry.owner_id).where(RiskEntry.plan_id == plan_id, RiskEntry.closed_on.is_(None)))
+        )
+        .order_by(User.name, User.id)
+    )
+    return RegisterPage(
+        Page([loaded[i] for i in ids.items if i in loaded], ids.number, per_page, ids.total), grid, list(owners)
+    )
 
 
 def open_counts(plan_id: int) -> dict[int | None, int]:

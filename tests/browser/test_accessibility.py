@@ -120,6 +120,8 @@ PAGES: dict[str, Case] = {
     "changes since the last meeting": Case("committee", "/changes"),
     "compare baselines, none yet": Case("pm", "/baselines/compare"),
     "audit trail": Case("pm", "/audit"),
+    "work streams, searched": Case("committee", "/work-streams?q=iv"),
+    "work streams, nothing found": Case("committee", "/work-streams?q=nothing+like+this"),
     "review queue, empty": Case("pm", "/review"),
     "your proposals, none yet": Case("sm1", "/proposals"),
     "every proposal, for a senior manager": Case("smt", "/proposals"),

@@ -49,7 +49,7 @@ HOSTILE = (
 )
 QUERY_NAMES = (
     "plan", "work_stream", "owner", "person", "page", "status", "kind", "from", "to", "reason", "escalated",
-    "closed", "overdue", "poll", "part", "a", "b", "next", "format",
+    "closed", "overdue", "poll", "part", "a", "b", "next", "format", "ws", "q",
 )  # fmt: skip
 # Too slow to try many times (they draw the report, a PDF, a Word document): one example, as one role.
 SLOW = {"committee.report", "committee.report_pdf", "committee.report_docx"}

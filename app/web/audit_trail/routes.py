@@ -1,33 +1,35 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Response, request, stream_with_context
 from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
-from app.domain.bounds import parse_id
 from app.formatting import format_date
 from app.policy import Permission
 from app.services import accounts, audit, meetings, plan_read
 from app.services.errors import NotFound
 from app.web.audit_trail import bp
 from app.web.decorators import permission_required
+from app.web.pagination import govuk_pagination, page_number
+from app.web.pickers import WorkStreamPicker, work_stream_picker
 from app.web.rendering import render, titled
-
-MAX_PAGE = 1_000_000  # 100 million events: beyond any real trail, and the offset stays inside the database's integers
 
 
 @bp.get("/audit")
 @permission_required(Permission.VIEW_AUDIT)
 def trail() -> WResponse:
     f = audit.AuditFilter.from_args(request.args)
-    page = parse_id(request.args.get("page"), maximum=MAX_PAGE) or 1  # out of range: the first page
-    events, more = audit.trail(f, page=page)
     try:
-        work_streams = plan_read.get_plan().work_streams
-    except NotFound:
-        work_streams = []
+        picker: WorkStreamPicker | None = work_stream_picker(plan_read.get_plan().id)
+    except NotFound:  # no plan yet: the trail still has sign-ins
+        picker = None
+    f = replace(f, work_stream_id=picker.id if picker else None)
+    page = audit.trail_page(f, page=page_number())  # garbled or out of range: the first page; past the end: the last
+    events = page.items
     people = accounts.list_users()
-    words = [f"work stream {ws.roman}" for ws in work_streams if ws.id == f.work_stream_id]
+    words = picker.words() if picker else []
     words += [person.name for person in people if person.id == f.actor_id]
     words += [audit.KIND_GROUPS[f.kind] if f.kind else ""]
     words += [
@@ -39,13 +41,14 @@ def trail() -> WResponse:
         "audit/_results.html",
         events=events,
         changes=meetings.describe_events(events),
-        more=more,
         page=page,
+        pagination=govuk_pagination(page, "Pages of the audit trail", f.query_string()),
         f=f,
         kinds=audit.KIND_GROUPS,
-        work_streams=work_streams,
+        picker=picker,
+        form=picker.form if picker and picker.failed else None,
         people=people,
-        page_title=titled("Audit trail", [*words, f"page {page}" if page > 1 else ""]),
+        page_title=titled("Audit trail", [*words, f"page {page.number}" if page.number > 1 else ""]),
     )
 
 

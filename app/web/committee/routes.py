@@ -7,7 +7,7 @@ import binascii
 import re
 from typing import Any
 
-from flask import Response, flash, jsonify, make_response, redirect, request, url_for
+from flask import Response, flash, jsonify, make_response, redirect, request, stream_with_context, url_for
 from markupsafe import escape
 from werkzeug.wrappers import Response as WResponse
 
@@ -29,6 +29,8 @@ from app.web.committee import bp
 from app.web.committee.forms import ConfirmImportForm, DetailsForm, ImportForm, MeetingForm, NarrativeForm
 from app.web.decorators import permission_required
 from app.web.forms import Form
+from app.web.pagination import govuk_pagination, page_number
+from app.web.pickers import WorkStreamPicker, work_stream_picker
 from app.web.rendering import (
     XLSX,
     attempt,
@@ -368,27 +370,38 @@ def prepare_pack(meeting_id: int) -> WResponse:
     return _meeting_page(meetings.get_meeting(meeting_id), 409, error_form=form)
 
 
+def _change_filters(plan_id: int) -> tuple[WorkStreamPicker, str]:
+    kind = request.args.get("kind", "")
+    return work_stream_picker(plan_id), kind if kind in APPROVED_CHANGE_KINDS else ""
+
+
 @bp.get("/changes")
 @permission_required(Permission.VIEW_PLAN)
 def changes() -> WResponse:
     plan = selected_plan()
-    ws_id, kind = int_arg(request.args.get("work_stream")), request.args.get("kind", "")
-    kind = kind if kind in APPROVED_CHANGE_KINDS else ""
-    baseline, lines = meetings.changes_since_last_meeting(plan.id, work_stream_id=ws_id, kind=kind or None)
-    words = [f"work stream {ws.roman}" for ws in plan.work_streams if ws.id == ws_id]
+    picker, kind = _change_filters(plan.id)
+    ws_id = picker.id
+    baseline, page = meetings.changes_since_last_meeting_page(
+        plan.id, work_stream_id=ws_id, kind=kind or None, page=page_number()
+    )
+    words = picker.words()
     return render(
         "committee/changes.html",
         "committee/_changes.html",
         plan=plan,
         baseline=baseline,
-        lines=lines,
-        work_stream_names={ws.id: f"Work stream {ws.roman}" for ws in plan.work_streams},
+        lines=page.items,
+        page=page,
+        pagination=govuk_pagination(page, "Pages of changes", [("work_stream", ws_id), ("kind", kind)]),
+        picker=picker,
+        form=picker.form if picker.failed else None,
         ws_id=ws_id,
         kind=kind,
         kinds=APPROVED_CHANGE_KINDS,
         kind_labels=APPROVED_CHANGE_LABELS,
         page_title=titled(
-            "Changes since the last committee meeting", [*words, APPROVED_CHANGE_LABELS[kind] if kind else ""]
+            "Changes since the last committee meeting",
+            [*words, APPROVED_CHANGE_LABELS[kind] if kind else "", f"page {page.number}" if page.number > 1 else ""],
         ),
     )
 
@@ -396,12 +409,15 @@ def changes() -> WResponse:
 @bp.get("/changes.csv")
 @permission_required(Permission.VIEW_PLAN)
 def changes_csv() -> WResponse:
-    """The changes page as CSV: what changed, from, to, why, who proposed and approved it and when, evidence titles."""
+    """The changes page as CSV, every change and not a page of them, streamed a batch at a time: what changed,
+    from, to, why, who proposed and approved it and when, evidence titles."""
     plan = selected_plan()
-    ws_id, kind = int_arg(request.args.get("work_stream")), request.args.get("kind", "")
-    kind = kind if kind in APPROVED_CHANGE_KINDS else ""
-    text = excel_io.changes_csv(plan.id, work_stream_id=ws_id, kind=kind or None)
-    return download(text.encode("utf-8-sig"), f"changes-{today().isoformat()}.csv", "text/csv; charset=utf-8")
+    picker, kind = _change_filters(plan.id)
+    lines = meetings.iter_changes_since_last_meeting(plan.id, work_stream_id=picker.id, kind=kind or None)
+    response = Response(stream_with_context(excel_io.changes_csv_lines(lines)), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="changes-{today().isoformat()}.csv"'
+    return response
 
 
 @bp.get("/baselines/compare")
@@ -411,8 +427,21 @@ def compare() -> WResponse:
     all_baselines = meetings.baselines(plan.id)
     by_id = {b.id: b for b in all_baselines}
     a, b = by_id.get(int_arg(request.args.get("a")) or 0), by_id.get(int_arg(request.args.get("b")) or 0)
-    differences = meetings.compare(a, b) if a and b else None
-    return render("committee/compare.html", plan=plan, baselines=all_baselines, a=a, b=b, differences=differences)
+    comparison = meetings.compare_page(a, b, page=page_number()) if a and b else None
+    pagination = (
+        govuk_pagination(comparison.page, "Pages of differences", [("a", a.id), ("b", b.id)])  # type: ignore[union-attr]
+        if comparison
+        else None
+    )
+    return render(
+        "committee/compare.html",
+        plan=plan,
+        baselines=all_baselines,
+        a=a,
+        b=b,
+        comparison=comparison,
+        pagination=pagination,
+    )
 
 
 @bp.get("/committee")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlencode
+from dataclasses import replace
 
 from flask import request
 from flask_login import current_user
@@ -16,8 +15,10 @@ from app.domain.glossary import GLOSSARY
 from app.domain.status import actions_headline, measures_headline
 from app.models import User, WorkStream
 from app.policy import Permission, can
-from app.services import meetings, plan_read, proposals, risks
+from app.services import lists, meetings, plan_read, proposals, risks
 from app.web.decorators import permission_required
+from app.web.pagination import govuk_pagination, page_number
+from app.web.pickers import work_stream_picker
 from app.web.plan import bp
 from app.web.rendering import is_htmx, render, selected_plan, titled
 
@@ -29,35 +30,6 @@ def _filter_words(f: ActionFilter, owners: list[User], work_streams: list[WorkSt
         words += [f"work stream {ws.roman}" for ws in work_streams if ws.id == f.work_stream_id]
     words += [f"owner {o.name}" for o in owners if f.owner_id and o.id == f.owner_id]
     return [*words, "overdue" if f.overdue else ""]
-
-
-def _pagination(page: plan_read.ActionsPage, action_filter: ActionFilter) -> dict[str, Any] | None:
-    """The GOV.UK pagination component's parameters for a list of actions; the filters (and the plan
-    chosen) kept in every link, so it works as plain links without JavaScript. None: one page only."""
-    if page.pages == 1:
-        return None
-    pairs = [("plan", request.args["plan"])] if request.args.get("plan") else []
-    query = "&".join(q for q in (urlencode(pairs), action_filter.query_string()) if q)
-
-    def href(number: int) -> str:
-        return f"{request.path}?{query}{'&' if query else ''}page={number}"
-
-    shown = sorted({1, page.number - 1, page.number, page.number + 1, page.pages} & set(range(1, page.pages + 1)))
-    items: list[dict[str, Any]] = []
-    for number in shown:
-        if items and number > items[-1]["number"] + 1:
-            items.append({"ellipsis": True, "number": number - 1})
-        items.append({"number": number, "href": href(number), "current": number == page.number})
-    return {
-        "landmarkLabel": "Pages of actions",
-        "previous": {"href": href(page.number - 1), "labelText": f"{page.number - 1} of {page.pages}"}
-        if page.number > 1
-        else None,
-        "next": {"href": href(page.number + 1), "labelText": f"{page.number + 1} of {page.pages}"}
-        if page.number < page.pages
-        else None,
-        "items": [{k: v for k, v in item.items() if not (k == "number" and item.get("ellipsis"))} for item in items],
-    }
 
 
 @bp.get("/")
@@ -84,8 +56,16 @@ def dashboard() -> Response:
 @permission_required(Permission.VIEW_PLAN)
 def work_streams() -> Response:
     plan = selected_plan()
+    search = request.args.get("q", "")[:200]
+    page = lists.work_streams_page(plan.id, search=search, page=page_number())
     return render(
-        "plan/work_streams.html", plan=plan, plans=plan_read.list_plans(), summary=plan_read.plan_summary(plan)
+        "plan/work_streams.html",
+        plan=plan,
+        plans=plan_read.list_plans(),
+        page=page,
+        search=search,
+        pagination=govuk_pagination(page, "Pages of work streams", [("q", search.strip())]),
+        page_title=titled("Work streams", [f"matching “{search.strip()}”" if search.strip() else ""]),
     )
 
 
@@ -125,7 +105,8 @@ def work_stream(work_stream_id: int) -> Response:
 @permission_required(Permission.VIEW_PLAN)
 def actions() -> Response:
     plan = selected_plan()
-    action_filter = ActionFilter.from_args(request.args)
+    picker = work_stream_picker(plan.id, all_text="All work streams")
+    action_filter = replace(ActionFilter.from_args(request.args), work_stream_id=picker.id)
     owners = plan_read.action_owners(plan.id)
     number = parse_id(request.args.get("page")) or 1
     per_page = plan_read.ACTIONS_PER_PAGE
@@ -138,11 +119,12 @@ def actions() -> Response:
         plans=plan_read.list_plans(),
         actions=page.actions,
         page=page,
-        pagination=_pagination(page, action_filter),
+        pagination=govuk_pagination(page, "Pages of actions", action_filter.query_string()),
         action_filter=action_filter,
         owners=owners,
-        work_streams=plan.work_streams,
-        page_title=titled("Actions", _filter_words(action_filter, owners, plan.work_streams)),
+        picker=picker,
+        form=picker.form if picker.failed else None,
+        page_title=titled("Actions", _filter_words(action_filter, owners, [picker.chosen] if picker.chosen else [])),
         filter_url=request.path,
         show_work_stream=True,
     )

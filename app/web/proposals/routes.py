@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import login_required
@@ -26,6 +25,7 @@ from app.services import challenges, notifications, plan_read, proposal_list, pr
 from app.services.errors import Conflict, ValidationFailed
 from app.services.proposals import EvidenceInput, OpenProposalExists, ProposalInput, Target, TargetChanged
 from app.web.decorators import permission_required
+from app.web.pagination import govuk_pagination, page_number
 from app.web.proposals import bp
 from app.web.proposals.forms import (
     ActionProposalForm,
@@ -36,7 +36,7 @@ from app.web.proposals.forms import (
     RespondForm,
     SimpleEventForm,
 )
-from app.web.rendering import attempt, form_status, int_arg, me, refusal, render, selected_plan, version_of
+from app.web.rendering import attempt, form_status, int_arg, me, refusal, render, selected_plan, titled, version_of
 
 ProposalForm = ActionProposalForm | MeasureProposalForm
 
@@ -332,7 +332,14 @@ for _name, _step in STEPS.items():  # POST /proposals/<id>/submit, …/approve: 
 @bp.get("/review")
 @permission_required(Permission.REVIEW_PROPOSAL)
 def queue() -> Response:
-    return render("proposals/queue.html", queue=proposals.review_queue())
+    page = proposals.review_queue_page(page=page_number())
+    return render(
+        "proposals/queue.html",
+        queue=page.items,
+        page=page,
+        pagination=govuk_pagination(page, "Pages of the review queue"),
+        page_title=titled("Review queue", [f"page {page.number}" if page.number > 1 else ""]),
+    )
 
 
 @bp.get("/review/count")
@@ -356,7 +363,7 @@ def mine() -> Response:
         plan=plan,
         plans=plan_read.list_plans(),
         page=page,
-        pagination=_pagination(page, proposal_filter),
+        pagination=govuk_pagination(page, "Pages of proposals", proposal_filter.query_string()),
         proposal_filter=proposal_filter,
         authors=proposal_list.authors(me(), plan.id) if page.every else [],
         work_streams=plan.work_streams,
@@ -364,34 +371,6 @@ def mine() -> Response:
         ages=AGES,
         filter_url=request.path,
     )
-
-
-def _pagination(page: proposal_list.ProposalsPage, proposal_filter: ProposalFilter) -> dict[str, Any] | None:
-    """The GOV.UK pagination component's parameters, the filters and the plan kept in every link. None: one page."""
-    if page.pages == 1:
-        return None
-    pairs = [("plan", request.args["plan"])] if request.args.get("plan") else []
-    query = "&".join(q for q in (urlencode(pairs), proposal_filter.query_string()) if q)
-
-    def href(number: int) -> str:
-        return f"{request.path}?{query}{'&' if query else ''}page={number}"
-
-    shown = sorted({1, page.number - 1, page.number, page.number + 1, page.pages} & set(range(1, page.pages + 1)))
-    items: list[dict[str, Any]] = []
-    for number in shown:
-        if items and number > items[-1]["number"] + 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": href(number), "current": number == page.number})
-    return {
-        "landmarkLabel": "Pages of proposals",
-        "previous": {"href": href(page.number - 1), "labelText": f"{page.number - 1} of {page.pages}"}
-        if page.number > 1
-        else None,
-        "next": {"href": href(page.number + 1), "labelText": f"{page.number + 1} of {page.pages}"}
-        if page.number < page.pages
-        else None,
-        "items": items,
-    }
 
 
 @bp.get("/evidence/<int:evidence_id>")
@@ -422,9 +401,14 @@ def download(evidence_id: int) -> Response:
 @bp.get("/notifications")
 @login_required
 def notifications_page() -> Response:
-    page = int_arg(request.args.get("page")) or 1
-    items, more = notifications.page_for_user(me().id, page=page)
-    return render("proposals/notifications.html", items=items, more=more, page=page, form=None)
+    page = notifications.numbered_page_for_user(me().id, page=page_number())
+    return render(
+        "proposals/notifications.html",
+        items=page.items,
+        page=page,
+        pagination=govuk_pagination(page, "Pages of notifications"),
+        form=None,
+    )
 
 
 @bp.post("/notifications/read")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import flash, redirect, request, url_for
@@ -13,27 +14,41 @@ from app.models import Plan, RiskEntry
 from app.policy import Permission
 from app.services import plan_editor, risks
 from app.web.decorators import permission_required
+from app.web.pagination import govuk_pagination, page_number
+from app.web.pickers import work_stream_picker
 from app.web.rendering import XLSX, attempt, download, me, render, selected_plan, titled, version_of
 from app.web.risks import bp
 from app.web.risks.forms import CommentForm, EntryForm, EscalateForm, WindowForm
 
 
-def _register_context(plan: Plan, f: risks.RegisterFilter) -> dict[str, Any]:
-    rows = risks.entries(plan.id, f)
-    owners = sorted({e.owner for e in risks.entries(plan.id) if e.owner}, key=lambda u: u.name)
-    words = [f"work stream {ws.roman}" for ws in plan.work_streams if ws.id == f.work_stream_id]
+def _register_context(plan: Plan, f: risks.RegisterFilter, number: int = 1) -> dict[str, Any]:
+    picker = work_stream_picker(plan.id)
+    f = replace(f, work_stream_id=picker.id)
+    register = risks.register_page(plan.id, f, page=number)
+    owners = register.owners
+    filters = [
+        ("work_stream", f.work_stream_id),
+        ("reason", f.reason.value if f.reason else None),
+        ("owner", f.owner_id),
+        ("escalated", {True: "yes", False: "no", None: None}[f.escalated]),
+    ]
+    words = picker.words()
     words += [f.reason.label if f.reason else ""]
     words += [f"owner {o.name}" for o in owners if o.id == f.owner_id]
     words += [{True: "escalated", False: "not escalated", None: ""}[f.escalated]]
     return {
-        "page_title": titled("Risk register", words),
+        "page_title": titled("Risk register", [*words, f"page {register.page.number}" if number > 1 else ""]),
         "plan": plan,
-        "rows": rows,
+        "rows": register.page.items,
+        "page": register.page,
+        "pagination": govuk_pagination(
+            register.page, "Pages of the risk register", filters, path=url_for("risks.register")
+        ),
         "f": f,
-        "grid": risks.heat_map(rows),
+        "grid": register.grid,
         "band": band,
         "reasons": REASON_ORDER,
-        "work_streams": plan.work_streams,
+        "picker": picker,
         "owners": owners,
         "today": today(),
     }
@@ -44,11 +59,13 @@ def _register_context(plan: Plan, f: risks.RegisterFilter) -> dict[str, Any]:
 def register() -> WResponse:
     plan = selected_plan()
     window_form = WindowForm(formdata=None, days=plan.risk_warning_days)
+    context = _register_context(plan, risks.RegisterFilter.from_args(request.args), page_number())
     return render(
         "risks/register.html",
         "risks/_register.html",
         window_form=window_form,
-        **_register_context(plan, risks.RegisterFilter.from_args(request.args)),
+        form=context["picker"].form if context["picker"].failed else None,
+        **context,
     )
 
 

@@ -239,3 +239,23 @@ def test_the_risk_register_and_changes_filters_are_in_their_titles(page_as: Call
         "() => document.title.startsWith('Changes since the last committee meeting: Approved updates')"
     )
     assert_accessible(pm)
+
+
+# --- the long lists page with links a keyboard follows ---------------------------------------------------------
+
+
+def test_the_audit_trail_pages_by_keyboard_with_its_filter_kept_and_each_page_passes_the_checks(
+    page_as: Callable[..., Any],
+) -> None:
+    pm = page_as("pm")
+    pm.set_viewport_size(WIDE)
+    pm.goto("/audit?from=2000-01-01")  # a filter that keeps the whole trail: more than a page of 50
+    assert_page_passes_checks(pm)
+    link = pm.locator(".govuk-pagination__next a")
+    link.focus()
+    with pm.expect_navigation():
+        pm.keyboard.press("Enter")
+    assert urlsplit(pm.url).query == "from=2000-01-01&page=2"
+    assert pm.locator('.govuk-pagination__item--current a[aria-current="page"]').inner_text().strip() == "2"
+    assert re.search(r"Showing 51 to \d+ of \d+ events", pm.locator("#audit-results").inner_text())
+    assert_page_passes_checks(pm)
