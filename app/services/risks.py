@@ -443,6 +443,16 @@ def open_counts(plan_id: int) -> dict[int | None, int]:
     return counts
 
 
+def open_and_escalated(plan_id: int) -> tuple[int, int]:
+    """How many of the plan's entries are open, and how many of those are escalated to SMT: one query."""
+    row = db.session.execute(
+        select(func.count(RiskEntry.id), func.count(RiskEntry.id).filter(RiskEntry.escalated.is_(True))).where(
+            RiskEntry.plan_id == plan_id, RiskEntry.closed_on.is_(None)
+        )
+    ).one()
+    return row[0] or 0, row[1] or 0
+
+
 def entry_for_action(action_id: int) -> RiskEntry | None:
     return db.session.scalar(
         select(RiskEntry)
@@ -452,13 +462,15 @@ def entry_for_action(action_id: int) -> RiskEntry | None:
     )
 
 
-def reviews_due(user_id: int) -> list[RiskEntry]:
+def reviews_due(user_id: int, *, limit: int | None = None) -> list[RiskEntry]:
+    """The person's open entries whose review date has passed, the longest overdue first (`limit` of them)."""
     return list(
         db.session.scalars(
             select(RiskEntry)
             .options(joinedload(RiskEntry.action))
             .where(RiskEntry.owner_id == user_id, RiskEntry.closed_on.is_(None), RiskEntry.next_review_on < today())
-            .order_by(RiskEntry.next_review_on)
+            .order_by(RiskEntry.next_review_on, RiskEntry.id)
+            .limit(limit)
         )
     )
 
