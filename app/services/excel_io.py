@@ -18,8 +18,10 @@ import io
 import logging
 import re
 import warnings
+import weakref
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from io import BytesIO
@@ -249,9 +251,7 @@ def export_plan(plan_id: int) -> bytes:
     _write_plan_sheet(wb.active, plan, work_streams)
     for ws in work_streams:
         sheet = wb.create_sheet(work_stream_sheet_name(ws.number))
-        title = _put_text(sheet.cell(1, 1), work_stream_heading(ws.number, ws.title))
-        title.font = TITLE_FONT
-        title.alignment = Alignment(vertical="top")  # not wrapped: the title runs on across the empty cells
+        _styled(_put_text(sheet.cell(1, 1), work_stream_heading(ws.number, ws.title)), "title", _title_style)
         sheet.row_dimensions[1].height = 24
         _write_header(sheet, ACTION_COLUMNS, ACTION_WIDTHS, row=2)
         for row, action in enumerate(actions_by_ws.get(ws.id, []), start=3):
@@ -380,13 +380,22 @@ HEADER_BORDER = Border(bottom=Side(style="medium", color="0B0C0C"))
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
+def _header_style(cell: Any) -> None:
+    cell.font = Font(bold=True)
+    cell.fill = HEADER_FILL
+    cell.border = HEADER_BORDER
+    cell.alignment = WRAP
+
+
+def _title_style(cell: Any) -> None:
+    cell.font = TITLE_FONT
+    cell.alignment = Alignment(vertical="top")  # not wrapped: the title runs on across the empty cells
+
+
 def _write_header(sheet: Worksheet, columns: Sequence[str], widths: Sequence[int], *, row: int = 1) -> None:
     for col, (heading, width) in enumerate(zip(columns, widths, strict=True), start=1):
-        cell = _put_text(sheet.cell(row, col), heading)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = HEADER_BORDER
-        cell.alignment = WRAP
+        cell = sheet.cell(row, col, _clean(heading))
+        _styled(cell, "header", _header_style)
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = f"A{row + 1}"
     sheet.print_title_rows = f"{row}:{row}"
@@ -431,29 +440,64 @@ def _clean(value: str) -> str:
     return str(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
+_STYLES: weakref.WeakKeyDictionary[Workbook, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _styled(cell: Any, key: str, apply: Callable[[Any], None]) -> None:
+    """Give the cell the style named `key`: worked out once per workbook, then copied cell to cell.
+
+    Setting a font, fill or alignment makes openpyxl hash the style against every one the workbook holds;
+    for a plan of 700 work streams that was most of the export's time. The workbook's style indices are
+    the same for every cell of it, so the first cell's are copied to the others."""
+    known = _STYLES.setdefault(cell.parent.parent, {})
+    style = known.get(key)
+    if style is None:
+        apply(cell)
+        known[key] = copy(cell._style)
+    else:
+        cell._style = copy(style)
+
+
+def _text_style(cell: Any) -> None:
+    cell.alignment = WRAP
+
+
+def _quoted_text_style(cell: Any) -> None:
+    cell.alignment = WRAP
+    cell.quotePrefix = True  # Excel's leading apostrophe: shown and edited as text, never evaluated
+
+
 def _put_text(cell: Any, value: str | None) -> Any:
     """Text stays text: a value that a spreadsheet would run as a formula is stored as a quoted string."""
     text = _clean(value or "")
     cell.value = text or None
     if text.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"  # openpyxl types "=..." as a formula; the stored value is the text itself
-        cell.quotePrefix = True  # Excel's leading apostrophe: shown and edited as text, never evaluated
-    cell.alignment = WRAP
+        _styled(cell, "quoted text", _quoted_text_style)
+    else:
+        _styled(cell, "text", _text_style)
     return cell
 
 
-def _put_date(cell: Any, value: date | None) -> None:
-    cell.value = value
+def _date_style(cell: Any) -> None:
     cell.number_format = DATE_FORMAT
     cell.alignment = Alignment(vertical="top", horizontal="left")
 
 
+def _put_date(cell: Any, value: date | None) -> None:
+    cell.value = value
+    _styled(cell, "date", _date_style)
+
+
 def _put_status(cell: Any, status: Status) -> None:
-    fill, font = RAG_STYLE[status.rag]
+    def apply(target: Any) -> None:
+        fill, font = RAG_STYLE[status.rag]
+        target.fill = PatternFill("solid", fgColor=fill)
+        target.font = Font(bold=True, color=font)
+        target.alignment = Alignment(vertical="top", horizontal="center", wrap_text=True)
+
     cell.value = status.label
-    cell.fill = PatternFill("solid", fgColor=fill)
-    cell.font = Font(bold=True, color=font)
-    cell.alignment = Alignment(vertical="top", horizontal="center", wrap_text=True)
+    _styled(cell, f"status {status.value}", apply)
 
 
 def _or_list(words: Iterable[str]) -> str:
