@@ -102,9 +102,13 @@ WORK_STREAM_COLUMNS: tuple[str, ...] = ("Work stream number", "Title")
 # Limits on what we agree to read. A plan of the report's size is 7 sheets of about 10 rows.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_ZIP_ENTRIES = 1_000
-MAX_SHEETS = 50
+# Bounds against hostile files, scaled to what the app itself exports: a sheet per work stream (WS1 to WS999,
+# as the sheet names allow) beside the Plan, Measures and Changes sheets; a work stream's rows on its sheet,
+# the whole plan's measures on one sheet. The unpacked size bounds the work of reading any of it.
+MAX_SHEETS = 999 + 3
+MAX_ZIP_ENTRIES = MAX_SHEETS + 100
 MAX_ROWS = 2_000
+MAX_MEASURE_ROWS = 50_000
 MAX_COLUMNS = 26  # columns A to Z are read; a plan sheet uses at most nine
 MAX_PROBLEMS = 200
 MAX_REFERENCE = 20
@@ -771,15 +775,15 @@ def _has_value(cell: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def _rows(sheet: Any, name: str, problems: _Problems) -> list[_Row] | None:
+def _rows(sheet: Any, name: str, problems: _Problems, limit: int = MAX_ROWS) -> list[_Row] | None:
     """The sheet's non-empty rows, after refusing formulas and error values anywhere. None if it is too big."""
     sheet.reset_dimensions()  # a sheet's declared size may be wrong; read what is really there
     rows: list[_Row] = []
     for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
         filled = any(_has_value(c) for c in cells)
-        if number > MAX_ROWS and (filled or number > 5 * MAX_ROWS):
+        if number > limit and (filled or number > 5 * limit):
             problems.add(
-                name, None, None, f"The sheet has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,} rows a sheet."
+                name, None, None, f"The sheet has more than {limit:,} rows; the limit is {limit:,} rows for this sheet."
             )
             return None
         if not filled:
@@ -1185,7 +1189,7 @@ def _read_owner(cells: _Cells, owners: _Owners) -> str | None:
 def _read_measures_sheet(
     sheet: Any, name: str, work_streams: dict[int, ImportedWorkStream], problems: _Problems
 ) -> None:
-    rows = _rows(sheet, name, problems)
+    rows = _rows(sheet, name, problems, MAX_MEASURE_ROWS)  # every work stream's measures are on this one sheet
     if rows is None:
         return
     columns = _headings(rows[0] if rows else None, MEASURE_COLUMNS, name, problems)
@@ -1287,7 +1291,7 @@ def apply_import(actor: Actor, preview: ImportPreview, *, title_override: str | 
         )
         db.session.add(plan)
         for source in preview.work_streams:
-            ws = WorkStream(plan=plan, number=source.number, title=source.title)
+            ws = WorkStream(plan=plan, number=source.number, title=source.title, managers=[])
             db.session.add(ws)
             for position, a in enumerate(source.actions, start=1):
                 db.session.add(
@@ -1332,6 +1336,9 @@ def apply_import(actor: Actor, preview: ImportPreview, *, title_override: str | 
             plan_id=plan.id,
             after={**counts, "title": title, "start_date": preview.start_date.isoformat(), "source": "excel"},
         )
-        for action in plan_read.plan_actions(plan.id):  # STATIC or overdue on arrival: in the register at once
-            risks.reevaluate(action)
+        # STATIC or overdue on arrival: in the register at once. A new plan has no open entries to look up,
+        # so only the entries opened are written (and audited), whatever the plan's size.
+        warning_days = plan.risk_warning_days
+        for action in plan_read.plan_actions(plan.id):
+            risks.reevaluate(action, entry=None, warning_days=warning_days)
     return plan

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, literal, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from app.clock import utcnow
 from app.domain.filters import ActionFilter
@@ -201,7 +201,7 @@ def plan_summary(plan: Plan, checkpoint: int | None = None, *, first: int = 0, l
     checkpoint = checkpoint or plan.reporting_checkpoint
     query = (
         select(WorkStream)
-        .options(selectinload(WorkStream.managers))
+        .options(subqueryload(WorkStream.managers))  # one query at any size (selectinload splits its IN list)
         .where(WorkStream.plan_id == plan.id)
         .order_by(WorkStream.number, WorkStream.id)
     )

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import today, utcnow
@@ -27,6 +28,7 @@ from app.domain.spreadsheet import neutralised
 from app.extensions import db
 from app.formatting import format_date
 from app.models import Action, Plan, RiskComment, RiskEntry, User, WorkStream
+from app.models.plan import work_stream_managers
 from app.policy import SYSTEM, Actor, Permission, PermissionDenied, can_as, require_as
 from app.services import audit
 from app.services.errors import Conflict, NotFound, ValidationFailed
@@ -155,12 +157,13 @@ def refresh(plan_id: int | None = None, *, on: date | None = None) -> RefreshRes
         query = (
             select(Action)
             .join(WorkStream, WorkStream.id == Action.work_stream_id)
-            .options(joinedload(Action.work_stream).selectinload(WorkStream.managers))
+            .options(joinedload(Action.work_stream))
             .with_for_update(of=Action)
         )
         if plan_id is not None:
             query = query.where(WorkStream.plan_id == plan_id)
         actions = list(db.session.scalars(query.order_by(Action.id)).unique())
+        _load_managers({action.work_stream for action in actions})
         # Everything reevaluate would look up per action, loaded at once: a fixed number of queries
         # however many actions the plan has (only what changes is written, and audited, one by one).
         entries_query = select(RiskEntry).where(RiskEntry.closed_on.is_(None))
@@ -179,6 +182,23 @@ def refresh(plan_id: int | None = None, *, on: date | None = None) -> RefreshRes
             )
             setattr(result, outcome, getattr(result, outcome) + 1)
     return result
+
+
+def _load_managers(work_streams: set[WorkStream]) -> None:
+    """Every work stream's managers (who owns a new entry when its action has no owner) in one query,
+    however many work streams: selectinload would split a long list of ids into several."""
+    ids = {ws.id for ws in work_streams}
+    managers: dict[int, list[User]] = {ws_id: [] for ws_id in ids}
+    if ids:
+        for ws_id, user in db.session.execute(
+            select(work_stream_managers.c.work_stream_id, User)
+            .join(User, User.id == work_stream_managers.c.user_id)
+            .where(work_stream_managers.c.work_stream_id.in_(ids))
+            .order_by(User.name)
+        ):
+            managers[ws_id].append(user)
+    for ws in work_streams:
+        set_committed_value(ws, "managers", managers[ws.id])
 
 
 # --- editing -------------------------------------------------------------------------------------------
