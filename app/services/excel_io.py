@@ -36,7 +36,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import joinedload
 
 from app.clock import to_uk
 from app.domain.spreadsheet import neutralised
@@ -1290,40 +1291,53 @@ def apply_import(actor: Actor, preview: ImportPreview, *, title_override: str | 
             reporting_checkpoint=preview.reporting_checkpoint,
         )
         db.session.add(plan)
+        db.session.flush()
+        # Bulk inserts: a statement or a few per table, whatever the plan's size.
+        ids = {
+            number: ws_id
+            for ws_id, number in db.session.execute(
+                insert(WorkStream).returning(WorkStream.id, WorkStream.number),
+                [{"plan_id": plan.id, "number": w.number, "title": w.title} for w in preview.work_streams],
+            )
+        }
+        actions: list[dict[str, Any]] = []
+        measures: list[dict[str, Any]] = []
         for source in preview.work_streams:
-            ws = WorkStream(plan=plan, number=source.number, title=source.title, managers=[])
-            db.session.add(ws)
             for position, a in enumerate(source.actions, start=1):
-                db.session.add(
-                    Action(
-                        work_stream=ws,
-                        reference=a.reference,
-                        position=position,
-                        title=a.title,
-                        measures_and_milestones=a.measures_and_milestones,
-                        key_targets=a.key_targets,
-                        progress=a.progress,
-                        owner=owners[a.owner_email] if a.owner_email else None,
-                        deadline=a.deadline,
-                        status=a.status.value,
-                        retired_on=a.retired_on,
-                    )
+                actions.append(
+                    {
+                        "work_stream_id": ids[source.number],
+                        "reference": a.reference,
+                        "position": position,
+                        "title": a.title,
+                        "measures_and_milestones": a.measures_and_milestones,
+                        "key_targets": a.key_targets,
+                        "progress": a.progress,
+                        "owner_id": owners[a.owner_email].id if a.owner_email else None,
+                        "deadline": a.deadline,
+                        "status": a.status.value,
+                        "retired_on": a.retired_on,
+                    }
                 )
             positions: dict[int, int] = {}
             for m in source.measures:
                 positions[m.checkpoint] = positions.get(m.checkpoint, 0) + 1
-                db.session.add(
-                    PerformanceMeasure(
-                        work_stream=ws,
-                        reference=m.reference,
-                        position=positions[m.checkpoint],
-                        description=m.description,
-                        checkpoint=m.checkpoint,
-                        target=m.target,
-                        status=m.status.value,
-                        narrative=m.narrative,
-                    )
+                measures.append(
+                    {
+                        "work_stream_id": ids[source.number],
+                        "reference": m.reference,
+                        "position": positions[m.checkpoint],
+                        "description": m.description,
+                        "checkpoint": m.checkpoint,
+                        "target": m.target,
+                        "status": m.status.value,
+                        "narrative": m.narrative,
+                    }
                 )
+        if actions:
+            db.session.execute(insert(Action), actions)
+        if measures:
+            db.session.execute(insert(PerformanceMeasure), measures)
         db.session.flush()
         counts = preview.counts
         audit.record(
@@ -1339,6 +1353,16 @@ def apply_import(actor: Actor, preview: ImportPreview, *, title_override: str | 
         # STATIC or overdue on arrival: in the register at once. A new plan has no open entries to look up,
         # so only the entries opened are written (and audited), whatever the plan's size.
         warning_days = plan.risk_warning_days
-        for action in plan_read.plan_actions(plan.id):
+        arrived = list(
+            db.session.scalars(
+                select(Action)
+                .join(WorkStream, WorkStream.id == Action.work_stream_id)
+                .options(joinedload(Action.work_stream))
+                .where(WorkStream.plan_id == plan.id)
+                .order_by(Action.id)
+            )
+        )
+        risks.load_managers({action.work_stream for action in arrived})
+        for action in arrived:
             risks.reevaluate(action, entry=None, warning_days=warning_days)
     return plan

@@ -163,7 +163,7 @@ def refresh(plan_id: int | None = None, *, on: date | None = None) -> RefreshRes
         if plan_id is not None:
             query = query.where(WorkStream.plan_id == plan_id)
         actions = list(db.session.scalars(query.order_by(Action.id)).unique())
-        _load_managers({action.work_stream for action in actions})
+        load_managers({action.work_stream for action in actions})
         # Everything reevaluate would look up per action, loaded at once: a fixed number of queries
         # however many actions the plan has (only what changes is written, and audited, one by one).
         entries_query = select(RiskEntry).where(RiskEntry.closed_on.is_(None))
@@ -184,7 +184,7 @@ def refresh(plan_id: int | None = None, *, on: date | None = None) -> RefreshRes
     return result
 
 
-def _load_managers(work_streams: set[WorkStream]) -> None:
+def load_managers(work_streams: set[WorkStream]) -> None:
     """Every work stream's managers (who owns a new entry when its action has no owner) in one query,
     however many work streams: selectinload would split a long list of ids into several."""
     ids = {ws.id for ws in work_streams}
