@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import models  # noqa: F401 - registers the mappers
 from app.cli import register_cli
 from app.config import ConfigError, flask_config, load_settings
-from app.extensions import csrf, db, htmx, limiter, migrate
+from app.extensions import csrf, db, htmx, limiter, mailman, migrate
 from app.services.demo import demo_accounts_with_demo_password
 from app.services.tx import configure_engine
 from app.web import register_web
@@ -54,12 +54,18 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
+    mailman.init_app(app)
 
     register_web(app)
 
     register_cli(app)
     if app.config["APP_ENV"] == "production":
         _refuse_demo_credentials(app)
+        if app.config.get("MAIL_BACKEND") != "smtp":
+            app.logger.warning(
+                "MAIL_SERVER is not set: e-mail is written to %s as .eml files instead of being sent",
+                app.config.get("MAIL_OUTBOX_DIR"),
+            )
     return app
 
 

@@ -9,10 +9,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate.cli import db as db_cli
 
+from app.clock import today
 from app.domain.audit_chain import Head, parse_head
 from app.models import User
 from app.policy import SYSTEM, Role
-from app.services import accounts, audit, db_roles, demo, demo_scale, jobs, report_pack, risks
+from app.services import accounts, audit, db_roles, demo, demo_scale, digests, jobs, mail, reminders, report_pack, risks
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 
 demo_cli = AppGroup("demo", help="The demonstration plan and accounts.")
@@ -20,6 +21,8 @@ users_cli = AppGroup("users", help="Manage accounts from the command line.")
 risks_cli = AppGroup("risks", help="The risk register.")
 audit_cli = AppGroup("audit", help="The audit trail.")
 reports_cli = AppGroup("reports", help="The committee packs stored for presented meetings.")
+reminders_cli = AppGroup("reminders", help="Reminders and digests that fall due with the calendar.")
+mail_cli = AppGroup("mail", help="The e-mail outbox.")
 
 
 def register_cli(app: Flask) -> None:
@@ -28,6 +31,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(risks_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(worker)
     db_cli.add_command(db_grant_app_role)
 
@@ -119,6 +124,41 @@ def reports_render(baseline_id: int) -> None:
         click.echo(f"Error: {job.error or 'the documents could not be prepared'}", err=True)
         raise SystemExit(1)
     click.echo(f"Committee documents stored for baseline {baseline_id}.")
+
+
+@reminders_cli.command("send")
+@click.option(
+    "--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="As if today were this day."
+)
+def reminders_send(on: object | None) -> None:
+    """Send the reminders due today, the daily digests and the weekly summary; run daily from cron.
+
+    Idempotent: each reminder goes once per person, item and reason, each digest once a day (the weekly
+    summary once a week), however often it runs.
+    """
+    day = on.date() if hasattr(on, "date") else today()
+    with mail.held():  # sent below, all at once, rather than a job after each commit
+        sent = reminders.send_due(day)
+        daily = digests.send_daily(day)
+        weekly = digests.send_weekly(day)
+    outbox = mail.send_pending()
+    click.echo(
+        f"Reminders: {sent.sent} sent, {sent.already_sent} already sent before. Daily digests: {daily}. "
+        f"Weekly summaries: {weekly}."
+    )
+    _mail_result(outbox)
+
+
+@mail_cli.command("send")
+def mail_send() -> None:
+    """Send the e-mail that is due, retries included; run every few minutes from cron."""
+    _mail_result(mail.send_pending())
+
+
+def _mail_result(result: mail.SendResult) -> None:
+    click.echo(f"E-mail: {result.sent} sent, {result.retrying} to be tried again, {result.failed} failed.")
+    for problem in result.problems:
+        click.echo(f"Could not send {problem}", err=True)
 
 
 @demo_cli.command("seed")

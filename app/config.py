@@ -83,6 +83,46 @@ def _accessibility(env: str) -> AccessibilityStatement:
     )
 
 
+FOLDER_BACKEND = "app.services.mail.FolderEmailBackend"
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """E-mail (app/services/mail.py): SMTP when MAIL_SERVER is set, else .eml files in the outbox folder."""
+
+    server: str = ""
+    port: int = 25
+    use_tls: bool = False
+    use_ssl: bool = False
+    username: str = ""
+    password: str = ""
+    default_sender: str = "Improvement plan tracker <no-reply@example.org>"
+    base_url: str = "http://127.0.0.1:5000"
+    outbox_dir: str = ""
+
+    @property
+    def backend(self) -> str:
+        return "smtp" if self.server else FOLDER_BACKEND
+
+
+def _mail(instance_path: str) -> MailSettings:
+    env = os.environ
+    port = env.get("MAIL_PORT", "").strip() or "25"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"MAIL_PORT must be a port number such as 25 or 587, not {port!r}")
+    return MailSettings(
+        server=env.get("MAIL_SERVER", "").strip(),
+        port=int(port),
+        use_tls=_bool("MAIL_USE_TLS"),
+        use_ssl=_bool("MAIL_USE_SSL"),
+        username=env.get("MAIL_USERNAME", "").strip(),
+        password=env.get("MAIL_PASSWORD", ""),
+        default_sender=env.get("MAIL_DEFAULT_SENDER", "").strip() or MailSettings.default_sender,
+        base_url=(env.get("BASE_URL", "").strip() or MailSettings.base_url).rstrip("/"),
+        outbox_dir=env.get("MAIL_OUTBOX_DIR", "").strip() or str(Path(instance_path) / "outbox"),
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str
@@ -98,6 +138,7 @@ class Settings:
     trusted_proxies: int = 0  # how many proxies in front set X-Forwarded-For and X-Forwarded-Proto
     jobs_mode: str = "thread"  # background jobs (app/services/jobs.py): "rq", "thread" or "sync"
     jobs_redis_url: str = ""  # the RQ queue's Redis; empty: no queue, jobs run in a thread of the web server
+    mail: MailSettings = MailSettings()
 
 
 JOBS_MODES = ("rq", "thread", "sync")
@@ -136,6 +177,7 @@ def load_settings(instance_path: str) -> Settings:
         trusted_proxies=_count("TRUSTED_PROXIES"),
         jobs_mode=_jobs(jobs_redis_url),
         jobs_redis_url=jobs_redis_url,
+        mail=_mail(instance_path),
     )
     check_production(settings)
     return settings
@@ -230,6 +272,19 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
+        # E-mail (app/services/mail.py, Flask-Mailman): SMTP with MAIL_SERVER, else .eml files in MAIL_OUTBOX_DIR
+        "MAIL_BACKEND": settings.mail.backend,
+        "MAIL_SERVER": settings.mail.server or "localhost",
+        "MAIL_PORT": settings.mail.port,
+        "MAIL_USE_TLS": settings.mail.use_tls,
+        "MAIL_USE_SSL": settings.mail.use_ssl,
+        "MAIL_USERNAME": settings.mail.username or None,
+        "MAIL_PASSWORD": settings.mail.password or None,
+        "MAIL_DEFAULT_SENDER": settings.mail.default_sender,
+        "MAIL_TIMEOUT": 20,  # seconds: a mail server that hangs is a failed try, not a stuck worker
+        "MAIL_MAX_ATTEMPTS": 5,  # then the message is shown to the administrator as failed
+        "MAIL_OUTBOX_DIR": settings.mail.outbox_dir,
+        "BASE_URL": settings.mail.base_url,  # links in e-mail: BASE_URL + the page's path
         # make bench only (app/web/bench.py): /bench/bare and X-Query-Count; ignored in production
         "BENCH_BARE_ROUTE": _bool("BENCH_BARE_ROUTE"),
     }

@@ -54,10 +54,15 @@ class Permission(StrEnum):
     ESCALATE_RISK = "escalate_risk"
     OWN_ACTIONS = "own_actions"  # may be named as an action's or measure's owner
     READ_AS_MEMBER = "read_as_member"  # lands on the members' page, sees the plan as a councillor does
+    MANAGE_ROUNDS = "manage_rounds"  # opens and closes the monthly update round
+    MANAGE_MAIL = "manage_mail"  # sees the e-mail that could not be sent, and tries it again
+    WEEKLY_DIGEST = "weekly_digest"  # is sent the weekly summary of what changed
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMINISTRATOR: frozenset({Permission.VIEW_PLAN, Permission.VIEW_AUDIT, Permission.MANAGE_USERS}),
+    Role.ADMINISTRATOR: frozenset(
+        {Permission.VIEW_PLAN, Permission.VIEW_AUDIT, Permission.MANAGE_USERS, Permission.MANAGE_MAIL}
+    ),
     Role.PROJECT_MANAGER: frozenset(
         {
             Permission.VIEW_PLAN,
@@ -68,6 +73,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_PLAN,
             Permission.EDIT_RISK,
             Permission.OWN_ACTIONS,
+            Permission.MANAGE_ROUNDS,
         }
     ),
     Role.SERVICE_MANAGER: frozenset(
@@ -87,6 +93,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_INTERNAL,
             Permission.ESCALATE_RISK,
             Permission.OWN_ACTIONS,
+            Permission.WEEKLY_DIGEST,
         }
     ),
     Role.COMMITTEE_MEMBER: frozenset({Permission.VIEW_PLAN, Permission.READ_AS_MEMBER}),

@@ -42,7 +42,7 @@ class QuickPack:
     """The renderers the committee pack job calls, for tests that present a plan but never read its documents.
 
     The web page is the real one (it is quick); the charts, the PDF and the Word file are stand-ins, because
-    WeasyPrint takes seconds a report and dozens of tests present a plan. A test that reads the documents is
+    Typst and matplotlib take a second or two a report and dozens of tests present a plan. A test that reads the documents is
     marked `real_pack` and gets the real renderers (tests/web/test_october_pack.py, test_report_pack.py...).
     """
 
@@ -85,6 +85,8 @@ def _config(database_uri: str, folder: Path) -> dict[str, Any]:
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": None,
         "JOBS_MODE": "sync",  # background jobs (the committee pack) run at once, before the request returns
+        "MAIL_BACKEND": "locmem",  # e-mail kept in memory (mailman.outbox); tests/services/test_mail.py uses real SMTP
+        "MAIL_OUTBOX_DIR": str(folder / "outbox"),
     }
 
 

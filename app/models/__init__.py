@@ -1,11 +1,13 @@
 """Typed SQLAlchemy 2 models, one module per aggregate."""
 
 from app.models.audit import AuditEvent
+from app.models.mail import MailPreference, OutgoingMessage, SentReminder
 from app.models.meetings import Baseline, CommitteeMeeting, ReportDocument, ReportJob
 from app.models.plan import Action, PerformanceMeasure, Plan, WorkStream, work_stream_managers
 from app.models.proposals import Evidence, EvidenceBlob, Notification, Proposal, ProposalMessage
 from app.models.refusals import RefusalCount
 from app.models.risks import RiskComment, RiskEntry
+from app.models.rounds import RoundItem, UpdateRound
 from app.models.users import RecoveryCode, User, UserSession
 
 __all__ = [
@@ -14,6 +16,9 @@ __all__ = [
     "Baseline",
     "CommitteeMeeting",
     "Evidence",
+    "MailPreference",
+    "OutgoingMessage",
+    "SentReminder",
     "EvidenceBlob",
     "Notification",
     "Proposal",
@@ -24,9 +29,11 @@ __all__ = [
     "RecoveryCode",
     "RiskComment",
     "RiskEntry",
+    "RoundItem",
     "PerformanceMeasure",
     "Plan",
     "User",
+    "UpdateRound",
     "UserSession",
     "WorkStream",
     "work_stream_managers",

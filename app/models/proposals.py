@@ -143,5 +143,7 @@ class Notification(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     message: Mapped[str] = mapped_column(String(500))
     link: Mapped[str] = mapped_column(String(500), default="")
+    # the sort of message ("proposal_submitted", "risk_review_due"...): people choose per kind how to be e-mailed
+    kind: Mapped[str] = mapped_column(String(60), default="general", server_default="general")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -21,7 +21,7 @@ from app.clock import today, travel_to, utcnow
 from app.extensions import db
 from app.models import Action, AuditEvent, CommitteeMeeting, PerformanceMeasure, Plan, User, WorkStream
 from app.policy import SYSTEM
-from app.services import audit, meetings, plan_editor, proposals, risks
+from app.services import audit, mail, meetings, plan_editor, proposals, risks
 from app.services.accounts import hash_password, normalise_email, verify_password
 from app.services.errors import ServiceError
 from app.services.proposals import EvidenceInput, ProposalInput
@@ -36,7 +36,13 @@ def seed_demo(seed_day: date | None = None, *, history: bool = False) -> tuple[P
 
     Without history the plan is loaded now, as the report shows it. history=True plays out the six months
     from the plan's start instead (see the module's docstring); the figures end where the report's do.
+    Its notifications are in-app only (`mail.quiet`): nobody is e-mailed about the demo's history.
     """
+    with mail.quiet():
+        return _seed_demo(seed_day, history=history)
+
+
+def _seed_demo(seed_day: date | None, *, history: bool) -> tuple[Plan, bool]:
     existing = db.session.scalar(select(Plan).where(Plan.title == demo_data.PLAN_TITLE))
     if existing is not None:
         return existing, False

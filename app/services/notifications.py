@@ -1,4 +1,8 @@
-"""In-app notifications. Added to the caller's transaction; an e-mail sender can subscribe later."""
+"""Notifications: in-app, and by e-mail as each person chooses per kind. Added to the caller's transaction.
+
+Each notification records its `kind`; `mail.queue` adds the e-mail it becomes (now, in the daily digest, or
+none) to the outbox in the same transaction, and the message is sent once that transaction has committed.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.models import Notification, User
 from app.policy import Permission, roles_with
+from app.services import mail
 from app.services.tx import write_transaction
 
 
@@ -23,21 +28,28 @@ def notify(user_id: int, message: str, proposal_id: int, *, kind: str = "proposa
     notify_link(user_id, message, _link(proposal_id), kind=kind)
 
 
-def notify_link(user_id: int, message: str, link: str, *, kind: str = "general") -> None:
+def notify_link(
+    user_id: int, message: str, link: str, *, kind: str = "general", subject: str | None = None, text: str | None = None
+) -> Notification:
     """A notification about anything with a page (`link` is a path such as "/risks/3"), in the caller's
-    transaction. `kind` names the sort of message (e.g. "challenge_overdue", "round_opened"): the e-mail side
-    sends it, or gathers it into a digest, by each person's preference for that kind."""
-    del kind  # kept by the e-mail side once notifications record their kind
-    db.session.add(Notification(user_id=user_id, message=message[:500], link=link[:500]))
+    transaction. `kind` names the sort of message (e.g. "challenge_overdue", "round_opened"): it is e-mailed,
+    gathered into the daily digest, or not, by the person's choice for that kind. The e-mail's subject is
+    `subject` (or the message) and its words `text` (or the message): titles and references only."""
+    note = Notification(user_id=user_id, message=message[:500], link=link[:500], kind=kind[:60])
+    db.session.add(note)
+    mail.queue(note, subject=subject, text=text)
+    return note
 
 
-def notify_reviewers(message: str, proposal_id: int, *, exclude: int | None = None) -> None:
+def notify_reviewers(
+    message: str, proposal_id: int, *, exclude: int | None = None, kind: str = "proposal_submitted"
+) -> None:
     reviewers = db.session.scalars(
         select(User.id).where(User.role.in_(roles_with(Permission.REVIEW_PROPOSAL)), User.active.is_(True))
     ).all()
     for user_id in reviewers:
         if user_id != exclude:
-            notify(user_id, message, proposal_id)
+            notify(user_id, message, proposal_id, kind=kind)
 
 
 def unread_count(user_id: int) -> int:

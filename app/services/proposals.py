@@ -48,6 +48,16 @@ from app.services.errors import Conflict, NotFound, ServiceError, ValidationFail
 from app.services.evidence_store import store
 from app.services.tx import write_transaction
 
+# The kinds of message the workflow sends (app/services/mail_kinds.py offers them on the account page).
+KINDS: dict[str, str] = {
+    "proposal_submitted": "A proposal is submitted for review",
+    "proposal_responded": "A challenge is answered and the proposal resubmitted",
+    "proposal_challenged": "Your proposal is challenged",
+    "proposal_rejected": "Your proposal is rejected",
+    "proposal_approved": "Your proposal is approved",
+    "evidence_unavailable": "An evidence file is missing or altered in the store",
+}
+
 # --- inputs ---------------------------------------------------------------------------------------------
 
 
@@ -402,57 +412,64 @@ def _event_audit(actor: Actor, proposal: Proposal, kind: str, summary: str, **kw
 def create(actor: Actor, target_type: str, target_id: int, data: ProposalInput, *, submit: bool = False) -> Proposal:
     """Start a proposal (and optionally submit it) in one transaction."""
     with write_transaction():
-        target = get_target(target_type, target_id)
-        work_stream_id = target.work_stream_id
-        _require_author_rights(actor, work_stream_id)
-        if isinstance(target, Action) and target.is_retired:
-            raise ServiceError(
-                "This action has been retired: it needs no further progress. "
-                "Ask the project manager to un-retire it first."
-            )
+        proposal = create_in_transaction(actor, target_type, target_id, data, submit=submit)
+    return proposal
+
+
+def create_in_transaction(
+    actor: Actor, target_type: str, target_id: int, data: ProposalInput, *, submit: bool = False
+) -> Proposal:
+    """`create` in the caller's transaction: the checklist workbook drafts every changed row, all or nothing."""
+    target = get_target(target_type, target_id)
+    work_stream_id = target.work_stream_id
+    _require_author_rights(actor, work_stream_id)
+    if isinstance(target, Action) and target.is_retired:
+        raise ServiceError(
+            "This action has been retired: it needs no further progress. Ask the project manager to un-retire it first."
+        )
+    existing = open_proposal_for(target_type, target_id)
+    if existing is not None:
+        raise OpenProposalExists(existing.id)
+    if data.target_version is not None and data.target_version != target.version:
+        raise ValidationFailed({"status": _target_moved_message(target_type)})
+    changes, errors = _changes(target, target_type, data)
+    evidence_errors, content_type = _inspect_evidence(data.evidence, required=False)
+    errors.update(evidence_errors)
+    if submit and errors:
+        errors.update(_evidence_also_missing(changes, errors, has_evidence=data.evidence.given))
+    if not changes and not errors:
+        errors["status"] = "Propose at least one change: a new status, an updated narrative or another field"
+    if errors:
+        raise ValidationFailed(errors)
+    proposal = Proposal(
+        target_type=target_type,
+        action_id=target.id if target_type == "action" else None,
+        measure_id=target.id if target_type == "measure" else None,
+        work_stream_id=work_stream_id,
+        author_id=actor.id,
+        state=State.DRAFT.value,
+        changes=changes,
+        base=snapshot(target, target_type),
+        base_version=target.version,
+    )
+    db.session.add(proposal)
+    try:
+        db.session.flush()
+    except IntegrityError as race:
+        db.session.rollback()
         existing = open_proposal_for(target_type, target_id)
-        if existing is not None:
-            raise OpenProposalExists(existing.id)
-        if data.target_version is not None and data.target_version != target.version:
-            raise ValidationFailed({"status": _target_moved_message(target_type)})
-        changes, errors = _changes(target, target_type, data)
-        evidence_errors, content_type = _inspect_evidence(data.evidence, required=False)
-        errors.update(evidence_errors)
-        if submit and errors:
-            errors.update(_evidence_also_missing(changes, errors, has_evidence=data.evidence.given))
-        if not changes and not errors:
-            errors["status"] = "Propose at least one change: a new status, an updated narrative or another field"
-        if errors:
-            raise ValidationFailed(errors)
-        proposal = Proposal(
-            target_type=target_type,
-            action_id=target.id if target_type == "action" else None,
-            measure_id=target.id if target_type == "measure" else None,
-            work_stream_id=work_stream_id,
-            author_id=actor.id,
-            state=State.DRAFT.value,
-            changes=changes,
-            base=snapshot(target, target_type),
-            base_version=target.version,
-        )
-        db.session.add(proposal)
-        try:
-            db.session.flush()
-        except IntegrityError as race:
-            db.session.rollback()
-            existing = open_proposal_for(target_type, target_id)
-            raise OpenProposalExists(existing.id if existing else 0) from race
-        _event_audit(
-            actor,
-            proposal,
-            "proposal.created",
-            f"{actor.name} drafted a proposal for {proposal.target_label}",
-            after=changes,
-        )
-        if data.evidence.given:
-            _save_evidence(actor, proposal, data.evidence, content_type, submitted=False)
-        if submit:
-            _submit(actor, proposal, proposal.version)
+        raise OpenProposalExists(existing.id if existing else 0) from race
+    _event_audit(
+        actor,
+        proposal,
+        "proposal.created",
+        f"{actor.name} drafted a proposal for {proposal.target_label}",
+        after=changes,
+    )
+    if data.evidence.given:
+        _save_evidence(actor, proposal, data.evidence, content_type, submitted=False)
+    if submit:
+        _submit(actor, proposal, proposal.version)
     return proposal
 
 
@@ -529,7 +546,10 @@ def _submit(actor: Actor, proposal: Proposal, expected_version: int) -> None:
         after=proposal.changes,
     )
     notifications.notify_reviewers(
-        f"{actor.name} submitted a proposal for {proposal.target_label}", proposal.id, exclude=actor.id
+        f"{actor.name} submitted a proposal for {proposal.target_label}",
+        proposal.id,
+        exclude=actor.id,
+        kind="proposal_submitted",
     )
 
 
@@ -570,7 +590,10 @@ def challenge(
             after={"more_evidence_required": more_evidence},
         )
         notifications.notify(
-            proposal.author_id, f"{actor.name} challenged your proposal for {proposal.target_label}", proposal.id
+            proposal.author_id,
+            f"{actor.name} challenged your proposal for {proposal.target_label}",
+            proposal.id,
+            kind="proposal_challenged",
         )
     return proposal
 
@@ -622,7 +645,10 @@ def respond(actor: Actor, proposal_id: int, expected_version: int, answer: str, 
             reason=answer,
         )
         notifications.notify_reviewers(
-            f"{actor.name} answered your challenge on {proposal.target_label}", proposal.id, exclude=actor.id
+            f"{actor.name} answered your challenge on {proposal.target_label}",
+            proposal.id,
+            exclude=actor.id,
+            kind="proposal_responded",
         )
     return proposal
 
@@ -644,7 +670,10 @@ def reject(actor: Actor, proposal_id: int, expected_version: int, reason: str) -
             reason=reason,
         )
         notifications.notify(
-            proposal.author_id, f"{actor.name} rejected your proposal for {proposal.target_label}", proposal.id
+            proposal.author_id,
+            f"{actor.name} rejected your proposal for {proposal.target_label}",
+            proposal.id,
+            kind="proposal_rejected",
         )
     return proposal
 
@@ -714,7 +743,10 @@ def approve(
         if proposal.action is not None:
             risks.reevaluate(proposal.action)  # the register follows the approved change, in this transaction
         notifications.notify(
-            proposal.author_id, f"{actor.name} approved your proposal for {proposal.target_label}", proposal.id
+            proposal.author_id,
+            f"{actor.name} approved your proposal for {proposal.target_label}",
+            proposal.id,
+            kind="proposal_approved",
         )
     return proposal
 
@@ -815,6 +847,7 @@ def _report_unavailable(actor: Actor, evidence: Evidence, *, missing: bool) -> N
                 f"The evidence file “{evidence.title}” for {proposal.target_label} is {problem} in the store. "
                 "Restore it from the backup, or ask for it again.",
                 proposal.id,
+                kind="evidence_unavailable",
             )
 
 

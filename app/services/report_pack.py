@@ -60,9 +60,13 @@ CHARTS: dict[str, str] = {
     "measures": "the chart of the performance measures",
     "trend": "the chart of the actions over time",
 }
-PARTS: dict[str, Part] = {p.kind: p for p in DOCUMENTS} | {
-    f"chart-{name}": Part(f"chart-{name}", label, "png", "image/png") for name, label in CHARTS.items()
-}
+# The web page as this site serves it (stylesheet and charts linked, not inside it): stored beside the rest.
+WEB = Part("web", "the web page as the site shows it", "html", "text/html; charset=utf-8")
+PARTS: dict[str, Part] = (
+    {p.kind: p for p in DOCUMENTS}
+    | {WEB.kind: WEB}
+    | {f"chart-{name}": Part(f"chart-{name}", label, "png", "image/png") for name, label in CHARTS.items()}
+)
 
 # A job queued or running with no progress for this long has stopped (a worker killed, a server restarted):
 # the project manager may try again.
@@ -228,12 +232,21 @@ def _render(data: Any) -> list[tuple[str | None, Part, Callable[[], bytes]]]:
     steps: list[tuple[str | None, Part, Callable[[], bytes]]] = [
         ("Drawing the charts" if i == 0 else None, PARTS[f"chart-{name}"], chart(name)) for i, name in enumerate(names)
     ]
+    page: list[str] = []
+
+    def html() -> bytes:
+        page.append(reports.render_html(data, charts=charts))
+        return page[0].encode("utf-8")
+
     makers: dict[str, Callable[[], bytes]] = {
-        "html": lambda: reports.render_html(data, charts=charts).encode("utf-8"),
+        "html": html,
         "pdf": lambda: reports.render_pdf(data, charts=charts),
         "docx": lambda: reports.render_docx(data, charts=charts),
     }
-    steps += [(f"Preparing {part.label}", part, makers[part.kind]) for part in DOCUMENTS]
+    for part in DOCUMENTS:
+        steps.append((f"Preparing {part.label}", part, makers[part.kind]))
+        if part.kind == "html":  # the same page, its stylesheet and charts linked: no second rendering
+            steps.append((None, WEB, lambda: reports.web_page(page[0], charts).encode("utf-8")))
     return steps
 
 
@@ -249,7 +262,7 @@ def _store(baseline_id: int, meeting: CommitteeMeeting, rendered: dict[str, byte
             part = PARTS[kind]
             sha = hashlib.sha256(data).hexdigest()
             filename = f"sip-progress-report-{meeting.meeting_date.isoformat()}" + (
-                f".{part.ext}" if not kind.startswith("chart-") else f"-{kind}.png"
+                f"-{kind}.{part.ext}" if kind not in {p.kind for p in DOCUMENTS} else f".{part.ext}"
             )
             db.session.add(
                 ReportDocument(
@@ -385,8 +398,11 @@ def is_stuck(job: ReportJob, now: datetime | None = None) -> bool:
     return job.state in ("queued", "running") and (now or utcnow()) - job.updated_at > STUCK_AFTER
 
 
-def document(meeting_id: int, kind: str) -> tuple[CommitteeMeeting, ReportDocument, bytes]:
-    """A stored document of a presented meeting, its bytes checked against the SHA-256 taken when it was stored."""
+def document(
+    meeting_id: int, kind: str, *, or_else: str | None = None
+) -> tuple[CommitteeMeeting, ReportDocument, bytes]:
+    """A stored document of a presented meeting, its bytes checked against the SHA-256 taken when it was stored;
+    `or_else` names the document to send instead when a pack stored before this kind existed lacks it."""
     if kind not in PARTS:
         raise NotFound("No such document")
     meeting = meetings.get_meeting(meeting_id)
@@ -395,9 +411,16 @@ def document(meeting_id: int, kind: str) -> tuple[CommitteeMeeting, ReportDocume
             "The plan has not been presented to this meeting yet, so its documents do not exist. "
             "The meeting page shows a preview of the report."
         )
-    row = db.session.scalar(
-        select(ReportDocument).where(ReportDocument.baseline_id == meeting.baseline.id, ReportDocument.kind == kind)
-    )
+    kinds = [kind] if or_else is None else [kind, or_else]
+    rows = {
+        r.kind: r
+        for r in db.session.scalars(
+            select(ReportDocument).where(
+                ReportDocument.baseline_id == meeting.baseline.id, ReportDocument.kind.in_(kinds)
+            )
+        )
+    }
+    row = rows.get(kind) or (rows.get(or_else) if or_else else None)
     if row is None:
         raise PackNotReady(status(meeting.baseline).words)
     try:

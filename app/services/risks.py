@@ -30,9 +30,42 @@ from app.formatting import format_date
 from app.models import Action, Plan, RiskComment, RiskEntry, User, WorkStream
 from app.models.plan import work_stream_managers
 from app.policy import SYSTEM, Actor, Permission, PermissionDenied, can_as, require_as
-from app.services import audit
+from app.services import audit, reminders
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.tx import write_transaction
+
+# The kind of message the register sends (app/services/mail_kinds.py offers it on the account page).
+KINDS: dict[str, str] = {"risk_review_due": "The review date of a risk you own has passed"}
+
+
+@reminders.register
+def review_dates_passed(on: date) -> list[reminders.Reminder]:
+    """A reminder to the owner of each open entry whose review date has passed: once per review date set."""
+    rows = db.session.scalars(
+        select(RiskEntry)
+        .options(joinedload(RiskEntry.action))
+        .where(RiskEntry.closed_on.is_(None), RiskEntry.owner_id.is_not(None), RiskEntry.next_review_on < on)
+        .order_by(RiskEntry.id)
+    )
+    found = []
+    for entry in rows:
+        assert entry.owner_id is not None and entry.next_review_on is not None  # the query's own conditions
+        label = f"{entry.action.reference} {entry.action.title}"
+        found.append(
+            reminders.Reminder(
+                user_id=entry.owner_id,
+                key=f"risk:{entry.id}",
+                reason=f"review-passed:{entry.next_review_on.isoformat()}",
+                kind="risk_review_due",
+                subject=f"Risk review date passed: {label}",
+                text=(
+                    f"The review date of the risk register entry for action {label} was "
+                    f"{format_date(entry.next_review_on)}. Review the entry and set its next review date."
+                ),
+                link=f"/risks/{entry.id}",
+            )
+        )
+    return found
 
 
 def action_state(action: Action) -> ActionState:

@@ -10,7 +10,7 @@ between a transaction waiting for the chain and one waiting for a row the first 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -54,12 +54,25 @@ def lock_chain() -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
 
 
+AFTER_COMMIT_KEY = "after_commit"
+
+
+def after_commit(key: str, callback: Callable[[], object]) -> None:
+    """Run `callback` once the current write transaction has committed (never if it rolls back).
+
+    For work that must not happen inside the transaction, such as queueing the e-mail it added to the outbox.
+    One callback per `key` per transaction, however many times it is asked for.
+    """
+    db.session().info.setdefault(AFTER_COMMIT_KEY, {})[key] = callback
+
+
 @contextmanager
 def write_transaction() -> Iterator[None]:
     """Run the body in one transaction that commits at the end or rolls back entirely."""
     session = db.session()
     if session.in_transaction():
         session.commit()  # end the request's read transaction; services never leave changes pending
+    session.info.pop(AFTER_COMMIT_KEY, None)
     if session.get_bind().dialect.name == "sqlite":
         session.connection(execution_options={"sqlite_immediate": True})
     try:
@@ -68,9 +81,13 @@ def write_transaction() -> Iterator[None]:
         session.commit()
     except StaleDataError as race:
         session.rollback()
+        session.info.pop(AFTER_COMMIT_KEY, None)
         raise Conflict(
             "Someone changed this at the same moment. Nothing was saved: reload the page and try again."
         ) from race
     except BaseException:
         session.rollback()
+        session.info.pop(AFTER_COMMIT_KEY, None)
         raise
+    for callback in session.info.pop(AFTER_COMMIT_KEY, {}).values():
+        callback()

@@ -15,9 +15,11 @@ from app.web.converters import IdConverter
 from app.web.editor import bp as editor_bp
 from app.web.errors import register_errors
 from app.web.login import register_login
+from app.web.mail import bp as mail_bp
 from app.web.plan import bp as plan_bp
 from app.web.proposals import bp as proposals_bp
 from app.web.risks import bp as risks_bp
+from app.web.rounds import bp as rounds_bp
 from app.web.template_helpers import register_template_helpers
 
 
@@ -37,6 +39,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(risks_bp)
     app.register_blueprint(committee_bp)
+    app.register_blueprint(rounds_bp)
+    app.register_blueprint(mail_bp)
     app.add_url_rule("/healthz", "healthz", _healthz)
     register_bench(app)  # only with BENCH_BARE_ROUTE on (make bench)
 

@@ -101,6 +101,9 @@ PAGES: dict[str, Case] = {
     "new user with errors": Case("admin", "/admin/users/new", _submit_empty),
     "edit user": Case("admin", "/admin/users", lambda page: follow(page.get_by_role("link", name="Sarah Whitfield"))),
     "your account": Case("committee", "/account/password"),
+    "your e-mail messages": Case("sm1", "/account/email"),
+    "e-mail that could not be sent": Case("admin", "/admin/mail"),
+    "outbox (demo mode)": Case("admin", "/admin/outbox"),
     "page not found": Case("pm", "/no-such-page", status=404),
     "forbidden": Case("committee", "/admin/users", status=403),
     # The committee cycle, the risk register and the workflow's lists, as they are before any journey fills

@@ -206,6 +206,8 @@ def test_a_paragraph_over_its_limit_is_refused_by_name_and_nothing_is_saved(app:
 
 
 HOSTILE = '<b hx-get="/admin/users" hx-trigger="load">bold</b> <script>alert(1)</script> & {as_of_month}'
+# Typst's own markup and code (the PDF is typeset by Typst): text, never a command, a file read or bold type.
+TYPST_HOSTILE = '#read("/etc/passwd") #set page(paper: "us-letter") *not bold* $x^2$ \\ "quoted" // not a comment'
 
 
 def test_markup_and_htmx_attributes_in_the_narrative_are_text_in_html_pdf_and_word(
@@ -213,7 +215,9 @@ def test_markup_and_htmx_attributes_in_the_narrative_are_text_in_html_pdf_and_wo
 ) -> None:
     with app.app_context():
         meeting = upcoming(demo)
-        meetings.save_narrative(pm(demo), meeting.id, {**meeting.narrative, "progress_update": HOSTILE})
+        meetings.save_narrative(
+            pm(demo), meeting.id, {**meeting.narrative, "progress_update": HOSTILE, "forward_look": TYPST_HOSTILE}
+        )
         data = meetings.live_report(db.session.get(CommitteeMeeting, meeting.id))  # type: ignore[arg-type]
         page = render_html(data, charts={})
         pdf = pypdf.PdfReader(io.BytesIO(render_pdf(data, charts={})))
@@ -225,6 +229,11 @@ def test_markup_and_htmx_attributes_in_the_narrative_are_text_in_html_pdf_and_wo
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; " in page
     pdf_text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
     assert " ".join(expected.split()) in pdf_text
+    assert TYPST_HOSTILE in pdf_text, "Typst markup printed as typed"
+    assert "root:" not in pdf_text, "no file read"
+    assert all(
+        abs(float(p.mediabox.height) - 841.89) < 1 or abs(float(p.mediabox.width) - 841.89) < 1 for p in pdf.pages
+    )
     assert any(paragraph.text.endswith("\t" + expected) for paragraph in word.paragraphs), "a numbered paragraph"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import io
 import json
@@ -23,9 +24,12 @@ from app.services import plan_read
 from app.services.report import (
     ReportAction,
     ReportData,
+    ReportSection,
     ReportWorkStream,
     build_report_data,
+    chart_bars,
     chart_png,
+    chart_title,
     content_security_policy,
     render_all,
     render_docx,
@@ -285,6 +289,25 @@ def test_charts_are_png_images_for_both_kinds(app: Flask, demo: dict[str, Any]) 
         chart_png(data, "pie")  # type: ignore[arg-type]
 
 
+def test_a_plan_too_big_for_a_bar_per_work_stream_is_charted_as_one_bar_and_says_so(
+    app: Flask, demo: dict[str, Any]
+) -> None:
+    """Seven work streams get a bar each; 28 cannot be read on A4, so the chart shows the plan as one bar and
+    its title and alt text say so (the table below it still has a row per work stream)."""
+    with app.app_context():
+        data = _report(demo["plan_id"])
+    big = dataclasses.replace(data, work_streams=data.work_streams * 4)
+    assert chart_title(data, "actions") == "Progress against the action plan, by work stream"
+    assert chart_title(big, "actions") == "Progress against the action plan, all 28 work streams together"
+    assert chart_bars(big, "measures") == [("All 28 work streams", big.measures)]
+    assert [label for label, _ in chart_bars(data, "actions")] == ["i", "ii", "iii", "iv", "v", "vi", "vii"]
+    word = docx.Document(io.BytesIO(render_docx(big)))
+    described = [el.get("descr") for el in word.element.body.iter("{*}docPr")]
+    assert any("all 28 work streams together" in (d or "") for d in described)
+    rows = _table_rows(word.tables[0])
+    assert len(rows) == 1 + 28 + 1, "the figures table keeps a row per work stream and the total"
+
+
 def test_report_data_survives_being_kept_as_json(app: Flask, demo: dict[str, Any]) -> None:
     with app.app_context():
         data = _report(
@@ -292,6 +315,52 @@ def test_report_data_survives_being_kept_as_json(app: Flask, demo: dict[str, Any
         )
     kept = json.loads(json.dumps(report_data_as_json(data)))
     assert report_data_from_json(kept) == data
+
+
+CHALLENGE = ReportSection(
+    title="Independent challenge since the last meeting",
+    intro=["The project manager challenged 3 proposed changes."],
+    caption="Challenges by work stream",
+    headers=["Work stream", "Raised", "Answered on time"],
+    rows=[["i. Workforce Development", "3", "2"]],
+    widths=[0.6, 0.2, 0.2],
+)
+QUESTIONS = ReportSection(
+    title="Members' questions and answers",
+    intro=[],
+    caption="Questions",
+    headers=["Question", "Answer"],
+    rows=[],
+    widths=[0.5, 0.5],
+    empty="No member asked a question since the last meeting.",
+)
+
+
+def test_appendices_after_the_glossary_are_listed_and_printed_in_every_format_and_kept(
+    app: Flask, demo: dict[str, Any]
+) -> None:
+    with app.app_context():
+        data = dataclasses.replace(_report(demo["plan_id"]), sections=[CHALLENGE, QUESTIONS])
+    page = _html_text(render_html(data, charts={}))
+    pdf = _words(_pdf_text(render_pdf(data, charts={})))
+    word = docx.Document(io.BytesIO(render_docx(data, charts={})))
+    word_text = _words(_docx_text(word))
+    for text in (page, pdf, word_text):
+        assert "Independent challenge since the last meeting (Appendix 6)." in text, "listed with the others"
+        assert "Appendix 6: Independent challenge since the last meeting" in text
+        assert "Appendix 7: Members' questions and answers" in text
+        assert "No member asked a question since the last meeting." in text
+    assert "Appendix 7: Members' questions and answers" in [
+        p.text for p in word.paragraphs if p.style.name == "Heading 1"
+    ]
+    assert _table_rows(word.tables[-1]) == [
+        ["Work stream", "Raised", "Answered on time"],
+        ["i. Workforce Development", "3", "2"],
+    ]
+    assert report_data_from_json(json.loads(json.dumps(report_data_as_json(data)))) == data
+    with app.app_context():
+        without = _report(demo["plan_id"])
+    assert "Appendix 6" not in _html_text(render_html(without, charts={})), "none unless there is something to say"
 
 
 def test_only_narrative_paragraphs_can_be_edited(app: Flask, demo: dict[str, Any]) -> None:

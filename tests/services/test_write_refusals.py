@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 
+from app.clock import today
 from app.extensions import db
 from app.models import User
 from app.policy import SYSTEM, PermissionDenied
-from app.services import accounts, excel_io, meetings, plan_editor, proposals, risks
+from app.services import accounts, checklist_workbook, excel_io, mail, meetings, plan_editor, proposals, risks, rounds
 from app.services.excel_io import ImportPreview
 from app.services.plan_editor import ActionDraft
 from app.services.proposals import EvidenceInput, ProposalInput
@@ -122,6 +123,17 @@ WRITES: dict[str, tuple[Call, set[str]]] = {
     "accounts.set_active": (lambda u, ids: accounts.set_active(u, ids["users"]["sm2"], False, "Left"), {"admin"}),
     "accounts.set_password": (lambda u, ids: accounts.set_password(u, ids["users"]["sm2"], STRONG), {"admin"}),
     "excel_io.apply_import": (lambda u, ids: excel_io.apply_import(u, ImportPreview()), {"pm"}),
+    "rounds.open_for_month": (
+        lambda u, ids: rounds.open_for_month(u, ids["plan_id"], date(2027, 3, 1), date(2027, 3, 15)),
+        {"pm"},
+    ),
+    "rounds.close": (lambda u, ids: rounds.close(u, ids["round"], 0), {"pm"}),
+    "rounds.record_no_change": (lambda u, ids: rounds.record_no_change(u, ids["round_item"], "No change"), {"sm1"}),
+    "checklist_workbook.apply": (
+        lambda u, ids: checklist_workbook.apply(u, ids["round"], b""),
+        {"pm", "sm1", "sm2"},  # each their own checklist; an empty file is then refused as such
+    ),
+    "mail.retry": (lambda u, ids: mail.retry(u, 1), {"admin"}),
 }
 
 REFUSED = [(name, role) for name, (_, allowed) in WRITES.items() for role in ROLES if role not in allowed]
@@ -157,6 +169,11 @@ def seeded(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> It
             SYSTEM, demoted.id, name=demoted.name, job_title="", role="committee_member", work_stream_ids=[]
         )
         ids["users"]["demoted"] = demoted.id
+        sm1 = db.session.get(User, ids["users"]["sm1"])
+        opened = rounds.open_for_month(
+            db.session.get(User, ids["users"]["pm"]), ids["plan_id"], today(), today() + timedelta(days=14)
+        )
+        ids["round"], ids["round_item"] = opened.id, rounds.checklist(sm1, opened.id).items[0].item.id
     yield app, ids
     databases.close(app)
 

@@ -55,6 +55,13 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("admin.reset_two_factor", "POST"): only({"admin": REDIRECT}),
     ("admin.deactivate_user", "POST"): only({"admin": REDIRECT}),
     ("admin.reactivate_user", "POST"): only({"admin": REDIRECT}),
+    # E-mail: each person's choices (a POST with no choice is the form again, with its errors); the
+    # administrator's failed mail (no message named: the form again) and, in demo mode, the outbox.
+    ("mail.preferences", "GET"): everyone_signed_in(),
+    ("mail.preferences", "POST"): everyone_signed_in(),
+    ("mail.failed", "GET"): only({"admin": OK}),
+    ("mail.failed", "POST"): only({"admin": OK}),
+    ("mail.outbox", "GET"): only({"admin": OK}),
     # The change workflow. The fixture has a draft and a submitted proposal by sm1 in work stream i.
     # POSTs carry no version, so a permitted person reaches the use case and gets its answer (a 4xx
     # message, nothing changed): OK here means "not refused for who they are".
@@ -129,4 +136,16 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("committee.import_plan", "POST"): only({"pm": OK}),
     ("committee.confirm_import", "POST"): only({"pm": REDIRECT}),
     ("committee.trend_json", "GET"): everyone_signed_in(),
+    # The update round: the fixture's round is open; its item is on the checklist of the work stream's manager.
+    # Opening needs a month and a due date, closing the round's version: the table's empty forms change nothing.
+    ("rounds.index", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK, "smt": OK}),
+    ("rounds.new", "GET"): only({"pm": OK}),
+    ("rounds.new", "POST"): only({"pm": OK}),
+    ("rounds.show", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK, "smt": OK}),
+    ("rounds.close", "POST"): only({"pm": OK}),
+    ("rounds.checklist", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK}),  # each sees their own list
+    ("rounds.no_change", "POST"): only({"sm1": OK}),  # no note: refused with its message
+    ("rounds.workbook", "GET"): only({"pm": OK, "sm1": OK, "sm2": OK}),
+    ("rounds.upload", "POST"): only({"pm": OK, "sm1": OK, "sm2": OK}),  # no file: the form again
+    ("rounds.confirm_upload", "POST"): only({"pm": OK, "sm1": OK, "sm2": OK}),
 }

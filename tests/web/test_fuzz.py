@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import app.web
 from tests.conftest import Client, Databases
 from tests.web.permission_table import OK, PERMISSIONS, REDIRECT
-from tests.web.test_permissions import RUNS, make_meetings, make_work_stream_things, url_values
+from tests.web.test_permissions import RUNS, make_meetings, make_round, make_work_stream_things, url_values
 
 ROLES = ("anonymous", "admin", "pm", "sm1", "smt", "committee")
 METHODS = ("GET", "POST")
@@ -93,6 +93,7 @@ def fuzzed(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> It
         ids.update(make_meetings(ids))
         ids["in"] = {who: make_work_stream_things(ids, who) for who in RUNS}
         ids["target_user"] = ids["users"]["sm3"]
+        ids["round"] = make_round(ids)
     yield app, ids
     databases.close(app)
 

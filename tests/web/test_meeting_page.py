@@ -173,3 +173,26 @@ def test_the_preview_is_built_from_the_live_plan_without_charts_for_staff_only(a
     assert login("committee").get(f"/meetings/{meeting}/preview").status_code == 403, "drafts are for staff"
     committee_page = login("committee").get(f"/meetings/{meeting}").get_data(as_text=True)
     assert "/preview" not in committee_page and "Mark the plan presented" not in committee_page
+
+
+def test_the_preview_of_a_large_plan_shows_its_appendix_tables_a_few_work_streams_at_a_time(
+    login: Any, monkeypatch: Any
+) -> None:
+    """A plan of hundreds of work streams would make a preview of megabytes: Appendices 3 and 4 come a page of
+    work streams at a time (here 3 at a time, so the demo's 7 make 3 pages), the report's body whole on each."""
+    from app.web.committee import routes
+
+    monkeypatch.setattr(routes, "PREVIEW_WORK_STREAMS", 3)
+    pm = login("pm")
+    meeting = record(pm)
+    first = flat(pm.get(f"/meetings/{meeting}/preview").get_data(as_text=True))
+    assert "Appendices 3 and 4 show work streams 1 to 3 of 7 (page 1 of 3)" in first
+    assert "Work stream iii:" in first and "Work stream iv:" not in first
+    assert "with 25 actions COMPLETED" in first, "the body and its figures on every page"
+    last_page = pm.get(f"/meetings/{meeting}/preview?page=3").get_data(as_text=True)
+    last = flat(last_page)
+    assert "work streams 7 to 7 of 7 (page 3 of 3)" in last and "Work stream vii:" in last
+    assert "Work stream vi:" not in last and "Next work streams" not in last
+    assert f'href="/meetings/{meeting}/preview?page=2">Previous work streams</a>' in last_page
+    beyond = flat(pm.get(f"/meetings/{meeting}/preview?page=99").get_data(as_text=True))
+    assert "(page 3 of 3)" in beyond, "a page past the end shows the last"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import posixpath
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -168,3 +169,23 @@ def test_the_downloads_are_the_stored_documents_and_stay_so_after_a_later_approv
     assert approved.status_code == 303
     again = _client(app, "committee").get(f"/meetings/{pack['meeting_id']}/report.pdf")
     assert hashlib.sha256(again.data).hexdigest() == hashlib.sha256(pack["pdf"]).hexdigest()
+
+
+def test_the_report_page_links_its_stored_charts_and_stylesheet_which_resolve(pack: dict[str, Any]) -> None:
+    """The site's copy of the page is a fraction of the stored one: its charts are links to the stored images."""
+    councillor = _client(pack["app"], "committee")
+    address = f"/meetings/{pack['meeting_id']}/report"
+    page = councillor.get(address)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "data:image" not in text and "<style>" not in text
+    sources = re.findall(r'<img class="chart" src="([^"]+)" alt="([^"]+)"', text)
+    assert [src for src, _ in sources] == ["charts/actions.png", "charts/trend.png", "charts/measures.png"]
+    assert all(alt.startswith(("Stacked bar chart", "Line chart")) for _, alt in sources)
+    for src, _ in sources:
+        chart = councillor.get(posixpath.normpath(posixpath.join(posixpath.dirname(address), src)))
+        assert chart.status_code == 200 and chart.data.startswith(b"\x89PNG")
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', text)
+    assert stylesheet and stylesheet.group(1) == "../report.css"
+    css = councillor.get(posixpath.normpath(posixpath.join(posixpath.dirname(address), stylesheet.group(1))))
+    assert css.status_code == 200 and "@page" in css.get_data(as_text=True)
+    assert len(page.data) < 150_000, "no megabytes of inline images"

@@ -42,6 +42,7 @@ def seeded(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> It
         ids["target_user"] = target.id
         ids.update(make_meetings(ids))
         ids["in"] = {who: make_work_stream_things(ids, who) for who in RUNS}
+        ids["round"] = make_round(ids)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(report, "render_html", lambda data, **_: "<html><body><h1>Report</h1></body></html>")
         patch.setattr(report, "render_pdf", lambda data, **_: b"%PDF-1.4 stand-in")
@@ -108,6 +109,20 @@ def make_work_stream_things(ids: dict[str, Any], who: str) -> dict[str, int]:
     }
 
 
+def make_round(ids: dict[str, Any]) -> int:
+    """An open update round, and in it an item on each service manager's checklist."""
+    from app.clock import today
+    from app.models import User
+    from app.services import rounds
+
+    pm = db.session.get(User, ids["users"]["pm"])
+    opened = rounds.open_for_month(pm, ids["plan_id"], today(), today() + timedelta(days=14))
+    for who in RUNS:
+        manager = db.session.get(User, ids["users"][who])
+        ids["in"][who]["round_item"] = rounds.checklist(manager, opened.id).items[0].item.id
+    return opened.id
+
+
 def url_values(endpoint: str, ids: dict[str, Any], owner: str = "sm1") -> dict[str, Any]:
     """The URL's values for an endpoint, on the things in `owner`'s work stream where it matters."""
     mine = ids["in"][owner]
@@ -150,7 +165,10 @@ def url_values(endpoint: str, ids: dict[str, Any], owner: str = "sm1") -> dict[s
         "committee.prepare_pack": {"meeting_id": ids["presented"]},
         "committee.export_plan": {"plan_id": ids["plan_id"]},
         "editor.make_current": {"plan_id": ids["plan_id"]},
+        "rounds.no_change": {"round_id": ids["round"], "item_id": mine["round_item"]},
     }.get(endpoint, {})
+    if endpoint.startswith("rounds.") and endpoint not in {"rounds.index", "rounds.new"}:
+        values.setdefault("round_id", ids["round"])
     if endpoint.startswith("admin.") and endpoint not in {"admin.users", "admin.new_user"}:
         values = {"user_id": ids["target_user"]}
     return values

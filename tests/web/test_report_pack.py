@@ -7,6 +7,7 @@ what is tried here is the storing and the serving; test_committee_cycle reads re
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
@@ -55,9 +56,15 @@ class Renderers:
 
         fake("chart_png", lambda data, kind: f"PNG {kind} {figures(data)}".encode())
         fake("trend_png", lambda data: f"PNG trend {figures(data)}".encode())
-        fake(
-            "render_html", lambda data, charts=None: f"<html><body><h1>Report</h1><p>{figures(data)}</p></body></html>"
-        )
+
+        def page(data: Any, charts: Any = None) -> str:  # the real page's shape: its styles and charts inside
+            images = "".join(
+                f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}" alt="{name}">'
+                for name, png in sorted((charts or {}).items())
+            )
+            return f"<html><head><style>p {{}}</style></head><body><h1>Report</h1>{images}<p>{figures(data)}</p></body></html>"
+
+        fake("render_html", page)
         fake("render_pdf", lambda data, charts=None: f"%PDF-1.7 {figures(data)} {sorted(charts or {})}".encode())
         fake("render_docx", lambda data, charts=None: f"PK docx {figures(data)} {sorted(charts or {})}".encode())
 
@@ -130,9 +137,28 @@ def test_a_download_serves_the_stored_bytes_and_never_renders(app: Flask, login:
         assert 'filename="sip-progress-report-2015-10-07.docx"' in word.headers["Content-Disposition"]
         page = who.get(f"/meetings/{meeting}/report").get_data(as_text=True)
         assert "<h1>Report</h1>" in page and "Download PDF" in page and "<style>" not in page
+        # the site's copy links its stylesheet and charts (stored beside it) rather than carrying them inside
+        assert 'href="../report.css"' in page and 'src="charts/actions.png"' in page and "data:image" not in page
+        assert len(page.encode()) < documents["html"].size
         chart = who.get(f"/meetings/{meeting}/charts/actions.png")
         assert chart.headers["Content-Type"] == "image/png"
         assert hashlib.sha256(chart.data).hexdigest() == documents["chart-actions"].sha256
+
+
+def test_a_pack_stored_without_the_sites_copy_of_the_page_serves_the_stored_page(
+    app: Flask, login: Any, renderers: Renderers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Packs stored before the site's copy was kept have the one page, charts inside: it is sent instead."""
+    real = report_pack._render
+    monkeypatch.setattr(report_pack, "_render", lambda data: [s for s in real(data) if s[1].kind != "web"])
+    pm = login("pm")
+    meeting = record_meeting(pm)
+    present(pm, meeting)
+    assert "web" not in stored(app) and "html" in stored(app)
+    page = pm.get(f"/meetings/{meeting}/report")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<h1>Report</h1>" in text and "<style>" not in text
+    assert "report.css" in text and "data:image/png" in text, "the stored page, its styles linked"
 
 
 def test_a_stored_document_is_unchanged_by_later_approvals(

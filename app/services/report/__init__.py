@@ -15,15 +15,17 @@ from app.services.report.data import (
     ReportAction,
     ReportData,
     ReportMeasure,
+    ReportSection,
     ReportWorkStream,
     RetiredAction,
     report_data_as_json,
     report_data_from_json,
 )
 from app.services.report.docx import render_docx
-from app.services.report.html import CSS, content_security_policy, render_html
+from app.services.report.html import CSS, content_security_policy, render_html, web_page
 from app.services.report.narrative import NARRATIVE_FIELDS, default_narrative, with_narrative
-from app.services.report.pdf import pdf_from_html, render_pdf
+from app.services.report.outline import chart_bars, chart_title
+from app.services.report.pdf import render_pdf, typst_source
 from app.services.report.reading import build_report_data
 from app.services.report.sentences import the_figures_sentence, the_measures_sentence
 
@@ -34,14 +36,16 @@ __all__ = [
     "ReportAction",
     "ReportData",
     "ReportMeasure",
+    "ReportSection",
     "ReportWorkStream",
     "RetiredAction",
     "build_report_data",
+    "chart_bars",
     "chart_png",
+    "chart_title",
     "content_security_policy",
     "default_narrative",
     "draw_charts",
-    "pdf_from_html",
     "render_all",
     "render_docx",
     "render_html",
@@ -50,7 +54,9 @@ __all__ = [
     "report_data_from_json",
     "the_figures_sentence",
     "the_measures_sentence",
+    "typst_source",
     "trend_png",
+    "web_page",
     "with_narrative",
 ]
 
@@ -58,5 +64,8 @@ __all__ = [
 def render_all(data: ReportData) -> dict[str, bytes]:
     """HTML, PDF and Word, with the charts drawn once."""
     charts = draw_charts(data)
-    page = render_html(data, charts=charts)
-    return {"html": page.encode("utf-8"), "pdf": pdf_from_html(page), "docx": render_docx(data, charts=charts)}
+    return {
+        "html": render_html(data, charts=charts).encode("utf-8"),
+        "pdf": render_pdf(data, charts=charts),
+        "docx": render_docx(data, charts=charts),
+    }

@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from app.domain.status import STATUS_ORDER, Status  # noqa: E402
 from app.services.report.data import ReportData  # noqa: E402
-from app.services.report.outline import RAG_HEX, ChartKind, chart_counts, chart_title  # noqa: E402
+from app.services.report.outline import RAG_HEX, ChartKind, chart_bars, chart_by_work_stream, chart_title  # noqa: E402
 
 HATCHES: dict[Status, str] = {Status.COMPLETED: "///", Status.IN_PROGRESS: "...", Status.STATIC: "xxx"}
 
@@ -24,8 +24,9 @@ def chart_png(data: ReportData, kind: ChartKind) -> bytes:
     """A stacked bar chart by work stream: RAG colours for the eye, hatching and a legend for black and white."""
     if kind not in ("actions", "measures"):
         raise ValueError(f"Unknown chart: {kind}")
-    counts = chart_counts(data, kind)
-    labels = [ws.roman for ws in data.work_streams]
+    bars_of = chart_bars(data, kind)
+    labels = [label for label, _ in bars_of]
+    counts = [c for _, c in bars_of]
     figure = Figure(figsize=(8, 4.5), dpi=150)
     FigureCanvasAgg(figure)
     ax = figure.add_subplot()
@@ -54,7 +55,8 @@ def chart_png(data: ReportData, kind: ChartKind) -> bytes:
         )
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     ax.set_title(chart_title(data, kind), fontsize=12)
-    ax.set_xlabel("Work stream")
+    if chart_by_work_stream(data):
+        ax.set_xlabel("Work stream")
     ax.set_ylabel("Number of actions" if kind == "actions" else "Number of performance measures")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(0, max([*bottoms, 1]) * 1.1)

@@ -63,6 +63,20 @@ class ReportWorkStream:
 
 
 @dataclass
+class ReportSection:
+    """An appendix after the glossary, drawn from the plan's own records since the last meeting (the
+    independent challenge, the monthly update rounds, members' questions): a few sentences and a table."""
+
+    title: str  # "Independent challenge since the last meeting"
+    intro: list[str]  # paragraphs before the table
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+    widths: list[float]  # shares of the table width, summing to 1
+    empty: str = ""  # said instead of the table when it has no rows
+
+
+@dataclass
 class ReportData:
     """Everything the report says. Figures are computed; the narrative fields are the officer's words."""
 
@@ -87,6 +101,7 @@ class ReportData:
     glossary: list[tuple[str, str]] = field(default_factory=list)
     trend: list[tuple[str, StatusCounts]] = field(default_factory=list)  # actions by status at each month end
     audit_head: str = ""  # "seq:hash" of the audit chain when the figures were fixed; anchors the trail
+    sections: list[ReportSection] = field(default_factory=list)  # Appendix 6 onwards
 
     @property
     def title(self) -> str:
@@ -114,6 +129,7 @@ def report_data_as_json(data: ReportData) -> dict[str, Any]:
     out["measures"] = counts(data.measures)
     out["glossary"] = [list(pair) for pair in data.glossary]
     out["trend"] = [[label, counts(c)] for label, c in data.trend]
+    out["sections"] = [vars(s) for s in data.sections]
     out["work_streams"] = [
         {
             "number": ws.number,
@@ -187,4 +203,5 @@ def report_data_from_json(raw: Mapping[str, Any]) -> ReportData:
         glossary=[(a, b) for a, b in raw["glossary"]],
         trend=[(label, counts(c)) for label, c in raw.get("trend", [])],
         audit_head=raw.get("audit_head", ""),
+        sections=[ReportSection(**s) for s in raw.get("sections", [])],
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from io import BytesIO
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 
 from app.domain.status import Status
 from app.services.report.charts import draw_charts
@@ -32,21 +33,65 @@ from app.services.report.outline import (
 )
 from app.services.report.sentences import Segments
 
-
-def _shade(cell: Any, fill: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    properties.append(shading)
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+EMU_PER_TWIP = 635
 
 
-def _repeat_as_header(row: Any) -> None:
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
+def _runs_xml(text: str, *, bold: bool = False, colour: str = "") -> str:
+    """One run of text as WordprocessingML: line breaks and tabs as Word's own, every character escaped."""
+    props = ("<w:b/>" if bold else "") + (f'<w:color w:val="{colour}"/>' if colour else "")
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    pieces = []
+    for i, line in enumerate(clean(text).split("\n")):
+        if i:
+            pieces.append("<w:br/>")
+        for j, chunk in enumerate(line.split("\t")):
+            if j:
+                pieces.append("<w:tab/>")
+            if chunk:
+                pieces.append(f'<w:t xml:space="preserve">{xml_escape(chunk)}</w:t>')
+    return f"<w:r>{rpr}{''.join(pieces)}</w:r>"
+
+
+def _cell_xml(value: Cell, width: int, *, bold: bool = False, fill: str = "") -> str:
+    if isinstance(value, Status):
+        fill, colour = RAG_HEX[value]
+        runs = _runs_xml(value.label, bold=True, colour=colour)
+    elif isinstance(value, tuple):
+        runs = "".join(_runs_xml(text, bold=b or bold) for text, b in value)
+    else:
+        runs = _runs_xml(value, bold=bold)
+    shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shade}</w:tcPr><w:p>{runs}</w:p></w:tc>'
+
+
+def _table_xml(table: Table, width: int) -> str:
+    """A whole table in one piece of XML: python-docx's cell by cell API takes minutes for a thousand rows."""
+    twips = [int(width * share / EMU_PER_TWIP) for share in table.widths]
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
+    head = "".join(_cell_xml(h, w, bold=True, fill="DEE0E2") for h, w in zip(table.headers, twips, strict=True))
+    rows = [f"<w:tr><w:trPr><w:tblHeader/></w:trPr>{head}</w:tr>"]
+    for i, row in enumerate(table.rows):
+        total = table.total_last and i == len(table.rows) - 1
+        cells = "".join(_cell_xml(v, w, bold=total) for v, w in zip(row, twips, strict=True))
+        rows.append(f"<w:tr>{cells}</w:tr>")
+    return (
+        f'<w:tbl xmlns:w="{W}"><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
+        '<w:jc w:val="left"/><w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
+        'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
+
+
+def _paragraph(doc: Any, end: Any, style_id: str = "") -> Paragraph:
+    """A new paragraph at the end of the body (just before `end`, the body's closing section properties, found
+    once: python-docx keeps that element as sections are added), its style set by id. python-docx finds the end
+    of the body, and looks a style up by name, by walking the document each time: minutes for a large plan."""
+    p = OxmlElement("w:p")
+    end.addprevious(p)
+    if style_id:
+        p.get_or_add_pPr().style = style_id
+    return Paragraph(p, doc._body)
 
 
 def _docx_runs(paragraph: Any, segments: Segments) -> None:
@@ -55,43 +100,12 @@ def _docx_runs(paragraph: Any, segments: Segments) -> None:
         run.bold = bold or None
 
 
-def _docx_cell(cell: Any, value: Cell, *, bold: bool = False) -> None:
-    paragraph = cell.paragraphs[0]
-    if isinstance(value, Status):
-        fill, colour = RAG_HEX[value]
-        _shade(cell, fill)
-        run = paragraph.add_run(value.label)
-        run.bold = True
-        run.font.color.rgb = RGBColor.from_string(colour)
-    elif isinstance(value, tuple):
-        _docx_runs(paragraph, value)
-    else:
-        run = paragraph.add_run(clean(value))
-        run.bold = bold or None
-
-
-def _docx_table(doc: Any, table: Table, width: Any) -> None:
-    caption = doc.add_paragraph()
+def _docx_table(doc: Any, end: Any, table: Table, width: Any) -> None:
+    caption = _paragraph(doc, end)
     caption.add_run(table.caption).bold = True
     caption.paragraph_format.keep_with_next = True
-    out = doc.add_table(rows=1, cols=len(table.headers))
-    out.style = "Table Grid"
-    out.alignment = WD_TABLE_ALIGNMENT.LEFT
-    out.autofit = False
-    header = out.rows[0]
-    _repeat_as_header(header)
-    for cell, text in zip(header.cells, table.headers, strict=True):
-        _shade(cell, "DEE0E2")
-        cell.paragraphs[0].add_run(text).bold = True
-    for i, row in enumerate(table.rows):
-        cells = out.add_row().cells
-        total = table.total_last and i == len(table.rows) - 1
-        for cell, value in zip(cells, row, strict=True):
-            _docx_cell(cell, value, bold=total)
-    for column, share in zip(out.columns, table.widths, strict=True):
-        for cell in column.cells:
-            cell.width = int(width * share)
-    doc.add_paragraph()
+    end.addprevious(parse_xml(_table_xml(table, int(width))))
+    _paragraph(doc, end)
 
 
 A4_LONG, A4_SHORT = Cm(29.7), Cm(21.0)  # python-docx's blank document is US Letter
@@ -134,6 +148,7 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
 
     section = doc.sections[0]
     _orient(section, False)
+    end = doc.element.body.sectPr
     section.footer.paragraphs[0].text = f"{data.committee_name} – {uk_date(data.meeting_date)}"
 
     for index, part in enumerate(outline(data)):
@@ -146,9 +161,9 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
         usable = int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
         for block in part.blocks:
             if isinstance(block, Heading):
-                doc.add_heading(block.text, level=block.level)
+                _paragraph(doc, end, "Title" if block.level == 0 else f"Heading{block.level}").add_run(block.text)
             elif isinstance(block, Para):
-                paragraph = doc.add_paragraph()
+                paragraph = _paragraph(doc, end)
                 if block.number is not None:
                     paragraph.add_run(f"{block.number}.\t")
                     paragraph.paragraph_format.left_indent = Cm(1)
@@ -156,7 +171,7 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
                 _docx_runs(paragraph, block.segments)
             elif isinstance(block, Bullets):
                 for item in block.items:
-                    doc.add_paragraph(item, style="List Number" if block.numbered else "List Bullet")
+                    _paragraph(doc, end, "ListNumber" if block.numbered else "ListBullet").add_run(clean(item))
             elif isinstance(block, Chart) and block.kind not in charts:
                 doc.add_paragraph(CHARTS_TO_COME).runs[0].italic = True
             elif isinstance(block, Chart):
@@ -167,7 +182,7 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
                 described = doc.add_paragraph(block.alt)
                 described.runs[0].italic = True
             else:
-                _docx_table(doc, block, usable)
+                _docx_table(doc, end, block, usable)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()

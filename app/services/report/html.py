@@ -61,6 +61,10 @@ table.figures, table.summary-box { break-inside: avoid; }
 CHARTS_TO_COME = "Charts are drawn when the plan is presented. The table below gives the same figures."
 
 
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -122,12 +126,13 @@ def _html_block(block: Block, charts: Mapping[str, bytes]) -> str:
     if isinstance(block, Chart):
         if block.kind not in charts:  # a preview: the table after the chart gives its figures
             return f'<p class="chart-to-come">{_esc(CHARTS_TO_COME)}</p>'
-        uri = "data:image/png;base64," + base64.b64encode(charts[block.kind]).decode("ascii")
-        return f'<figure><img class="chart" src="{uri}" alt="{_esc(block.alt)}"></figure>'
+        return f'<figure><img class="chart" src="{_data_uri(charts[block.kind])}" alt="{_esc(block.alt)}"></figure>'
     return _html_table(block)
 
 
-def render_html(data: ReportData, *, charts: Mapping[str, bytes] | None = None) -> str:
+def render_html(
+    data: ReportData, *, charts: Mapping[str, bytes] | None = None, appendix_work_streams: slice | None = None
+) -> str:
     """A standalone page: print styles, no scripts, charts embedded as data: URIs. The PDF is made from it."""
     charts = draw_charts(data) if charts is None else charts
     footer = _css_string(f"{data.committee_name} – {uk_date(data.meeting_date)}")
@@ -135,7 +140,7 @@ def render_html(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
         f'<section class="part{" part--landscape" if part.landscape else ""}">'
         + "".join(_html_block(b, charts) for b in part.blocks)
         + "</section>"
-        for part in outline(data)
+        for part in outline(data, appendix_work_streams=appendix_work_streams)
     )
     return (
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
@@ -145,6 +150,23 @@ def render_html(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
         f"<style>{CSS % {'footer': footer}}</style></head>"
         f"<body>{parts}</body></html>\n"
     )
+
+
+def web_page(page: str, charts: Mapping[str, bytes]) -> str:
+    """The stored page as this site serves it: the stylesheet linked and the charts as links to their stored
+    images, so the page is a fraction of the size. Links are relative to `/meetings/<id>/report`, so they hold
+    wherever the app is mounted."""
+    page = re.sub(
+        r"<style>.*?</style>",
+        '<link rel="stylesheet" href="../report.css">'
+        '<link rel="icon" href="../../static/img/favicon.svg" type="image/svg+xml">',
+        page,
+        count=1,
+        flags=re.DOTALL,
+    )
+    for name, png in charts.items():
+        page = page.replace(f'src="{_data_uri(png)}"', f'src="charts/{name}.png"')
+    return page
 
 
 def content_security_policy(page: str) -> str:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Literal
 
 from app.domain.status import STATUS_ORDER, Status, StatusCounts
-from app.services.report.data import ReportData, ReportWorkStream
+from app.services.report.data import ReportData, ReportSection, ReportWorkStream
 from app.services.report.sentences import Segments, figures_segments, measures_segments, plural
 
 ChartKind = Literal["actions", "measures", "trend"]
@@ -24,14 +24,30 @@ RAG_HEX: dict[Status, tuple[str, str]] = {
 }
 
 
+CHART_MAX_WORK_STREAMS = 20  # more bars than this cannot be read on an A4 page: the chart shows the plan as one
+
+
 def chart_counts(data: ReportData, kind: ChartKind) -> list[StatusCounts]:
     return [ws.action_counts if kind == "actions" else ws.measure_counts for ws in data.work_streams]
 
 
+def chart_by_work_stream(data: ReportData) -> bool:
+    return len(data.work_streams) <= CHART_MAX_WORK_STREAMS
+
+
+def chart_bars(data: ReportData, kind: ChartKind) -> list[tuple[str, StatusCounts]]:
+    """The chart's bars: one per work stream (by its numeral), or, in a plan too big for that, the whole plan."""
+    if chart_by_work_stream(data):
+        return [(ws.roman, c) for ws, c in zip(data.work_streams, chart_counts(data, kind), strict=True)]
+    total = data.actions if kind == "actions" else data.measures
+    return [(f"All {len(data.work_streams)} work streams", total)]
+
+
 def chart_title(data: ReportData, kind: ChartKind) -> str:
+    how = "by work stream" if chart_by_work_stream(data) else f"all {len(data.work_streams)} work streams together"
     if kind == "actions":
-        return "Progress against the action plan, by work stream"
-    return f"Progress against the performance measures at {data.checkpoint} months, by work stream"
+        return f"Progress against the action plan, {how}"
+    return f"Progress against the performance measures at {data.checkpoint} months, {how}"
 
 
 def chart_alt(data: ReportData, kind: ChartKind) -> str:
@@ -172,8 +188,11 @@ def _summary_box(ws: ReportWorkStream) -> Table:
     )
 
 
-def outline(data: ReportData) -> list[Part]:
+def outline(data: ReportData, *, appendix_work_streams: slice | None = None) -> list[Part]:
+    """The report, part by part. `appendix_work_streams` limits Appendices 3 and 4 (the action plans and the
+    measures, a table per work stream) to some work streams: the preview of a large plan shows a few at a time."""
     number = 0
+    shown = data.work_streams if appendix_work_streams is None else data.work_streams[appendix_work_streams]
 
     def numbered(segments: Segments) -> Para:
         nonlocal number
@@ -260,6 +279,7 @@ def outline(data: ReportData) -> list[Part]:
                 f"{data.plan_title}: action plans (Appendix 3).",
                 f"{data.plan_title}: performance measures and narratives (Appendix 4).",
                 "Glossary (Appendix 5).",
+                *(f"{s.title} (Appendix {6 + i})." for i, s in enumerate(data.sections)),
             ],
             numbered=True,
         ),
@@ -293,7 +313,7 @@ def outline(data: ReportData) -> list[Part]:
     ]
 
     appendix3: list[Block] = [Heading(f"Appendix 3: {data.plan_title} action plans", 1)]
-    for ws in data.work_streams:
+    for ws in shown:
         appendix3.append(Heading(f"Work stream {ws.roman}: {ws.title}", 2))
         if ws.actions:
             appendix3.append(
@@ -349,7 +369,7 @@ def outline(data: ReportData) -> list[Part]:
     appendix4: list[Block] = [
         Heading(f"Appendix 4: performance measures at {data.checkpoint} months, with narratives", 1)
     ]
-    for ws in data.work_streams:
+    for ws in shown:
         appendix4.append(Heading(f"Work stream {ws.roman}: {ws.title}", 2))
         if not ws.measures:
             appendix4.append(Para(plain("No performance measures at this checkpoint.")))
@@ -413,4 +433,22 @@ def outline(data: ReportData) -> list[Part]:
         Part(True, appendix3),
         Part(True, appendix4),
         Part(False, appendix5),
+        *(Part(False, _section(6 + i, s)) for i, s in enumerate(data.sections)),
     ]
+
+
+def _section(number: int, section: ReportSection) -> list[Block]:
+    blocks: list[Block] = [Heading(f"Appendix {number}: {section.title}", 1)]
+    blocks += [Para(plain(clean(text))) for text in section.intro]
+    if section.rows:
+        blocks.append(
+            Table(
+                caption=section.caption,
+                headers=section.headers,
+                rows=[[clean(cell) for cell in row] for row in section.rows],
+                widths=section.widths,
+            )
+        )
+    elif section.empty:
+        blocks.append(Para(plain(section.empty)))
+    return blocks

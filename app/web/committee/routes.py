@@ -196,14 +196,39 @@ def preview(meeting_id: int) -> WResponse:
     """The report from the live plan, before presenting: without the chart images, so it is quick."""
     meeting = meetings.get_meeting(meeting_id)
     data = meetings.report_data(meeting) if meeting.baseline is not None else meetings.live_report(meeting)
-    page = reports.render_html(data, charts={}).replace("<title>", "<title>Preview: ", 1)
+    shown, pages = _preview_work_streams(meeting.id, len(data.work_streams))
+    page = reports.render_html(data, charts={}, appendix_work_streams=shown).replace("<title>", "<title>Preview: ", 1)
     notice = (
         "This is a preview from the live plan: it is not yet the report. Charts are drawn when the plan is presented."
         if meeting.baseline is None
         else "The plan has been presented: this preview shows the report as presented, without its charts."
     )
     back = f'<a href="{url_for("committee.meeting", meeting_id=meeting.id)}">Back to the meeting</a>'
-    return _report_page(page, "Preview", f"<p><strong>{escape(notice)}</strong></p><p>{back}</p>")
+    return _report_page(page, "Preview", f"<p><strong>{escape(notice)}</strong></p>{pages}<p>{back}</p>")
+
+
+PREVIEW_WORK_STREAMS = 20  # a preview of a larger plan shows Appendices 3 and 4 this many work streams at a time
+
+
+def _preview_work_streams(meeting_id: int, total: int) -> tuple[slice | None, str]:
+    """Which work streams the preview's Appendices 3 and 4 show (from ?page=N), and the links to the others."""
+    if total <= PREVIEW_WORK_STREAMS:
+        return None, ""
+    last = -(-total // PREVIEW_WORK_STREAMS)
+    number = min(max(request.args.get("page", 1, type=int) or 1, 1), last)
+    start = (number - 1) * PREVIEW_WORK_STREAMS
+    end = min(start + PREVIEW_WORK_STREAMS, total)
+
+    def link(n: int, words: str) -> str:
+        return f'<a href="{url_for("committee.preview", meeting_id=meeting_id, page=n)}">{escape(words)}</a>'
+
+    moves = [link(number - 1, "Previous work streams")] if number > 1 else []
+    moves += [link(number + 1, "Next work streams")] if number < last else []
+    said = (
+        f"Appendices 3 and 4 show work streams {start + 1} to {end} of {total} (page {number} of {last}); "
+        "the presented report has them all."
+    )
+    return slice(start, end), f"<p>{escape(said)}</p><p>{' · '.join(moves)}</p>"
 
 
 def _report_page(page: str, label: str, nav: str) -> WResponse:
@@ -213,7 +238,8 @@ def _report_page(page: str, label: str, nav: str) -> WResponse:
         f'<link rel="stylesheet" href="{url_for("committee.report_css")}">'
         f'<link rel="icon" href="{url_for("static", filename="img/favicon.svg")}" type="image/svg+xml">'
     )
-    page = re.sub(r"<style>.*?</style>", head, page, count=1, flags=re.S)
+    if "<style>" in page:
+        page = re.sub(r"<style>.*?</style>", head, page, count=1, flags=re.S)
     page = page.replace("<body>", f'<body><nav class="report-links" aria-label="{label}">{nav}</nav>', 1)
     response = make_response(page)
     response.headers["Content-Type"] = "text/html; charset=utf-8"
@@ -224,13 +250,13 @@ def _filename(meeting: CommitteeMeeting, ext: str) -> str:
     return f"sip-progress-report-{meeting.meeting_date.isoformat()}.{ext}"
 
 
-def _stored(meeting_id: int, kind: str) -> tuple[CommitteeMeeting, bytes] | WResponse:
+def _stored(meeting_id: int, kind: str, *, or_else: str | None = None) -> tuple[CommitteeMeeting, bytes] | WResponse:
     """A stored document of the pack, checked against its SHA-256; or the page saying why it cannot be sent.
 
     Nothing is rendered here: the pack was rendered once, in the background, after the plan was presented.
     """
     try:
-        meeting, _, data = report_pack.document(meeting_id, kind)
+        meeting, _, data = report_pack.document(meeting_id, kind, or_else=or_else)
     except report_pack.PackNotReady:
         meeting = meetings.get_meeting(meeting_id)
         assert meeting.baseline is not None  # document() said "not presented" with NotFound
@@ -251,8 +277,9 @@ def _stored(meeting_id: int, kind: str) -> tuple[CommitteeMeeting, bytes] | WRes
 @bp.get("/meetings/<int:meeting_id>/report")
 @permission_required(Permission.VIEW_PLAN)
 def report(meeting_id: int) -> WResponse:
-    """The stored report as a web page with print styles: the HTML the PDF was made from, its CSS linked."""
-    found = _stored(meeting_id, "html")
+    """The stored report as a web page with print styles, its stylesheet and charts linked (a pack stored
+    before the site's own copy was kept: the stored page, its styles swapped for the linked stylesheet)."""
+    found = _stored(meeting_id, "web", or_else="html")
     if not isinstance(found, tuple):
         return found
     meeting, data = found
