@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -189,38 +189,65 @@ def trail_page(f: AuditFilter, *, page: int = 1, per_page: int = 0) -> Page[Audi
     return paging.page_of(_filtered(f).order_by(AuditEvent.id.desc()), page, per_page or TRAIL_PER_PAGE)
 
 
+CSV_BATCH = 1_000  # events read, written and sent at a time: memory stays flat, and the server sends few chunks
+
+
 def csv_text(f: AuditFilter) -> Iterator[str]:
-    """The filtered trail as CSV, streamed; cells that a spreadsheet would run as formulas are quoted out."""
+    """The filtered trail as CSV, streamed; cells that a spreadsheet would run as formulas are quoted out.
+
+    Read in batches from a server-side cursor, the columns only (no ORM objects), and sent a batch of lines
+    at a time: 50,000 events in seconds, in the memory of one batch."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
-    def line(values: list[Any]) -> str:
+    def lines(rows: Iterable[list[Any]]) -> str:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([neutralised(v) for v in values])
+        writer.writerows([neutralised(v) for v in values] for values in rows)
         return buffer.getvalue()
 
-    yield line(
+    yield lines(
         [
-            "id",
-            "when (UTC)",
-            "who",
-            "role",
-            "kind",
-            "summary",
-            "work stream id",
-            "action id",
-            "before",
-            "after",
-            "why",
-            "ip address",
-            "what changed",
-            "from",
-            "to",
+            [
+                "id",
+                "when (UTC)",
+                "who",
+                "role",
+                "kind",
+                "summary",
+                "work stream id",
+                "action id",
+                "before",
+                "after",
+                "why",
+                "ip address",
+                "what changed",
+                "from",
+                "to",
+            ]
         ]
     )
-    for event in db.session.scalars(_filtered(f).order_by(AuditEvent.id).execution_options(yield_per=500)):
-        yield line(
+    query = (
+        _filtered(f)
+        .with_only_columns(
+            AuditEvent.id,
+            AuditEvent.occurred_at,
+            AuditEvent.actor_name,
+            AuditEvent.actor_role,
+            AuditEvent.kind,
+            AuditEvent.summary,
+            AuditEvent.work_stream_id,
+            AuditEvent.action_id,
+            AuditEvent.before,
+            AuditEvent.after,
+            AuditEvent.reason,
+            AuditEvent.ip_address,
+        )
+        .order_by(AuditEvent.id)
+        .execution_options(yield_per=CSV_BATCH)
+    )
+    for batch in db.session.execute(query).partitions():
+        yield lines(
             [
                 event.id,
                 event.occurred_at.isoformat(timespec="seconds"),
@@ -236,10 +263,11 @@ def csv_text(f: AuditFilter) -> Iterator[str]:
                 event.ip_address,
                 *_change_words(event),
             ]
+            for event in batch
         )
 
 
-def _change_words(event: AuditEvent) -> list[str]:
+def _change_words(event: Any) -> list[str]:
     """For a change to the plan, what changed, from and to, in words (the before and after columns keep the record)."""
     if event.kind not in APPROVED_CHANGE_KINDS:
         return ["", "", ""]

@@ -18,8 +18,10 @@ import io
 import logging
 import re
 import warnings
+import weakref
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from io import BytesIO
@@ -34,7 +36,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import joinedload
 
 from app.clock import to_uk
 from app.domain.spreadsheet import neutralised
@@ -100,9 +103,13 @@ WORK_STREAM_COLUMNS: tuple[str, ...] = ("Work stream number", "Title")
 # Limits on what we agree to read. A plan of the report's size is 7 sheets of about 10 rows.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_ZIP_ENTRIES = 1_000
-MAX_SHEETS = 50
+# Bounds against hostile files, scaled to what the app itself exports: a sheet per work stream (WS1 to WS999,
+# as the sheet names allow) beside the Plan, Measures and Changes sheets; a work stream's rows on its sheet,
+# the whole plan's measures on one sheet. The unpacked size bounds the work of reading any of it.
+MAX_SHEETS = 999 + 3
+MAX_ZIP_ENTRIES = MAX_SHEETS + 100
 MAX_ROWS = 2_000
+MAX_MEASURE_ROWS = 50_000
 MAX_COLUMNS = 26  # columns A to Z are read; a plan sheet uses at most nine
 MAX_PROBLEMS = 200
 MAX_REFERENCE = 20
@@ -249,9 +256,7 @@ def export_plan(plan_id: int) -> bytes:
     _write_plan_sheet(wb.active, plan, work_streams)
     for ws in work_streams:
         sheet = wb.create_sheet(work_stream_sheet_name(ws.number))
-        title = _put_text(sheet.cell(1, 1), work_stream_heading(ws.number, ws.title))
-        title.font = TITLE_FONT
-        title.alignment = Alignment(vertical="top")  # not wrapped: the title runs on across the empty cells
+        _styled(_put_text(sheet.cell(1, 1), work_stream_heading(ws.number, ws.title)), "title", _title_style)
         sheet.row_dimensions[1].height = 24
         _write_header(sheet, ACTION_COLUMNS, ACTION_WIDTHS, row=2)
         for row, action in enumerate(actions_by_ws.get(ws.id, []), start=3):
@@ -397,13 +402,22 @@ HEADER_BORDER = Border(bottom=Side(style="medium", color="0B0C0C"))
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
+def _header_style(cell: Any) -> None:
+    cell.font = Font(bold=True)
+    cell.fill = HEADER_FILL
+    cell.border = HEADER_BORDER
+    cell.alignment = WRAP
+
+
+def _title_style(cell: Any) -> None:
+    cell.font = TITLE_FONT
+    cell.alignment = Alignment(vertical="top")  # not wrapped: the title runs on across the empty cells
+
+
 def _write_header(sheet: Worksheet, columns: Sequence[str], widths: Sequence[int], *, row: int = 1) -> None:
     for col, (heading, width) in enumerate(zip(columns, widths, strict=True), start=1):
-        cell = _put_text(sheet.cell(row, col), heading)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = HEADER_BORDER
-        cell.alignment = WRAP
+        cell = sheet.cell(row, col, _clean(heading))
+        _styled(cell, "header", _header_style)
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = f"A{row + 1}"
     sheet.print_title_rows = f"{row}:{row}"
@@ -448,29 +462,64 @@ def _clean(value: str) -> str:
     return str(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
+_STYLES: weakref.WeakKeyDictionary[Workbook, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _styled(cell: Any, key: str, apply: Callable[[Any], None]) -> None:
+    """Give the cell the style named `key`: worked out once per workbook, then copied cell to cell.
+
+    Setting a font, fill or alignment makes openpyxl hash the style against every one the workbook holds;
+    for a plan of 700 work streams that was most of the export's time. The workbook's style indices are
+    the same for every cell of it, so the first cell's are copied to the others."""
+    known = _STYLES.setdefault(cell.parent.parent, {})
+    style = known.get(key)
+    if style is None:
+        apply(cell)
+        known[key] = copy(cell._style)
+    else:
+        cell._style = copy(style)
+
+
+def _text_style(cell: Any) -> None:
+    cell.alignment = WRAP
+
+
+def _quoted_text_style(cell: Any) -> None:
+    cell.alignment = WRAP
+    cell.quotePrefix = True  # Excel's leading apostrophe: shown and edited as text, never evaluated
+
+
 def _put_text(cell: Any, value: str | None) -> Any:
     """Text stays text: a value that a spreadsheet would run as a formula is stored as a quoted string."""
     text = _clean(value or "")
     cell.value = text or None
     if text.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"  # openpyxl types "=..." as a formula; the stored value is the text itself
-        cell.quotePrefix = True  # Excel's leading apostrophe: shown and edited as text, never evaluated
-    cell.alignment = WRAP
+        _styled(cell, "quoted text", _quoted_text_style)
+    else:
+        _styled(cell, "text", _text_style)
     return cell
 
 
-def _put_date(cell: Any, value: date | None) -> None:
-    cell.value = value
+def _date_style(cell: Any) -> None:
     cell.number_format = DATE_FORMAT
     cell.alignment = Alignment(vertical="top", horizontal="left")
 
 
+def _put_date(cell: Any, value: date | None) -> None:
+    cell.value = value
+    _styled(cell, "date", _date_style)
+
+
 def _put_status(cell: Any, status: Status) -> None:
-    fill, font = RAG_STYLE[status.rag]
+    def apply(target: Any) -> None:
+        fill, font = RAG_STYLE[status.rag]
+        target.fill = PatternFill("solid", fgColor=fill)
+        target.font = Font(bold=True, color=font)
+        target.alignment = Alignment(vertical="top", horizontal="center", wrap_text=True)
+
     cell.value = status.label
-    cell.fill = PatternFill("solid", fgColor=fill)
-    cell.font = Font(bold=True, color=font)
-    cell.alignment = Alignment(vertical="top", horizontal="center", wrap_text=True)
+    _styled(cell, f"status {status.value}", apply)
 
 
 def _or_list(words: Iterable[str]) -> str:
@@ -744,15 +793,15 @@ def _has_value(cell: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def _rows(sheet: Any, name: str, problems: _Problems) -> list[_Row] | None:
+def _rows(sheet: Any, name: str, problems: _Problems, limit: int = MAX_ROWS) -> list[_Row] | None:
     """The sheet's non-empty rows, after refusing formulas and error values anywhere. None if it is too big."""
     sheet.reset_dimensions()  # a sheet's declared size may be wrong; read what is really there
     rows: list[_Row] = []
     for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
         filled = any(_has_value(c) for c in cells)
-        if number > MAX_ROWS and (filled or number > 5 * MAX_ROWS):
+        if number > limit and (filled or number > 5 * limit):
             problems.add(
-                name, None, None, f"The sheet has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,} rows a sheet."
+                name, None, None, f"The sheet has more than {limit:,} rows; the limit is {limit:,} rows for this sheet."
             )
             return None
         if not filled:
@@ -1158,7 +1207,7 @@ def _read_owner(cells: _Cells, owners: _Owners) -> str | None:
 def _read_measures_sheet(
     sheet: Any, name: str, work_streams: dict[int, ImportedWorkStream], problems: _Problems
 ) -> None:
-    rows = _rows(sheet, name, problems)
+    rows = _rows(sheet, name, problems, MAX_MEASURE_ROWS)  # every work stream's measures are on this one sheet
     if rows is None:
         return
     columns = _headings(rows[0] if rows else None, MEASURE_COLUMNS, name, problems)
@@ -1259,40 +1308,53 @@ def apply_import(actor: Actor, preview: ImportPreview, *, title_override: str | 
             reporting_checkpoint=preview.reporting_checkpoint,
         )
         db.session.add(plan)
+        db.session.flush()
+        # Bulk inserts: a statement or a few per table, whatever the plan's size.
+        ids = {
+            number: ws_id
+            for ws_id, number in db.session.execute(
+                insert(WorkStream).returning(WorkStream.id, WorkStream.number),
+                [{"plan_id": plan.id, "number": w.number, "title": w.title} for w in preview.work_streams],
+            )
+        }
+        actions: list[dict[str, Any]] = []
+        measures: list[dict[str, Any]] = []
         for source in preview.work_streams:
-            ws = WorkStream(plan=plan, number=source.number, title=source.title)
-            db.session.add(ws)
             for position, a in enumerate(source.actions, start=1):
-                db.session.add(
-                    Action(
-                        work_stream=ws,
-                        reference=a.reference,
-                        position=position,
-                        title=a.title,
-                        measures_and_milestones=a.measures_and_milestones,
-                        key_targets=a.key_targets,
-                        progress=a.progress,
-                        owner=owners[a.owner_email] if a.owner_email else None,
-                        deadline=a.deadline,
-                        status=a.status.value,
-                        retired_on=a.retired_on,
-                    )
+                actions.append(
+                    {
+                        "work_stream_id": ids[source.number],
+                        "reference": a.reference,
+                        "position": position,
+                        "title": a.title,
+                        "measures_and_milestones": a.measures_and_milestones,
+                        "key_targets": a.key_targets,
+                        "progress": a.progress,
+                        "owner_id": owners[a.owner_email].id if a.owner_email else None,
+                        "deadline": a.deadline,
+                        "status": a.status.value,
+                        "retired_on": a.retired_on,
+                    }
                 )
             positions: dict[int, int] = {}
             for m in source.measures:
                 positions[m.checkpoint] = positions.get(m.checkpoint, 0) + 1
-                db.session.add(
-                    PerformanceMeasure(
-                        work_stream=ws,
-                        reference=m.reference,
-                        position=positions[m.checkpoint],
-                        description=m.description,
-                        checkpoint=m.checkpoint,
-                        target=m.target,
-                        status=m.status.value,
-                        narrative=m.narrative,
-                    )
+                measures.append(
+                    {
+                        "work_stream_id": ids[source.number],
+                        "reference": m.reference,
+                        "position": positions[m.checkpoint],
+                        "description": m.description,
+                        "checkpoint": m.checkpoint,
+                        "target": m.target,
+                        "status": m.status.value,
+                        "narrative": m.narrative,
+                    }
                 )
+        if actions:
+            db.session.execute(insert(Action), actions)
+        if measures:
+            db.session.execute(insert(PerformanceMeasure), measures)
         db.session.flush()
         counts = preview.counts
         audit.record(
@@ -1305,6 +1367,19 @@ def apply_import(actor: Actor, preview: ImportPreview, *, title_override: str | 
             plan_id=plan.id,
             after={**counts, "title": title, "start_date": preview.start_date.isoformat(), "source": "excel"},
         )
-        for action in plan_read.plan_actions(plan.id):  # STATIC or overdue on arrival: in the register at once
-            risks.reevaluate(action)
+        # STATIC or overdue on arrival: in the register at once. A new plan has no open entries to look up,
+        # so only the entries opened are written (and audited), whatever the plan's size.
+        warning_days = plan.risk_warning_days
+        arrived = list(
+            db.session.scalars(
+                select(Action)
+                .join(WorkStream, WorkStream.id == Action.work_stream_id)
+                .options(joinedload(Action.work_stream))
+                .where(WorkStream.plan_id == plan.id)
+                .order_by(Action.id)
+            )
+        )
+        risks.load_managers({action.work_stream for action in arrived})
+        for action in arrived:
+            risks.reevaluate(action, entry=None, warning_days=warning_days)
     return plan

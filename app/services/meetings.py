@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
@@ -18,9 +20,7 @@ from app.domain.changes import (
     APPROVED_CHANGE_LABELS,
     EDITOR_CHANGE_KINDS,
     FieldChange,
-    StatusEvent,
     compare_snapshots,
-    counts_at,
     describe_change,
     month_ends,
     what_words,
@@ -901,6 +901,21 @@ def baselines(plan_id: int) -> list[Baseline]:
     )
 
 
+def count_changes_since_last_meeting(plan_id: int) -> tuple[Baseline | None, int]:
+    """The last baseline, and how many approved changes `changes_since_last_meeting` would list: counted by
+    the database (the committee landing page shows the number, not the changes)."""
+    baseline = last_baseline(plan_id)
+    count = db.session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.plan_id == plan_id,
+            AuditEvent.kind.in_(APPROVED_CHANGE_KINDS),
+            AuditEvent.id > (baseline.audit_mark if baseline else 0),
+            AuditEvent.action_id.is_not(None) | (AuditEvent.kind == "work_stream.created"),
+        )
+    )
+    return baseline, count or 0
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     label: str
@@ -910,44 +925,67 @@ class TrendPoint:
 def trend(plan: Plan) -> tuple[list[TrendPoint], list[TrendPoint]]:
     """Action counts by status at each month end since the plan began, and at each baseline.
 
-    A fixed number of queries, each reading only the columns it needs: the status changes come out of the
-    audit trail as (action, when, before, after) rows with the statuses picked out of the JSON by the
-    database, and each baseline's counts from its own column, never its snapshot.
+    Counted by the database, so the work and what is read stay the same however long the history: the
+    plan's actions by status and by the month they were added, and its approved status changes by month,
+    by the month their action was added and by the statuses they went from and to (a few hundred rows at
+    most). An action's status at a month end is its status now with the changes since then undone (an
+    action added later is not counted); each baseline's counts come from its own column, never its snapshot.
     """
-    actions = db.session.execute(
-        select(Action.id, Action.status, Action.created_at)
-        .join(WorkStream, WorkStream.id == Action.work_stream_id)
-        .where(WorkStream.plan_id == plan.id)
-    ).all()
-    current = {a.id: a.status for a in actions}
-    created = {a.id: a.created_at for a in actions}
-    status_before = AuditEvent.before["status"].as_string()
-    status_after = AuditEvent.after["status"].as_string()
-    events = [
-        StatusEvent(action_id, occurred_at, before, after)
-        for action_id, occurred_at, before, after in db.session.execute(
-            select(AuditEvent.action_id, AuditEvent.occurred_at, status_before, status_after).where(
-                AuditEvent.plan_id == plan.id,
-                AuditEvent.kind == "action.changed",
-                AuditEvent.action_id.is_not(None),
-                status_before.is_not(None),
-                status_after.is_not(None),
-            )
-        )
-    ]
     ends = month_ends(plan.start_date, today())
-    moments = {d: min(datetime.combine(d, time.max), utcnow()) for d in ends}
+    now = utcnow()
+    moments = [min(datetime.combine(d, time.max), now) for d in ends]
+
+    def month_of(when: Any) -> Any:
+        """The index of the first month end at or after `when` (len(moments) if after them all)."""
+        if not moments:
+            return literal(0)
+        return case(*((when <= moment, index) for index, moment in enumerate(moments)), else_=len(moments))
+
     # Actions added through the plan editor count from when they were added; the others (seeded or
     # imported with the plan) were there from the plan's start.
-    added = set(
-        db.session.scalars(
-            select(AuditEvent.action_id).where(AuditEvent.plan_id == plan.id, AuditEvent.kind == "action.created")
+    start_month = bisect_left(moments, datetime.combine(plan.start_date, time.min))
+    added = select(AuditEvent.action_id).where(AuditEvent.plan_id == plan.id, AuditEvent.kind == "action.created")
+    added_month = case((Action.id.in_(added), month_of(Action.created_at)), else_=start_month)
+    in_plan = Action.work_stream_id.in_(select(WorkStream.id).where(WorkStream.plan_id == plan.id))
+    actions = select(added_month.label("added"), Action.status.label("status")).where(in_plan).subquery()
+    status_before = AuditEvent.before["status"].as_string()
+    status_after = AuditEvent.after["status"].as_string()
+    changes = (
+        select(
+            month_of(AuditEvent.occurred_at).label("month"),
+            added_month.label("added"),
+            status_before.label("before"),
+            status_after.label("after"),
         )
+        .join(Action, Action.id == AuditEvent.action_id)
+        .where(
+            AuditEvent.plan_id == plan.id,
+            AuditEvent.kind == "action.changed",
+            status_before.is_not(None),
+            status_after.is_not(None),
+            in_plan,
+        )
+        .subquery()
     )
-    start_moment = datetime.combine(plan.start_date, time.min)
-    created = {k: (v if k in added else start_moment) for k, v in created.items()}
-    counts = counts_at(current, created, events, moments.values())
-    monthly = [TrendPoint(f"{d:%B %Y}", counts[moments[d]]) for d in ends]
+    by_added = db.session.execute(
+        select(actions.c.added, actions.c.status, func.count()).group_by(actions.c.added, actions.c.status)
+    ).all()
+    undone = db.session.execute(
+        select(changes.c.month, changes.c.added, changes.c.before, changes.c.after, func.count()).group_by(
+            changes.c.month, changes.c.added, changes.c.before, changes.c.after
+        )
+    ).all()
+    monthly = []
+    for index, end in enumerate(ends):
+        tally: Counter[str] = Counter()
+        for added_in, status, n in by_added:
+            if added_in <= index:
+                tally[status] += n
+        for month, added_in, before, after, n in undone:
+            if month > index and added_in <= index:  # changed after this month end: undo it
+                tally[after] -= n
+                tally[before] += n
+        monthly.append(TrendPoint(f"{end:%B %Y}", StatusCounts.from_pairs((s, n) for s, n in tally.items() if n)))
     at_baselines = [
         TrendPoint(
             f"{committee_name[:40]}, {_words(meeting_date)}",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from app.clock import utcnow
 from app.domain.filters import ActionFilter
@@ -98,17 +98,36 @@ class WorkStreamSummary:
 
 @dataclass
 class PlanSummary:
+    """The plan's figures: its totals, counted by the database, and the counts of some of its work streams
+    (all of them unless `plan_summary` was given a limit: `work_stream_count` says how many there are)."""
+
     plan: Plan
     checkpoint: int
     work_streams: list[WorkStreamSummary] = field(default_factory=list)
+    totals: tuple[StatusCounts, StatusCounts] | None = None  # (actions, measures) of the whole plan
+    work_stream_count: int | None = None
+    first: int = 0  # the position (0-based) of work_streams[0] among all the plan's work streams
 
     @property
     def actions(self) -> StatusCounts:
+        if self.totals is not None:
+            return self.totals[0]
         return sum((w.actions for w in self.work_streams), StatusCounts())
 
     @property
     def measures(self) -> StatusCounts:
+        if self.totals is not None:
+            return self.totals[1]
         return sum((w.measures for w in self.work_streams), StatusCounts())
+
+    @property
+    def total_work_streams(self) -> int:
+        return len(self.work_streams) if self.work_stream_count is None else self.work_stream_count
+
+    @property
+    def partial(self) -> bool:
+        """Only some of the work streams are listed."""
+        return len(self.work_streams) < self.total_work_streams
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -116,6 +135,7 @@ class PlanSummary:
             "checkpoint_months": self.checkpoint,
             "actions": self.actions.as_dict(),
             "measures": self.measures.as_dict(),
+            "work_stream_count": self.total_work_streams,
             "work_streams": [
                 {
                     "id": w.work_stream.id,
@@ -144,19 +164,66 @@ def _counts_by_work_stream(
     return {ws_id: StatusCounts.from_pairs(pairs) for ws_id, pairs in grouped.items()}
 
 
-def plan_summary(plan: Plan, checkpoint: int | None = None) -> PlanSummary:
-    """Counts per work stream. Retired actions count: they are completed actions of the plan.
-
-    The measures are counted at `checkpoint` (6 or 12 months), the plan's reporting checkpoint unless given."""
+def plan_totals(plan: Plan, checkpoint: int | None = None) -> tuple[StatusCounts, StatusCounts, int]:
+    """The plan's actions and its measures at `checkpoint` by status, and how many work streams it has:
+    one aggregate query, however large the plan."""
     checkpoint = checkpoint or plan.reporting_checkpoint
-    action_counts = _counts_by_work_stream(Action, plan.id)
-    measure_counts = _counts_by_work_stream(PerformanceMeasure, plan.id, PerformanceMeasure.checkpoint == checkpoint)
-    work_streams = db.session.scalars(
+    in_plan = select(WorkStream.id).where(WorkStream.plan_id == plan.id).scalar_subquery()
+    actions = (
+        select(literal("actions").label("kind"), Action.status, func.count(Action.id))
+        .where(Action.work_stream_id.in_(in_plan))
+        .group_by(Action.status)
+    )
+    measures = (
+        select(literal("measures").label("kind"), PerformanceMeasure.status, func.count(PerformanceMeasure.id))
+        .where(PerformanceMeasure.work_stream_id.in_(in_plan), PerformanceMeasure.checkpoint == checkpoint)
+        .group_by(PerformanceMeasure.status)
+    )
+    streams = select(literal("work_streams").label("kind"), literal(None), func.count(WorkStream.id)).where(
+        WorkStream.plan_id == plan.id
+    )
+    pairs: dict[str, list[tuple[str, int]]] = {"actions": [], "measures": []}
+    work_streams = 0
+    rows: list[Any] = list(db.session.execute(union_all(actions, measures, streams)))
+    for kind, status, n in rows:
+        if kind == "work_streams":
+            work_streams = n
+        else:
+            pairs[kind].append((status, n))
+    return StatusCounts.from_pairs(pairs["actions"]), StatusCounts.from_pairs(pairs["measures"]), work_streams
+
+
+def plan_summary(plan: Plan, checkpoint: int | None = None, *, first: int = 0, limit: int | None = None) -> PlanSummary:
+    """Counts per work stream, and the plan's totals. Retired actions count: they are completed actions of the plan.
+
+    The measures are counted at `checkpoint` (6 or 12 months), the plan's reporting checkpoint unless given.
+    With `limit`, only that many work streams from position `first` (0-based, in the plan's order) are listed
+    and counted; the totals are always the whole plan's, counted by the database. A fixed number of queries."""
+    checkpoint = checkpoint or plan.reporting_checkpoint
+    query = (
         select(WorkStream)
-        .options(selectinload(WorkStream.managers))
+        .options(subqueryload(WorkStream.managers))  # one query at any size (selectinload splits its IN list)
         .where(WorkStream.plan_id == plan.id)
-        .order_by(WorkStream.number)
-    ).all()
+        .order_by(WorkStream.number, WorkStream.id)
+    )
+    where_actions: list[Any] = []
+    where_measures: list[Any] = [PerformanceMeasure.checkpoint == checkpoint]
+    if limit is not None:
+        shown = (
+            select(WorkStream.id)
+            .where(WorkStream.plan_id == plan.id)
+            .order_by(WorkStream.number, WorkStream.id)
+            .offset(max(first, 0))
+            .limit(max(limit, 0))
+            .subquery()
+        )
+        query = query.where(WorkStream.id.in_(select(shown.c.id)))
+        where_actions.append(Action.work_stream_id.in_(select(shown.c.id)))
+        where_measures.append(PerformanceMeasure.work_stream_id.in_(select(shown.c.id)))
+    action_counts = _counts_by_work_stream(Action, plan.id, *where_actions)
+    measure_counts = _counts_by_work_stream(PerformanceMeasure, plan.id, *where_measures)
+    work_streams = db.session.scalars(query).all()
+    actions, measures, count = plan_totals(plan, checkpoint)
     return PlanSummary(
         plan=plan,
         checkpoint=checkpoint,
@@ -164,6 +231,9 @@ def plan_summary(plan: Plan, checkpoint: int | None = None) -> PlanSummary:
             WorkStreamSummary(ws, action_counts.get(ws.id, StatusCounts()), measure_counts.get(ws.id, StatusCounts()))
             for ws in work_streams
         ],
+        totals=(actions, measures),
+        work_stream_count=count,
+        first=max(first, 0) if limit is not None else 0,
     )
 
 
@@ -270,26 +340,50 @@ def action_history(action_id: int, *, approved_only: bool = False) -> list[Audit
     return list(db.session.scalars(query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())))
 
 
-def actions_needing_update(user: User, plan_id: int, days: int = 30) -> list[tuple[Action, Any]]:
-    """The monthly rhythm: live, unfinished actions in the person's work streams with no approved update lately."""
+@dataclass(frozen=True)
+class NeedingUpdate:
+    """Some of the person's actions with no approved update lately, the longest waiting first, and how many
+    there are in all."""
+
+    rows: list[tuple[Action, datetime | None]]
+    total: int
+
+
+def actions_needing_update(user: User, plan_id: int, days: int = 30, *, limit: int | None = None) -> NeedingUpdate:
+    """The monthly rhythm: live, unfinished actions in the person's work streams with no approved update lately.
+
+    The longest waiting first (never updated before the others), `limit` of them; two queries at any size."""
     last_update = (
         select(AuditEvent.action_id, func.max(AuditEvent.occurred_at).label("at"))
-        .where(AuditEvent.kind == "action.changed")
+        .where(AuditEvent.kind == "action.changed", AuditEvent.plan_id == plan_id)
         .group_by(AuditEvent.action_id)
         .subquery()
     )
-    ws_ids = [ws.id for ws in user.work_streams]
-    rows = db.session.execute(
+    mine = select(WorkStream.id).where(WorkStream.plan_id == plan_id, WorkStream.managers.any(User.id == user.id))
+    query = (
         select(Action, last_update.c.at)
         .join(WorkStream, WorkStream.id == Action.work_stream_id)
         .outerjoin(last_update, last_update.c.action_id == Action.id)
         .where(
-            WorkStream.plan_id == plan_id,
-            Action.work_stream_id.in_(ws_ids),
+            Action.work_stream_id.in_(mine),
             Action.retired_on.is_(None),
             Action.status != Status.COMPLETED.value,
             (last_update.c.at.is_(None)) | (last_update.c.at < utcnow() - timedelta(days=days)),
         )
-        .order_by(WorkStream.number, Action.position)
-    ).all()
-    return [(a, at) for a, at in rows]
+    )
+    total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Action.id).subquery())) or 0
+    if not total:
+        return NeedingUpdate([], 0)
+    ordered = query.order_by(
+        last_update.c.at.is_not(None), last_update.c.at, WorkStream.number, Action.position, Action.id
+    )
+    if limit is not None:
+        ordered = ordered.limit(limit)
+    return NeedingUpdate([(a, at) for a, at in db.session.execute(ordered).all()], total)
+
+
+def plan_version(plan_id: int) -> int:
+    """A number that grows whenever anything recorded about the plan changes: an approved change, an edit,
+    a baseline, a risk entry (each writes an audit record naming the plan). The highest such record's id:
+    one indexed query, for the HTTP caching of the plan's figures."""
+    return db.session.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.plan_id == plan_id)) or 0

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import today, utcnow
@@ -37,6 +38,7 @@ from app.domain.spreadsheet import neutralised
 from app.extensions import db
 from app.formatting import format_date
 from app.models import Action, Plan, RiskComment, RiskEntry, User, WorkStream
+from app.models.plan import work_stream_managers
 from app.policy import SYSTEM, Actor, Permission, PermissionDenied, can_as, require_as
 from app.services import audit, paging, reminders
 from app.services.errors import Conflict, NotFound, ValidationFailed
@@ -199,12 +201,13 @@ def refresh(plan_id: int | None = None, *, on: date | None = None) -> RefreshRes
         query = (
             select(Action)
             .join(WorkStream, WorkStream.id == Action.work_stream_id)
-            .options(joinedload(Action.work_stream).selectinload(WorkStream.managers))
+            .options(joinedload(Action.work_stream))
             .with_for_update(of=Action)
         )
         if plan_id is not None:
             query = query.where(WorkStream.plan_id == plan_id)
         actions = list(db.session.scalars(query.order_by(Action.id)).unique())
+        load_managers({action.work_stream for action in actions})
         # Everything reevaluate would look up per action, loaded at once: a fixed number of queries
         # however many actions the plan has (only what changes is written, and audited, one by one).
         entries_query = select(RiskEntry).where(RiskEntry.closed_on.is_(None))
@@ -223,6 +226,23 @@ def refresh(plan_id: int | None = None, *, on: date | None = None) -> RefreshRes
             )
             setattr(result, outcome, getattr(result, outcome) + 1)
     return result
+
+
+def load_managers(work_streams: set[WorkStream]) -> None:
+    """Every work stream's managers (who owns a new entry when its action has no owner) in one query,
+    however many work streams: selectinload would split a long list of ids into several."""
+    ids = {ws.id for ws in work_streams}
+    managers: dict[int, list[User]] = {ws_id: [] for ws_id in ids}
+    if ids:
+        for ws_id, user in db.session.execute(
+            select(work_stream_managers.c.work_stream_id, User)
+            .join(User, User.id == work_stream_managers.c.user_id)
+            .where(work_stream_managers.c.work_stream_id.in_(ids))
+            .order_by(User.name)
+        ):
+            managers[ws_id].append(user)
+    for ws in work_streams:
+        set_committed_value(ws, "managers", managers[ws.id])
 
 
 # --- editing -------------------------------------------------------------------------------------------
@@ -541,6 +561,16 @@ def open_counts(plan_id: int) -> dict[int | None, int]:
     return counts
 
 
+def open_and_escalated(plan_id: int) -> tuple[int, int]:
+    """How many of the plan's entries are open, and how many of those are escalated to SMT: one query."""
+    row = db.session.execute(
+        select(func.count(RiskEntry.id), func.count(RiskEntry.id).filter(RiskEntry.escalated.is_(True))).where(
+            RiskEntry.plan_id == plan_id, RiskEntry.closed_on.is_(None)
+        )
+    ).one()
+    return row[0] or 0, row[1] or 0
+
+
 def entry_for_action(action_id: int) -> RiskEntry | None:
     return db.session.scalar(
         select(RiskEntry)
@@ -550,13 +580,15 @@ def entry_for_action(action_id: int) -> RiskEntry | None:
     )
 
 
-def reviews_due(user_id: int) -> list[RiskEntry]:
+def reviews_due(user_id: int, *, limit: int | None = None) -> list[RiskEntry]:
+    """The person's open entries whose review date has passed, the longest overdue first (`limit` of them)."""
     return list(
         db.session.scalars(
             select(RiskEntry)
             .options(joinedload(RiskEntry.action))
             .where(RiskEntry.owner_id == user_id, RiskEntry.closed_on.is_(None), RiskEntry.next_review_on < today())
-            .order_by(RiskEntry.next_review_on)
+            .order_by(RiskEntry.next_review_on, RiskEntry.id)
+            .limit(limit)
         )
     )
 

@@ -11,6 +11,7 @@ from app.extensions import db, login_manager
 from app.policy import PermissionDenied
 from app.services import refusals
 from app.services.errors import NotFound
+from app.web.api.caching import revalidated
 from app.web.auth.throttle import too_many_attempts
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -103,7 +104,9 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.endpoint != "static" and current_user and current_user.is_authenticated:
+    # Signed-in pages are never stored, except the plan's figures sent with an ETag (app/web/api/caching.py),
+    # which the person's browser may keep and must ask about again.
+    if request.endpoint != "static" and current_user and current_user.is_authenticated and not revalidated(response):
         response.headers["Cache-Control"] = "no-store"
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

@@ -532,7 +532,7 @@ BAD_WORKBOOKS: dict[str, tuple[Callable[[bytes], bytes], str, str | None, int | 
         "C",
     ),
     "a huge sheet": (lambda d: _edit(d, _huge_sheet), "more than 2,000 rows", "WS1", None, None),
-    "too many sheets": (lambda d: _edit(d, _many_sheets), "the limit is 50", "", None, None),
+    "too many sheets": (lambda d: _edit(d, _many_sheets), f"the limit is {excel_io.MAX_SHEETS}", "", None, None),
     "no Plan sheet": (lambda d: _edit(d, _remove_sheet("Plan")), "no “Plan” sheet", "", None, None),
     "no Measures sheet": (lambda d: _edit(d, _remove_sheet("Measures")), "no “Measures” sheet", "", None, None),
     "an unknown sheet": (

@@ -1,20 +1,45 @@
 from __future__ import annotations
 
-from flask import jsonify
+from typing import Any
+
+from flask import request, url_for
 from werkzeug.wrappers import Response
 
+from app.domain.bounds import parse_id
 from app.policy import Permission
 from app.services import plan_read
 from app.web.api import bp
+from app.web.api.caching import cached_json
 from app.web.decorators import permission_required
 from app.web.rendering import selected_plan
+
+PER_PAGE = 50  # work streams per page of the summary, unless ?per_page= asks for fewer (or up to MAX_PER_PAGE)
+MAX_PER_PAGE = 200
 
 
 @bp.get("/summary")
 @permission_required(Permission.VIEW_PLAN)
 def summary() -> Response:
-    """The plan's figures, as the dashboard charts draw them."""
+    """The plan's figures, as the dashboard charts draw them: the totals, and one page of work streams
+    (?page=, ?per_page=), with links to the next and previous pages. Cached by ETag (the plan's version)."""
     plan = selected_plan()
-    response = jsonify(plan_read.plan_summary(plan).as_json())
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    per_page = min(max(parse_id(request.args.get("per_page")) or PER_PAGE, 1), MAX_PER_PAGE)
+    number = max(parse_id(request.args.get("page")) or 1, 1)
+
+    def build() -> dict[str, Any]:
+        figures = plan_read.plan_summary(plan, first=(number - 1) * per_page, limit=per_page)
+        pages = max(1, -(-figures.total_work_streams // per_page))
+
+        def link(n: int) -> str | None:
+            return url_for("api.summary", plan=plan.id, page=n, per_page=per_page) if 1 <= n <= pages else None
+
+        return {
+            **figures.as_json(),
+            "page": number,
+            "per_page": per_page,
+            "pages": pages,
+            "next": link(number + 1),
+            "previous": link(number - 1) if number <= pages else link(pages),
+        }
+
+    return cached_json(("summary", plan.id, plan_read.plan_version(plan.id), number, per_page), build)

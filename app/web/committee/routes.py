@@ -7,7 +7,7 @@ import binascii
 import re
 from typing import Any
 
-from flask import Response, flash, jsonify, make_response, redirect, request, stream_with_context, url_for
+from flask import Response, flash, make_response, redirect, request, stream_with_context, url_for
 from markupsafe import escape
 from werkzeug.wrappers import Response as WResponse
 
@@ -25,6 +25,7 @@ from app.services.report import (
     default_narrative,
 )
 from app.services.report.narrative import NARRATIVE_LIMIT, PLACEHOLDERS
+from app.web.api.caching import cached_json
 from app.web.committee import bp
 from app.web.committee.forms import ConfirmImportForm, DetailsForm, ImportForm, MeetingForm, NarrativeForm
 from app.web.decorators import permission_required
@@ -447,18 +448,20 @@ def compare() -> WResponse:
 @bp.get("/committee")
 @permission_required(Permission.VIEW_PLAN)
 def landing() -> WResponse:
+    """What members come for, in a fixed number of small queries: counts, never the lists themselves."""
     plan = selected_plan()
     presented = [m for m in meetings.list_meetings(plan.id) if m.baseline is not None]
-    baseline, lines = meetings.changes_since_last_meeting(plan.id)
-    open_rows = risks.entries(plan.id)
+    baseline, changes = meetings.count_changes_since_last_meeting(plan.id)
+    open_risks, escalated = risks.open_and_escalated(plan.id)
     return render(
         "committee/landing.html",
         plan=plan,
         latest=presented[0] if presented else None,
         baseline=baseline,
-        lines=lines,
-        open_rows=open_rows,
-        summary=plan_read.plan_summary(plan),
+        changes=changes,
+        open_risks=open_risks,
+        escalated=escalated,
+        actions=plan_read.plan_totals(plan)[0],
     )
 
 
@@ -520,16 +523,18 @@ def confirm_import() -> WResponse:
 @bp.get("/api/v1/trend")
 @permission_required(Permission.VIEW_PLAN)
 def trend_json() -> Response:
+    """The trend chart's figures; cached by ETag (the plan's version and today's date: a new month adds a point)."""
     plan = selected_plan()
-    monthly, at_baselines = meetings.trend(plan)
 
     def point(p: TrendPoint) -> dict[str, Any]:
         return {"label": p.label, **p.counts.as_dict()}
 
-    return jsonify(
-        {
+    def build() -> dict[str, Any]:
+        monthly, at_baselines = meetings.trend(plan)
+        return {
             "plan": {"id": plan.id, "title": plan.title},
             "monthly": [point(p) for p in monthly],
             "baselines": [point(p) for p in at_baselines],
         }
-    )
+
+    return cached_json(("trend", plan.id, plan_read.plan_version(plan.id), today().isoformat()), build)

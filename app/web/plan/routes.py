@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import request
+from flask import request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -32,21 +32,29 @@ def _filter_words(f: ActionFilter, owners: list[User], work_streams: list[WorkSt
     return [*words, "overdue" if f.overdue else ""]
 
 
+DASHBOARD_WORK_STREAMS = 10  # work streams drawn and tabled on the dashboard; the rest are a link away
+DASHBOARD_LIST = 10  # actions needing an update, risk reviews due: the longest waiting, and how many in all
+
+
 @bp.get("/")
 @permission_required(Permission.VIEW_PLAN)
 def dashboard() -> Response:
+    """A page of bounded size however large the plan: the plan's totals counted by the database, its first
+    work streams, the trend by month, and the person's own lists cut to their longest waiting."""
     plan = selected_plan()
-    summary = plan_read.plan_summary(plan)
+    summary = plan_read.plan_summary(plan, limit=DASHBOARD_WORK_STREAMS)
     return render(
         "plan/dashboard.html",
         "plan/_summary.html",
         plan=plan,
         trend=meetings.trend(plan)[0],
         open_risks=risks.open_counts(plan.id).get(None, 0),
-        reviews_due=risks.reviews_due(current_user.id),
-        needing_update=plan_read.actions_needing_update(current_user, plan.id) if current_user.work_streams else [],
+        reviews_due=risks.reviews_due(current_user.id, limit=DASHBOARD_LIST + 1),  # one more: are there others?
+        list_limit=DASHBOARD_LIST,
+        needing_update=plan_read.actions_needing_update(current_user, plan.id, limit=DASHBOARD_LIST),
         plans=plan_read.list_plans(),
         summary=summary,
+        summary_url=url_for("api.summary", plan=plan.id, per_page=DASHBOARD_WORK_STREAMS),
         actions_headline=actions_headline(summary.actions),
         measures_headline=measures_headline(summary.measures, summary.checkpoint),
     )
