@@ -16,8 +16,10 @@ from app.domain.proposals import State
 from app.domain.risk import Band
 from app.domain.status import STATUS_ORDER, Status
 from app.formatting import filesize, format_date, format_datetime, format_iso_date
-from app.policy import ROLE_LABELS, Permission, Role, can, is_reviewer
-from app.services import notifications, proposals
+from app.policy import ROLE_LABELS, Permission, Role, can
+from app.services import badges
+from app.web.login import badges_read_with_session
+from app.web.rendering import me
 
 SERVICE_NAME = "Improvement plan tracker"
 
@@ -104,7 +106,4 @@ def nav_counts() -> dict[str, int]:
     """Badges in the navigation: the review queue for reviewers, unread notifications for everyone."""
     if not current_user.is_authenticated:
         return {}
-    return {
-        "queue": proposals.queue_count() if is_reviewer(current_user) else 0,
-        "notifications": notifications.unread_count(current_user.id),
-    }
+    return (badges_read_with_session() or badges.for_user(me())).as_dict()

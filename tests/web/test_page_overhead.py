@@ -1,0 +1,128 @@
+"""What every page costs before its own content: one query for the session, the person and the navigation's
+badges; the badges still right when the request itself changed them; a dropped pooled connection replaced."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from app.extensions import db
+from app.models import User
+from app.services import notifications, proposals
+from app.services.proposals import EvidenceInput, ProposalInput
+
+QUEUE_BADGE = re.compile(r'<span class="app-count" id="queue-count">(\d+)<span class="govuk-visually-hidden"> waiting')
+UNREAD_BADGE = re.compile(r'<span class="app-count">(\d+)<span class="govuk-visually-hidden"> unread')
+
+
+def _queries(counter: Any) -> list[str]:
+    """The statements sent, without SQLite's BEGIN (app/services/tx.py sends it; PostgreSQL's driver does)."""
+    return [s for s in counter.statements if not s.startswith("BEGIN")]
+
+
+def _badges(html: str) -> tuple[int, int]:
+    queue, unread = QUEUE_BADGE.search(html), UNREAD_BADGE.search(html)
+    return int(queue.group(1)) if queue else 0, int(unread.group(1)) if unread else 0
+
+
+def _submit_with_evidence(app: Flask, demo: dict[str, Any]) -> tuple[int, str]:
+    """A proposal from sm1 waiting for review (the reviewers are told); its evidence's id and storage key."""
+    with app.app_context():
+        sm1 = db.session.get(User, demo["users"]["sm1"])
+        proposal = proposals.create(
+            sm1,
+            "action",
+            demo["actions"]["1.5"],
+            ProposalInput(
+                values={"status": "COMPLETED", "progress": "All posts filled."},
+                reasons={"status": "All posts are filled"},
+                evidence=EvidenceInput(filename="tracker.csv", data=b"post,filled\nTM1,yes\n", note="Posts filled"),
+            ),
+            submit=True,
+        )
+        evidence = proposal.evidence[0]
+        return evidence.id, evidence.storage_key
+
+
+@pytest.mark.parametrize("who", ["pm", "smt", "committee", "admin"])
+def test_a_page_costs_one_query_for_the_session_the_person_and_the_badges(
+    login: Any, demo: dict[str, Any], count_queries: Any, who: str
+) -> None:
+    client = login(who)
+    client.get("/glossary")  # the glossary reads nothing of its own
+    with count_queries() as counter:
+        page = client.get("/glossary")
+    assert page.status_code == 200
+    assert len(_queries(counter)) == 1, counter.statements
+
+
+def test_a_service_manager_pays_one_more_for_the_work_streams_they_run(
+    login: Any, demo: dict[str, Any], count_queries: Any
+) -> None:
+    client = login("sm1")
+    client.get("/glossary")
+    with count_queries() as counter:
+        assert client.get("/glossary").status_code == 200
+    assert len(_queries(counter)) == 2, counter.statements
+
+
+def test_the_badges_are_the_review_queue_and_the_unread_notifications(
+    app: Flask, login: Any, demo: dict[str, Any]
+) -> None:
+    _submit_with_evidence(app, demo)
+    pm, smt = login("pm"), login("smt")
+    with app.app_context():
+        queue = proposals.queue_count()
+        unread_pm = notifications.unread_count(demo["users"]["pm"])
+        unread_smt = notifications.unread_count(demo["users"]["smt"])
+    assert queue > 0 and unread_pm > 0
+    assert _badges(pm.get("/").get_data(as_text=True)) == (queue, unread_pm)
+    assert _badges(smt.get("/").get_data(as_text=True)) == (0, unread_smt), "the queue is the reviewers' badge"
+
+    assert pm.post_form("/notifications/read").status_code == 303
+    assert _badges(pm.get("/").get_data(as_text=True)) == (queue, 0)
+
+
+def test_a_notice_written_by_the_request_itself_is_counted_on_its_page(
+    app: Flask, login: Any, demo: dict[str, Any]
+) -> None:
+    """Viewing a missing evidence file tells the reviewers: the page that says so counts the new notice."""
+    evidence_id, key = _submit_with_evidence(app, demo)
+    (Path(app.config["EVIDENCE_DIR"]) / key[:2] / key).unlink()
+    pm = login("pm")
+    pm.post_form("/notifications/read")
+    assert _badges(pm.get("/glossary").get_data(as_text=True))[1] == 0
+
+    refused = pm.get(f"/evidence/{evidence_id}")
+    assert refused.status_code == 410
+    assert _badges(refused.get_data(as_text=True))[1] == 1, "the notice this request wrote"
+
+
+def test_a_pooled_connection_dropped_while_idle_is_replaced_before_a_page_uses_it(
+    make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(demo=True)
+    client = app.test_client()
+    client.login("pm@example.org")  # type: ignore[attr-defined]
+    assert client.get("/glossary").status_code == 200
+    with app.app_context():
+        pool = db.engine.pool
+        pooled = [db.engine.raw_connection() for _ in range(pool.checkedin())]  # every one the requests used
+        drivers = [connection.dbapi_connection for connection in pooled]
+        for connection in pooled:
+            connection.close()  # back in the pool, where ...
+        for driver in drivers:
+            driver.close()  # ... each is cut off, as a database restart or a proxy's idle timeout would
+        assert drivers and pool.checkedin() == len(drivers)
+    later = time.monotonic() + app.config["DATABASE_PING_AFTER_IDLE_SECONDS"] + 1
+    monkeypatch.setattr("app.extensions.time", SimpleNamespace(monotonic=lambda: later))
+    page = client.get("/glossary")
+    assert page.status_code == 200
+    assert "Glossary" in page.get_data(as_text=True)
