@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 
 from app.clock import utcnow
 from app.domain.passwords import password_problem
@@ -127,14 +127,19 @@ def load_session_with_badges(token: str, *, touch: bool = True) -> tuple[User, b
     return user, badges.from_row(row[2], row[3])
 
 
-def _load_session(token: str, *, touch: bool, with_badges: bool) -> tuple[User, tuple[Any, ...]] | None:
-    query = (
+@cache
+def _session_query(with_badges: bool) -> Select[Any]:
+    """Built once, not on every request: the statement is always the same, only the token's hash differs."""
+    return (
         select(UserSession, User)
         .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _token_hash(token))
+        .where(UserSession.token_hash == bindparam("token_hash"))
         .add_columns(*(badges.columns() if with_badges else ()))
     )
-    found = db.session.execute(query).first()
+
+
+def _load_session(token: str, *, touch: bool, with_badges: bool) -> tuple[User, tuple[Any, ...]] | None:
+    found = db.session.execute(_session_query(with_badges), {"token_hash": _token_hash(token)}).first()
     if found is None:
         return None
     row: tuple[Any, ...] = tuple(found)

@@ -12,7 +12,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from app import create_app
 from app.extensions import db
 from app.models import User
 from app.services import notifications, proposals
@@ -126,3 +129,70 @@ def test_a_pooled_connection_dropped_while_idle_is_replaced_before_a_page_uses_i
     page = client.get("/glossary")
     assert page.status_code == 200
     assert "Glossary" in page.get_data(as_text=True)
+
+
+# --- the tag and table macros: the GOV.UK components' markup, byte for byte ------------------------------
+
+_words = st.text(alphabet=st.sampled_from("ab <>&\"'é\n"), max_size=6)
+_attributes = st.one_of(
+    st.none(),
+    st.just({}),
+    st.just(""),
+    st.dictionaries(
+        st.sampled_from(["id", "data-x", "hidden", "aria-label"]),
+        st.one_of(_words, st.booleans(), st.integers(0, 9), st.fixed_dictionaries({"value": _words})),
+        max_size=2,
+    ),
+    _words,
+)
+_cell = st.fixed_dictionaries(
+    {},
+    optional={
+        "text": st.one_of(_words, st.integers(0, 99)),
+        "html": _words,
+        "classes": _words,
+        "format": st.sampled_from(["numeric", ""]),
+        "colspan": st.integers(0, 3),
+        "rowspan": st.integers(0, 3),
+        "attributes": _attributes,
+    },
+)
+_table = st.fixed_dictionaries(
+    {"rows": st.lists(st.one_of(st.lists(_cell, max_size=3), st.none()), max_size=3)},
+    optional={
+        "classes": _words,
+        "attributes": _attributes,
+        "caption": _words,
+        "captionClasses": _words,
+        "firstCellIsHeader": st.booleans(),
+        "head": st.lists(_cell, max_size=3),
+    },
+)
+_tag = st.fixed_dictionaries(
+    {}, optional={"text": _words, "html": _words, "classes": _words, "attributes": _attributes}
+)
+
+
+@pytest.fixture(scope="module")
+def jinja() -> Any:
+    return create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).jinja_env
+
+
+def _macro(env: Any, template: str, name: str) -> Callable[[dict[str, Any]], str]:
+    return getattr(env.get_template(template).module, name)  # type: ignore[no-any-return]
+
+
+@settings(max_examples=300, deadline=None)
+@given(params=_table)
+def test_the_table_macro_is_govuk_table(jinja: Any, params: dict[str, Any]) -> None:
+    ours = _macro(jinja, "_macros.html", "table")
+    theirs = _macro(jinja, "govuk_frontend_jinja/components/table/macro.html", "govukTable")
+    assert str(ours(params)) == str(theirs(params))
+
+
+@settings(max_examples=300, deadline=None)
+@given(params=_tag)
+def test_the_tag_macro_is_govuk_tag(jinja: Any, params: dict[str, Any]) -> None:
+    ours = _macro(jinja, "_macros.html", "tag")
+    theirs = _macro(jinja, "govuk_frontend_jinja/components/tag/macro.html", "govukTag")
+    assert str(ours(params)) == str(theirs(params))
