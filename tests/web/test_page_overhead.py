@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -17,9 +18,11 @@ from hypothesis import strategies as st
 
 from app import create_app
 from app.extensions import db
+from app.formatting import format_date, format_datetime
 from app.models import User
 from app.services import notifications, proposals
 from app.services.proposals import EvidenceInput, ProposalInput
+from app.web.template_helpers import govuk_date, govuk_datetime
 
 QUEUE_BADGE = re.compile(r'<span class="app-count" id="queue-count">(\d+)<span class="govuk-visually-hidden"> waiting')
 UNREAD_BADGE = re.compile(r'<span class="app-count">(\d+)<span class="govuk-visually-hidden"> unread')
@@ -196,3 +199,19 @@ def test_the_tag_macro_is_govuk_tag(jinja: Any, params: dict[str, Any]) -> None:
     ours = _macro(jinja, "_macros.html", "tag")
     theirs = _macro(jinja, "govuk_frontend_jinja/components/tag/macro.html", "govukTag")
     assert str(ours(params)) == str(theirs(params))
+
+
+@given(
+    value=st.one_of(
+        st.none(),
+        st.dates(),
+        st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)),
+        st.datetimes(timezones=st.just(UTC), min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)),
+    )
+)
+def test_the_date_filters_say_what_formatting_says(value: date | datetime | None) -> None:
+    """Remembered or not, asked twice or once: the words are formatting's."""
+    for _ in range(2):
+        assert govuk_date(value) == format_date(value)
+        if not isinstance(value, date) or isinstance(value, datetime):
+            assert govuk_datetime(value) == format_datetime(value)
