@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import models  # noqa: F401 - registers the mappers
 from app.cli import register_cli
 from app.config import ConfigError, flask_config, load_settings
-from app.extensions import csrf, db, htmx, limiter, mailman, migrate
+from app.extensions import check_connections_after_idle, csrf, db, htmx, limiter, mailman, migrate
 from app.services.demo import demo_accounts_with_demo_password
 from app.services.tx import configure_engine
 from app.web import register_web
@@ -50,6 +50,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+        check_connections_after_idle(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)

@@ -38,6 +38,13 @@ def _date(name: str, default: str) -> date:
         raise ConfigError(f"{name} must be a date written like 2026-12-01, not {value!r}") from None
 
 
+def _seconds(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number of seconds, not {value!r}")
+    return int(value)
+
+
 def _count(name: str) -> int:
     value = os.environ.get(name, "").strip() or "0"
     if not value.isdigit() or int(value) > 10:
@@ -243,8 +250,11 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "TWO_FACTOR_REQUIRED": settings.env == "production",
         "SECRET_KEY": settings.secret_key,
         "SQLALCHEMY_DATABASE_URI": url,
-        # a pooled connection that the database or a proxy dropped is replaced, not handed out to fail
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # a pooled connection unused for this long is asked whether it is alive before a request gets it, so one
+        # that the database or a proxy dropped is replaced, not handed out to fail (extensions.py
+        # `check_connections_after_idle`); 0: every time, as pool_pre_ping
+        "DATABASE_PING_AFTER_IDLE_SECONDS": _seconds("DATABASE_PING_AFTER_IDLE_SECONDS", 10),
         "DEMO_MODE": settings.demo_mode,
         "SESSION_IDLE_MINUTES": settings.idle_timeout_minutes,
         "EVIDENCE_DIR": settings.evidence_dir,

@@ -13,14 +13,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 
 from app.clock import utcnow
 from app.domain.passwords import password_problem
 from app.extensions import db
 from app.models import User, UserSession, WorkStream
 from app.policy import Actor, Permission, Role, may_run_work_streams, require_as, role_has, roles_with
-from app.services import audit
+from app.services import audit, badges
 from app.services.errors import NotFound, ValidationFailed
 from app.services.tx import write_transaction
 
@@ -114,14 +114,36 @@ def load_session(token: str, *, touch: bool = True) -> User | None:
     touch=False for requests the browser makes by itself (badge polling), which must not keep an idle
     session alive.
     """
-    row = db.session.execute(
+    found = _load_session(token, touch=touch, with_badges=False)
+    return None if found is None else found[0]
+
+
+def load_session_with_badges(token: str, *, touch: bool = True) -> tuple[User, badges.Badges] | None:
+    """`load_session`, and the navigation's badges read in the same query (for a request that shows a page)."""
+    found = _load_session(token, touch=touch, with_badges=True)
+    if found is None:
+        return None
+    user, row = found
+    return user, badges.from_row(row[2], row[3])
+
+
+@cache
+def _session_query(with_badges: bool) -> Select[Any]:
+    """Built once, not on every request: the statement is always the same, only the token's hash differs."""
+    return (
         select(UserSession, User)
         .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _token_hash(token))
-    ).first()
-    if row is None:
+        .where(UserSession.token_hash == bindparam("token_hash"))
+        .add_columns(*(badges.columns() if with_badges else ()))
+    )
+
+
+def _load_session(token: str, *, touch: bool, with_badges: bool) -> tuple[User, tuple[Any, ...]] | None:
+    found = db.session.execute(_session_query(with_badges), {"token_hash": _token_hash(token)}).first()
+    if found is None:
         return None
-    user_session, user = row
+    row: tuple[Any, ...] = tuple(found)
+    user_session, user = row[0], row[1]
     now = utcnow()
     idle_limit = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     if user_session.revoked_at is not None or not user.active:
@@ -132,7 +154,7 @@ def load_session(token: str, *, touch: bool = True) -> User | None:
     if touch and now - user_session.last_seen_at > SESSION_TOUCH_INTERVAL:
         _update_session(user_session.id, last_seen_at=now)
     user.session_token = token
-    return user
+    return user, row
 
 
 def _update_session(session_id: int, **values: Any) -> None:

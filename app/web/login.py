@@ -3,16 +3,19 @@ change that comes before everything else when an administrator chose the passwor
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, flash, jsonify, redirect, request, url_for
+from flask import Flask, Response, flash, g, has_request_context, jsonify, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import event
 from werkzeug.wrappers import Response as BaseResponse
 from werkzeug.wrappers import Response as WResponse
 
-from app.extensions import login_manager
+from app.extensions import db, login_manager
 from app.models import User
 from app.services import accounts, two_factor
+from app.services.badges import Badges
 
 # Requests the page makes by itself (badges, ?poll=1 refreshes) must not keep an idle session alive.
 PASSIVE_ENDPOINTS = frozenset({"proposals.queue_count"})
@@ -41,10 +44,40 @@ def register_login(app: Flask) -> None:
     login_manager.unauthorized_handler(_unauthorized)
     app.before_request(_require_own_password)
     app.before_request(_require_second_factor)
+    if not event.contains(db.session, "after_commit", _forget_badges):
+        event.listen(db.session, "after_commit", _forget_badges)
 
 
 def _load_user(token: str) -> User | None:
-    return accounts.load_session(token, touch=not _is_passive())
+    """The session's user; for a request that draws a page, with the navigation's badges in the same query."""
+    touch = not _is_passive()
+    if not _draws_a_page():
+        return accounts.load_session(token, touch=touch)
+    found = accounts.load_session_with_badges(token, touch=touch)
+    if found is None:
+        return None
+    user, g.nav_badges = found
+    return user
+
+
+def _draws_a_page() -> bool:
+    """Whether this request will most likely answer with a whole page (navigation and its badges): a GET that
+    is not the API, a fragment for htmx or a poll. A guess only: `badges_read_with_session` says when not."""
+    if request.method not in ("GET", "HEAD") or request.path.startswith("/api/") or _is_passive():
+        return False
+    return request.headers.get("HX-Request") != "true" or request.headers.get("HX-Boosted") == "true"
+
+
+def badges_read_with_session() -> Badges | None:
+    """The badges read with this request's session, or None if they were not read or anything was committed
+    since (an approval, a notification marked read): then they must be read again."""
+    found = g.get("nav_badges")
+    return found if isinstance(found, Badges) else None
+
+
+def _forget_badges(_session: Any) -> None:
+    if has_request_context():
+        g.pop("nav_badges", None)
 
 
 def _unauthorized() -> WResponse:

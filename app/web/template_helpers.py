@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,8 +19,10 @@ from app.domain.proposals import State
 from app.domain.risk import Band
 from app.domain.status import STATUS_ORDER, Status
 from app.formatting import filesize, format_date, format_datetime, format_iso_date
-from app.policy import ROLE_LABELS, Permission, Role, can, is_reviewer
-from app.services import challenges, notifications, proposals
+from app.policy import ROLE_LABELS, Permission, Role, can
+from app.services import badges, challenges
+from app.web.login import badges_read_with_session
+from app.web.rendering import me
 
 SERVICE_NAME = "Improvement plan tracker"
 
@@ -30,8 +34,8 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(tag_colour, "tag_colour")
     app.add_template_filter(filesize, "filesize")
     app.add_template_filter(kind_in_words, "file_kind")
-    app.add_template_filter(format_date, "govuk_date")
-    app.add_template_filter(format_datetime, "govuk_datetime")
+    app.add_template_filter(govuk_date, "govuk_date")
+    app.add_template_filter(govuk_datetime, "govuk_datetime")
     app.add_template_filter(format_iso_date, "iso_date")
     app.add_template_filter(age_words, "age_words")
     app.jinja_env.globals.update(
@@ -43,6 +47,29 @@ def register_template_helpers(app: Flask) -> None:
         service_name=SERVICE_NAME,
     )
     app.context_processor(_per_request)
+
+
+# Babel takes about 10 microseconds a date; a page of a hundred audit events or deadlines asks for the same
+# few hundred values again and again. Only the types whose words depend on nothing but the value are kept:
+# a date, and a naive (stored, UTC) moment; an aware datetime goes to Babel every time.
+@lru_cache(maxsize=8192)
+def _date_words(value: date) -> str:
+    return format_date(value)
+
+
+@lru_cache(maxsize=8192)
+def _moment_words(value: datetime) -> str:
+    return format_datetime(value)
+
+
+def govuk_date(value: date | datetime | None) -> str:
+    """`formatting.format_date`, remembered for dates."""
+    return _date_words(value) if type(value) is date else format_date(value)
+
+
+def govuk_datetime(value: datetime | None) -> str:
+    """`formatting.format_datetime`, remembered for naive moments."""
+    return _moment_words(value) if type(value) is datetime and value.tzinfo is None else format_datetime(value)
 
 
 def _per_request() -> dict[str, Any]:
@@ -113,7 +140,4 @@ def nav_counts() -> dict[str, int]:
     """Badges in the navigation: the review queue for reviewers, unread notifications for everyone."""
     if not current_user.is_authenticated:
         return {}
-    return {
-        "queue": proposals.queue_count() if is_reviewer(current_user) else 0,
-        "notifications": notifications.unread_count(current_user.id),
-    }
+    return (badges_read_with_session() or badges.for_user(me())).as_dict()

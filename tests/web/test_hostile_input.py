@@ -95,10 +95,6 @@ def test_a_blank_checkpoint_on_a_new_measure_is_a_form_error(login: Any, demo: d
     assert response.status_code in (303, 400)
 
 
-def test_pooled_connections_are_checked_before_use(app: Flask) -> None:
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
-
-
 def _evidence_file(app: Flask, demo: dict[str, Any]) -> tuple[int, int]:
     with app.app_context():
         sm1 = db.session.get(User, demo["users"]["sm1"])
