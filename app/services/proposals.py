@@ -162,29 +162,9 @@ def events_for(actor: Actor, proposal: Proposal) -> list[Event]:
     return available_events(proposal.state_enum, is_author=is_author, is_reviewer=is_reviewer(actor))
 
 
-def review_queue() -> list[Proposal]:
-    return list(
-        db.session.scalars(
-            select(Proposal)
-            .options(
-                selectinload(Proposal.author),
-                selectinload(Proposal.action),
-                selectinload(Proposal.measure),
-                selectinload(Proposal.work_stream),
-                selectinload(Proposal.evidence),
-            )
-            .where(Proposal.state == State.SUBMITTED.value)
-            .order_by(Proposal.submitted_at, Proposal.id)
-        )
-    )
-
-
-REVIEW_PER_PAGE = 50
-
-
-def review_queue_page(*, page: int = 1, per_page: int = 0) -> Page[Proposal]:
-    """One page of `review_queue`, oldest first: a count, the page, then its authors, targets and evidence."""
-    return paging.page_of(
+def _review_query() -> Any:
+    """The submitted proposals, oldest first, with what the queue shows of each loaded alongside."""
+    return (
         select(Proposal)
         .options(
             selectinload(Proposal.author),
@@ -194,10 +174,20 @@ def review_queue_page(*, page: int = 1, per_page: int = 0) -> Page[Proposal]:
             selectinload(Proposal.evidence),
         )
         .where(Proposal.state == State.SUBMITTED.value)
-        .order_by(Proposal.submitted_at, Proposal.id),
-        page,
-        per_page or REVIEW_PER_PAGE,
+        .order_by(Proposal.submitted_at, Proposal.id)
     )
+
+
+def review_queue() -> list[Proposal]:
+    return list(db.session.scalars(_review_query()))
+
+
+REVIEW_PER_PAGE = 50
+
+
+def review_queue_page(*, page: int = 1, per_page: int = 0) -> Page[Proposal]:
+    """One page of `review_queue`, oldest first: a count, the page, then its authors, targets and evidence."""
+    return paging.page_of(_review_query(), page, per_page or REVIEW_PER_PAGE)
 
 
 def queue_count() -> int:
