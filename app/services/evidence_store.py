@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Protocol
 
 from flask import current_app
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import EvidenceBlob
@@ -21,6 +23,10 @@ class EvidenceStore(Protocol):
     def save(self, data: bytes) -> str: ...
 
     def load(self, key: str) -> bytes: ...
+
+    def probe(self) -> None:
+        """Raise if nothing could be saved now (for /readyz)."""
+        ...
 
 
 def new_key() -> str:
@@ -52,6 +58,11 @@ class FileSystemStore:
     def load(self, key: str) -> bytes:
         return self._path(key).read_bytes()
 
+    def probe(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=self.root, prefix=".probe-"):
+            pass
+
 
 class DatabaseStore:
     """Bytes saved in the caller's transaction: they exist exactly when the evidence row does."""
@@ -66,6 +77,9 @@ class DatabaseStore:
         if blob is None:
             raise FileNotFoundError(key)
         return blob.data
+
+    def probe(self) -> None:
+        db.session.execute(select(EvidenceBlob.storage_key).limit(1))
 
 
 def store() -> EvidenceStore:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response, jsonify
 from govuk_frontend_wtf.main import WTFormsHelpers
 
+from app.services import health
 from app.web.admin import bp as admin_bp
 from app.web.api import bp as api_bp
 from app.web.audit_trail import bp as audit_bp
@@ -44,9 +45,19 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(mail_bp)
     app.register_blueprint(questions_bp)
     app.add_url_rule("/healthz", "healthz", _healthz)
+    app.add_url_rule("/readyz", "readyz", _readyz)
     register_bench(app)  # only with BENCH_BARE_ROUTE on (make bench)
 
 
 def _healthz() -> tuple[dict[str, str], int]:
     """For the load balancer: no session, no database write."""
     return {"status": "ok"}, 200
+
+
+def _readyz() -> Response:
+    """For the load balancer and the container's health check: 503 until every dependency answers."""
+    found = health.readiness()
+    response = jsonify(status="ready" if found.ready else "not ready", checks=found.checks)
+    response.status_code = 200 if found.ready else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -29,6 +29,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+SESSIONLESS = frozenset({"static", "healthz", "readyz"})
+
 
 def register_errors(app: Flask) -> None:
     app.register_error_handler(PermissionDenied, _denied)
@@ -106,7 +108,13 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     # Signed-in pages are never stored, except the plan's figures sent with an ETag (app/web/api/caching.py),
     # which the person's browser may keep and must ask about again.
-    if request.endpoint != "static" and current_user and current_user.is_authenticated and not revalidated(response):
+    # The probes (healthz, readyz) never read the session: a load balancer's request must not touch or end one.
+    if (
+        request.endpoint not in SESSIONLESS
+        and current_user
+        and current_user.is_authenticated
+        and not revalidated(response)
+    ):
         response.headers["Cache-Control"] = "no-store"
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

@@ -22,11 +22,19 @@ PASSIVE_ENDPOINTS = frozenset({"proposals.queue_count"})
 # All that is reachable while a password set by someone else is unchanged. The accessibility statement
 # stays open: it says whom to contact if the change-password page cannot be used.
 OPEN_BEFORE_PASSWORD_CHANGE = frozenset(
-    {"auth.change_password", "auth.logout", "static", "plan.accessibility", "healthz"}
+    {"auth.change_password", "auth.logout", "static", "plan.accessibility", "healthz", "readyz"}
 )
 # All that is reachable while two-step sign-in is required of someone who has not set it up.
 OPEN_BEFORE_SECOND_FACTOR = frozenset(
-    {"auth.two_factor_setup", "auth.change_password", "auth.logout", "static", "plan.accessibility", "healthz"}
+    {
+        "auth.two_factor_setup",
+        "auth.change_password",
+        "auth.logout",
+        "static",
+        "plan.accessibility",
+        "healthz",
+        "readyz",
+    }
 )
 SECOND_FACTOR_NEEDED = "Set up two-step sign-in before you continue: your role needs it."
 PASSWORD_CHANGE_NEEDED = (

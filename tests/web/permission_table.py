@@ -28,6 +28,7 @@ def only(allowed: dict[str, str]) -> dict[str, str]:
 # (endpoint, method) -> {role: outcome}
 PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("healthz", "GET"): dict.fromkeys(ROLES, OK),
+    ("readyz", "GET"): dict.fromkeys(ROLES, OK),  # 503 only when a dependency is down (tests/web/test_readyz.py)
     ("static", "GET"): dict.fromkeys(ROLES, OK),
     ("auth.login", "GET"): {"anonymous": OK, **dict.fromkeys(SIGNED_IN, REDIRECT)},
     ("auth.login", "POST"): {"anonymous": OK, **dict.fromkeys(SIGNED_IN, REDIRECT)},
