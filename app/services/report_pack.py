@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -68,6 +69,29 @@ PARTS: dict[str, Part] = (
     | {f"chart-{name}": Part(f"chart-{name}", label, "png", "image/png") for name, label in CHARTS.items()}
 )
 
+# A plan of more than outline.CHART_MAX_WORK_STREAMS work streams publishes Appendices 3 and 4 as separate
+# documents, a PDF and a Word file per group of work streams: kinds "appendix-<first>-<last>-<pdf|docx>", named by
+# the first and last work streams' numbers. Each PDF is typeset in a child process of its own, so no process
+# holds more than a group's pages (the whole 100x report in one piece held 3 GB).
+APPENDIX_KIND = re.compile(r"appendix-([0-9]{1,6})-([0-9]{1,6})-(pdf|docx)")
+
+
+def appendix_kind(first: int, last: int, ext: str) -> str:
+    return f"appendix-{first}-{last}-{ext}"
+
+
+def part_of(kind: str) -> Part | None:
+    """The document a kind names, a separate appendix document included; None for no such kind."""
+    if kind in PARTS:
+        return PARTS[kind]
+    match = APPENDIX_KIND.fullmatch(kind)
+    if match is None:
+        return None
+    first, last, ext = int(match[1]), int(match[2]), match[3]
+    whole = PARTS[ext]
+    return Part(kind, f"{whole.label} of {reports.appendix_title(first, last)}", ext, whole.media_type)
+
+
 # A job queued or running with no progress for this long has stopped (a worker killed, a server restarted):
 # the project manager may try again.
 STUCK_AFTER = timedelta(minutes=30)
@@ -77,6 +101,11 @@ QUEUE_DOWN = "Prepared on this server because the job queue could not be reached
 
 class PackNotReady(ServiceError):
     """The documents are not stored (yet): being prepared, failed, or never asked for."""
+
+
+class NoSuchAppendix(NotFound):
+    """A separate appendix document asked for of a pack that has none of those work streams (the demo's report,
+    of 7 work streams, carries its Appendices 3 and 4 itself)."""
 
 
 class DocumentUnavailable(ServiceError):
@@ -243,10 +272,21 @@ def _render(data: Any) -> list[tuple[str | None, Part, Callable[[], bytes]]]:
         "pdf": lambda: reports.render_pdf(data, charts=charts),
         "docx": lambda: reports.render_docx(data, charts=charts),
     }
+
+    def appendix(ext: str, first: int, last: int) -> Callable[[], bytes]:
+        render = reports.render_pdf if ext == "pdf" else reports.render_docx
+        return lambda: render(data, charts={}, parts=reports.appendix_outline(data, first, last))
+
+    groups = reports.appendix_groups(data)  # none for a plan of up to 20 work streams: one document each
     for part in DOCUMENTS:
         steps.append((f"Preparing {part.label}", part, makers[part.kind]))
         if part.kind == "html":  # the same page, its stylesheet and charts linked: no second rendering
             steps.append((None, WEB, lambda: reports.web_page(page[0], charts).encode("utf-8")))
+        else:
+            for first, last in groups:
+                separate = part_of(appendix_kind(first, last, part.ext))
+                assert separate is not None
+                steps.append((f"Preparing {separate.label}", separate, appendix(part.ext, first, last)))
     return steps
 
 
@@ -259,11 +299,10 @@ def _store(baseline_id: int, meeting: CommitteeMeeting, rendered: dict[str, byte
             return
         hashes: dict[str, Any] = {}
         for kind, data in rendered.items():
-            part = PARTS[kind]
+            part = part_of(kind)
+            assert part is not None  # rendered by _render, from PARTS or an appendix kind
             sha = hashlib.sha256(data).hexdigest()
-            filename = f"sip-progress-report-{meeting.meeting_date.isoformat()}" + (
-                f"-{kind}.{part.ext}" if kind not in {p.kind for p in DOCUMENTS} else f".{part.ext}"
-            )
+            filename = f"sip-progress-report-{meeting.meeting_date.isoformat()}" + _suffix(kind, part)
             db.session.add(
                 ReportDocument(
                     baseline_id=baseline_id,
@@ -285,7 +324,8 @@ def _store(baseline_id: int, meeting: CommitteeMeeting, rendered: dict[str, byte
             REPORT_JOB,
             "plan.pack_stored",
             f"Committee documents stored for the meeting of {format_date(meeting.meeting_date)}: "
-            + "; ".join(f"{PARTS[p.kind].label}, SHA-256 {hashes[p.kind]['sha256']}" for p in DOCUMENTS),
+            + "; ".join(f"{PARTS[p.kind].label}, SHA-256 {hashes[p.kind]['sha256']}" for p in DOCUMENTS)
+            + _separately(rendered),
             object_type="baseline",
             object_id=baseline_id,
             plan_id=meeting.plan_id,
@@ -293,9 +333,21 @@ def _store(baseline_id: int, meeting: CommitteeMeeting, rendered: dict[str, byte
         )
 
 
+def _suffix(kind: str, part: Part) -> str:
+    match = APPENDIX_KIND.fullmatch(kind)
+    if match is not None:
+        return f"-appendices-3-and-4-work-streams-{match[1]}-to-{match[2]}.{part.ext}"
+    return f"-{kind}.{part.ext}" if kind not in {p.kind for p in DOCUMENTS} else f".{part.ext}"
+
+
+def _separately(rendered: dict[str, bytes]) -> str:
+    count = sum(APPENDIX_KIND.fullmatch(kind) is not None for kind in rendered)
+    return f"; and {count} separate documents of Appendices 3 and 4 (their SHA-256 in the record)" if count else ""
+
+
 def _progress(baseline_id: int, current: str, ready: int) -> None:
     with write_transaction():
-        _set(baseline_id, ReportJob.state == "running", current=current, done=ready)
+        _set(baseline_id, ReportJob.state == "running", current=current[:120], done=ready)
 
 
 def _fail(baseline_id: int, what: str, error: BaseException) -> None:
@@ -341,6 +393,17 @@ class StoredDocument:
 
 
 @dataclass(frozen=True)
+class SeparateAppendix:
+    """A separate document of Appendices 3 and 4 (a large plan's): its title and its PDF and Word file."""
+
+    title: str
+    first: int
+    last: int
+    pdf: StoredDocument | None
+    docx: StoredDocument | None
+
+
+@dataclass(frozen=True)
 class PackStatus:
     """What the meeting page says about the pack, worked out once so the template only shows it."""
 
@@ -352,6 +415,23 @@ class PackStatus:
     can_ask_again: bool  # failed, stuck, or never asked for (a baseline presented before packs)
 
     @property
+    def appendices(self) -> list[SeparateAppendix]:
+        """The separate documents of Appendices 3 and 4, in the plan's order (none for a plan of 20 work streams)."""
+        groups = sorted(
+            {(int(m[1]), int(m[2])) for m in (APPENDIX_KIND.fullmatch(kind) for kind in self.documents) if m}
+        )
+        return [
+            SeparateAppendix(
+                reports.appendix_title(first, last),
+                first,
+                last,
+                self.documents.get(appendix_kind(first, last, "pdf")),
+                self.documents.get(appendix_kind(first, last, "docx")),
+            )
+            for first, last in groups
+        ]
+
+    @property
     def polling(self) -> bool:
         return self.state in ("queued", "running") and not self.can_ask_again
 
@@ -359,10 +439,12 @@ class PackStatus:
 def status(baseline: Baseline, now: datetime | None = None) -> PackStatus:
     job = _job(baseline.id)
     documents = {
-        d.kind: StoredDocument(
-            d.kind, PARTS[d.kind].label if d.kind in PARTS else d.kind, d.filename, d.size, filesize(d.size), d.sha256
+        d.kind: StoredDocument(d.kind, _label(d.kind), d.filename, d.size, filesize(d.size), d.sha256)
+        for d in db.session.execute(
+            select(ReportDocument.kind, ReportDocument.filename, ReportDocument.size, ReportDocument.sha256).where(
+                ReportDocument.baseline_id == baseline.id
+            )
         )
-        for d in db.session.scalars(select(ReportDocument).where(ReportDocument.baseline_id == baseline.id))
     }
     note = QUEUE_DOWN if job is not None and job.runner == "fallback" else ""
     if all(p.kind in documents for p in DOCUMENTS):
@@ -394,35 +476,28 @@ def status(baseline: Baseline, now: datetime | None = None) -> PackStatus:
     return PackStatus(job.state, words, "", note, documents, stuck)
 
 
+def _label(kind: str) -> str:
+    part = part_of(kind)
+    return part.label if part is not None else kind
+
+
 def is_stuck(job: ReportJob, now: datetime | None = None) -> bool:
     return job.state in ("queued", "running") and (now or utcnow()) - job.updated_at > STUCK_AFTER
 
 
-def document(
-    meeting_id: int, kind: str, *, or_else: str | None = None
-) -> tuple[CommitteeMeeting, ReportDocument, bytes]:
+def document(meeting_id: int, kind: str, *, or_else: str | None = None) -> tuple[ReportDocument, bytes]:
     """A stored document of a presented meeting, its bytes checked against the SHA-256 taken when it was stored;
-    `or_else` names the document to send instead when a pack stored before this kind existed lacks it."""
-    if kind not in PARTS:
-        raise NotFound("No such document")
-    meeting = meetings.get_meeting(meeting_id)
-    if meeting.baseline is None:
-        raise NotFound(
-            "The plan has not been presented to this meeting yet, so its documents do not exist. "
-            "The meeting page shows a preview of the report."
-        )
-    kinds = [kind] if or_else is None else [kind, or_else]
-    rows = {
-        r.kind: r
-        for r in db.session.scalars(
-            select(ReportDocument).where(
-                ReportDocument.baseline_id == meeting.baseline.id, ReportDocument.kind.in_(kinds)
-            )
-        )
-    }
-    row = rows.get(kind) or (rows.get(or_else) if or_else else None)
-    if row is None:
-        raise PackNotReady(status(meeting.baseline).words)
+    `or_else` names the document to send instead when a pack stored before this kind existed lacks it.
+
+    One query finds it (the row joined to its meeting's baseline); the meeting and its baseline are read only
+    to say why there is nothing to send."""
+    row = stored_row(meeting_id, kind, or_else=or_else)
+    return row, checked(row)
+
+
+def checked(row: ReportDocument) -> bytes:
+    """A stored document's bytes, refused (DocumentUnavailable) unless they still match their SHA-256."""
+    kind = row.kind
     try:
         data: bytes | None = report_store().load(row.storage_key)
     except (OSError, ValueError):
@@ -432,11 +507,39 @@ def document(
             "Stored document %s of baseline %s is %s", kind, row.baseline_id, "missing" if data is None else "altered"
         )
         raise DocumentUnavailable(
-            f"The stored copy of {PARTS[kind].label} "
+            f"The stored copy of {_label(row.kind)} "
             + ("cannot be found" if data is None else "no longer matches the checksum taken when it was stored")
             + ", so it is not sent. Tell the service's administrator."
         )
-    return meeting, row, data
+    return data
+
+
+def stored_row(meeting_id: int, kind: str, *, or_else: str | None = None) -> ReportDocument:
+    """The row of a stored document (its SHA-256 is the download's ETag), in one query; NotFound or PackNotReady
+    (with the pack's progress in words) when there is none."""
+    if part_of(kind) is None:
+        raise NotFound("No such document")
+    kinds = [kind] if or_else is None else [kind, or_else]
+    rows = {
+        r.kind: r
+        for r in db.session.scalars(
+            select(ReportDocument)
+            .join(Baseline, Baseline.id == ReportDocument.baseline_id)
+            .where(Baseline.meeting_id == meeting_id, ReportDocument.kind.in_(kinds))
+        )
+    }
+    row = rows.get(kind) or (rows.get(or_else) if or_else else None)
+    if row is not None:
+        return row
+    meeting = meetings.get_meeting(meeting_id)
+    if meeting.baseline is None:
+        raise NotFound(
+            "The plan has not been presented to this meeting yet, so its documents do not exist. "
+            "The meeting page shows a preview of the report."
+        )
+    if APPENDIX_KIND.fullmatch(kind) and _stored(meeting.baseline.id):
+        raise NoSuchAppendix("This meeting's report has no such separate appendix document.")
+    raise PackNotReady(status(meeting.baseline).words)
 
 
 # --- the job's row --------------------------------------------------------------------------------------

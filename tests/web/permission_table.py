@@ -125,6 +125,8 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("committee.report_pdf", "GET"): everyone_signed_in(),
     ("committee.report_docx", "GET"): everyone_signed_in(),
     ("committee.report_chart", "GET"): everyone_signed_in(),
+    # the fixture's pack (7 work streams) carries Appendices 3 and 4 itself: sent on to its list of documents
+    ("committee.report_appendix", "GET"): everyone_signed_in(REDIRECT),
     ("committee.pack_status", "GET"): everyone_signed_in(REDIRECT),  # htmx gets the partial, a person the page
     # the presented meeting's pack is stored already: the project manager is told so (409), nobody else may ask
     ("committee.prepare_pack", "POST"): only({"pm": OK}),

@@ -180,6 +180,7 @@ def url_values(endpoint: str, ids: dict[str, Any], owner: str = "sm1") -> dict[s
         "committee.report_pdf": {"meeting_id": ids["presented"]},
         "committee.report_docx": {"meeting_id": ids["presented"]},
         "committee.report_chart": {"meeting_id": ids["presented"], "chart": "actions"},
+        "committee.report_appendix": {"meeting_id": ids["presented"], "first": 1, "last": 7, "ext": "pdf"},
         "committee.pack_status": {"meeting_id": ids["presented"]},
         "committee.prepare_pack": {"meeting_id": ids["presented"]},
         "committee.export_plan": {"plan_id": ids["plan_id"]},

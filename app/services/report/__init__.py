@@ -24,12 +24,20 @@ from app.services.report.data import (
 from app.services.report.docx import render_docx
 from app.services.report.html import CSS, content_security_policy, render_html, web_page
 from app.services.report.narrative import NARRATIVE_FIELDS, default_narrative, with_narrative
-from app.services.report.outline import chart_bars, chart_title
+from app.services.report.outline import (
+    APPENDIX_GROUP,
+    appendix_groups,
+    appendix_outline,
+    appendix_title,
+    chart_bars,
+    chart_title,
+)
 from app.services.report.pdf import render_pdf, typst_source
 from app.services.report.reading import build_report_data
 from app.services.report.sentences import the_figures_sentence, the_measures_sentence
 
 __all__ = [
+    "APPENDIX_GROUP",
     "CSS",
     "NARRATIVE_FIELDS",
     "REPORT_AUTHOR",
@@ -39,6 +47,9 @@ __all__ = [
     "ReportSection",
     "ReportWorkStream",
     "RetiredAction",
+    "appendix_groups",
+    "appendix_outline",
+    "appendix_title",
     "build_report_data",
     "chart_bars",
     "chart_png",

@@ -25,6 +25,7 @@ from app.services.report.outline import (
     Chart,
     Heading,
     Para,
+    Part,
     Table,
     chart_title,
     clean,
@@ -132,9 +133,12 @@ def _orient(section: Any, landscape: bool) -> None:
         setattr(section, side, Cm(1.8))
 
 
-def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) -> bytes:
-    """A Word document for the council's committee system: the same outline as the HTML and PDF."""
-    charts = draw_charts(data) if charts is None else charts
+def render_docx(
+    data: ReportData, *, charts: Mapping[str, bytes] | None = None, parts: list[Part] | None = None
+) -> bytes:
+    """A Word document for the council's committee system: the same outline as the HTML and PDF; `parts` (a
+    separate document of Appendices 3 and 4, `outline.appendix_outline`) instead of the whole report."""
+    charts = (draw_charts(data) if parts is None else {}) if charts is None else charts
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"
@@ -147,11 +151,11 @@ def render_docx(data: ReportData, *, charts: Mapping[str, bytes] | None = None) 
     doc.core_properties.comments = ""
 
     section = doc.sections[0]
-    _orient(section, False)
+    _orient(section, parts[0].landscape if parts else False)
     end = doc.element.body.sectPr
     section.footer.paragraphs[0].text = f"{data.committee_name} – {uk_date(data.meeting_date)}"
 
-    for index, part in enumerate(outline(data)):
+    for index, part in enumerate(outline(data) if parts is None else parts):
         if index:
             if part.landscape != bool(section.orientation == WD_ORIENT.LANDSCAPE):
                 section = doc.add_section(WD_SECTION.NEW_PAGE)

@@ -25,6 +25,9 @@ RAG_HEX: dict[Status, tuple[str, str]] = {
 
 
 CHART_MAX_WORK_STREAMS = 20  # more bars than this cannot be read on an A4 page: the chart shows the plan as one
+# A plan of more work streams than CHART_MAX_WORK_STREAMS publishes its Appendices 3 and 4 (a table per work stream)
+# as separate documents of this many work streams each: typesetting 2,000 pages in one piece held 3 GB.
+APPENDIX_GROUP = 50
 
 
 def chart_counts(data: ReportData, kind: ChartKind) -> list[StatusCounts]:
@@ -55,6 +58,24 @@ def chart_alt(data: ReportData, kind: ChartKind) -> str:
     return (
         f"Stacked bar chart: {chart_title(data, kind).lower()}. The figures are in the table below: {noun} by status."
     )
+
+
+def appendix_groups(data: ReportData) -> list[tuple[int, int]]:
+    """The work streams (first and last numbers) of each separate document of Appendices 3 and 4; none for a plan
+    small enough to carry them itself (the demo's seven work streams: one document, as before)."""
+    streams = data.work_streams
+    if len(streams) <= CHART_MAX_WORK_STREAMS:
+        return []
+    return [
+        (streams[i].number, streams[min(i + APPENDIX_GROUP, len(streams)) - 1].number)
+        for i in range(0, len(streams), APPENDIX_GROUP)
+    ]
+
+
+def appendix_title(first: int, last: int) -> str:
+    """ "Appendices 3 and 4, work streams 1 to 50": a separate document's title, from its work streams' numbers
+    (in figures: a plan of hundreds of work streams has numerals no reader can count)."""
+    return f"Appendices 3 and 4, work streams {first} to {last}"
 
 
 Cell = str | Status | Segments
@@ -190,8 +211,11 @@ def _summary_box(ws: ReportWorkStream) -> Table:
 
 def outline(data: ReportData, *, appendix_work_streams: slice | None = None) -> list[Part]:
     """The report, part by part. `appendix_work_streams` limits Appendices 3 and 4 (the action plans and the
-    measures, a table per work stream) to some work streams: the preview of a large plan shows a few at a time."""
+    measures, a table per work stream) to some work streams: the preview of a large plan shows a few at a time.
+    Without it, a plan of more than CHART_MAX_WORK_STREAMS work streams says where its Appendices 3 and 4 are:
+    in separate documents (`appendix_outline`), named here by their titles."""
     number = 0
+    groups = appendix_groups(data) if appendix_work_streams is None else []
     shown = data.work_streams if appendix_work_streams is None else data.work_streams[appendix_work_streams]
 
     def numbered(segments: Segments) -> Para:
@@ -312,6 +336,73 @@ def outline(data: ReportData, *, appendix_work_streams: slice | None = None) -> 
         _counts_table(data, "measures"),
     ]
 
+    if groups:
+        elsewhere = Para(
+            plain(
+                f"With {n_ws} work streams, Appendices 3 and 4 are published as {len(groups)} separate documents, "
+                f"{APPENDIX_GROUP} work streams each, beside this report: "
+                + "; ".join(appendix_title(first, last) for first, last in groups)
+                + "."
+            )
+        )
+        appendix3: list[Block] = [Heading(f"Appendix 3: {data.plan_title} action plans", 1), elsewhere]
+        appendix4: list[Block] = [
+            Heading(f"Appendix 4: performance measures at {data.checkpoint} months, with narratives", 1),
+            elsewhere,
+        ]
+    else:
+        appendix3, appendix4 = _appendix3(data, shown), _appendix4(data, shown)
+
+    appendix5: list[Block] = [
+        Heading("Appendix 5: glossary", 1),
+        Table(
+            caption="Abbreviations used in the Plan and this report",
+            headers=["Abbreviation", "Meaning"],
+            rows=[[abbr, meaning] for abbr, meaning in data.glossary],
+            widths=[0.2, 0.8],
+            css="glossary",
+        ),
+    ]
+    if data.audit_head:
+        appendix5.append(
+            Para(
+                plain(
+                    f"Audit trail head at presentation: {data.audit_head}. This is the number and fingerprint "
+                    "(SHA-256) of the last change recorded before the report; it lets anyone check later that no "
+                    "change recorded up to it has been altered."
+                ),
+                css="audit-head",
+            )
+        )
+    return [
+        Part(False, main),
+        Part(False, appendix1),
+        Part(False, appendix2),
+        Part(True, appendix3),
+        Part(True, appendix4),
+        Part(False, appendix5),
+        *(Part(False, _section(6 + i, s)) for i, s in enumerate(data.sections)),
+    ]
+
+
+def _section(number: int, section: ReportSection) -> list[Block]:
+    blocks: list[Block] = [Heading(f"Appendix {number}: {section.title}", 1)]
+    blocks += [Para(plain(clean(text))) for text in section.intro]
+    if section.rows:
+        blocks.append(
+            Table(
+                caption=section.caption,
+                headers=section.headers,
+                rows=[[clean(cell) for cell in row] for row in section.rows],
+                widths=section.widths,
+            )
+        )
+    elif section.empty:
+        blocks.append(Para(plain(section.empty)))
+    return blocks
+
+
+def _appendix3(data: ReportData, shown: list[ReportWorkStream]) -> list[Block]:
     appendix3: list[Block] = [Heading(f"Appendix 3: {data.plan_title} action plans", 1)]
     for ws in shown:
         appendix3.append(Heading(f"Work stream {ws.roman}: {ws.title}", 2))
@@ -366,6 +457,10 @@ def outline(data: ReportData, *, appendix_work_streams: slice | None = None) -> 
                 )
             )
 
+    return appendix3
+
+
+def _appendix4(data: ReportData, shown: list[ReportWorkStream]) -> list[Block]:
     appendix4: list[Block] = [
         Heading(f"Appendix 4: performance measures at {data.checkpoint} months, with narratives", 1)
     ]
@@ -404,51 +499,16 @@ def outline(data: ReportData, *, appendix_work_streams: slice | None = None) -> 
                 css="measures",
             )
         appendix4.append(table)
+    return appendix4
 
-    appendix5: list[Block] = [
-        Heading("Appendix 5: glossary", 1),
-        Table(
-            caption="Abbreviations used in the Plan and this report",
-            headers=["Abbreviation", "Meaning"],
-            rows=[[abbr, meaning] for abbr, meaning in data.glossary],
-            widths=[0.2, 0.8],
-            css="glossary",
-        ),
+
+def appendix_outline(data: ReportData, first: int, last: int) -> list[Part]:
+    """A separate document of Appendices 3 and 4 for work streams `first` to `last` (their numbers), as the
+    report of a plan of more than CHART_MAX_WORK_STREAMS work streams publishes them."""
+    shown = [ws for ws in data.work_streams if first <= ws.number <= last]
+    head: list[Block] = [
+        Para(plain(f"{data.committee_name} – {uk_date(data.meeting_date)}"), css="meeting"),
+        Heading(f"{data.title}: {appendix_title(first, last)}", 0),
     ]
-    if data.audit_head:
-        appendix5.append(
-            Para(
-                plain(
-                    f"Audit trail head at presentation: {data.audit_head}. This is the number and fingerprint "
-                    "(SHA-256) of the last change recorded before the report; it lets anyone check later that no "
-                    "change recorded up to it has been altered."
-                ),
-                css="audit-head",
-            )
-        )
-    return [
-        Part(False, main),
-        Part(False, appendix1),
-        Part(False, appendix2),
-        Part(True, appendix3),
-        Part(True, appendix4),
-        Part(False, appendix5),
-        *(Part(False, _section(6 + i, s)) for i, s in enumerate(data.sections)),
-    ]
-
-
-def _section(number: int, section: ReportSection) -> list[Block]:
-    blocks: list[Block] = [Heading(f"Appendix {number}: {section.title}", 1)]
-    blocks += [Para(plain(clean(text))) for text in section.intro]
-    if section.rows:
-        blocks.append(
-            Table(
-                caption=section.caption,
-                headers=section.headers,
-                rows=[[clean(cell) for cell in row] for row in section.rows],
-                widths=section.widths,
-            )
-        )
-    elif section.empty:
-        blocks.append(Para(plain(section.empty)))
-    return blocks
+    appendix3 = _appendix3(data, shown)
+    return [Part(True, head + appendix3), Part(True, _appendix4(data, shown))]

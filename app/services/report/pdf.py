@@ -26,6 +26,7 @@ from app.services.report.outline import (
     Chart,
     Heading,
     Para,
+    Part,
     Table,
     clean,
     outline,
@@ -98,7 +99,7 @@ def _block(block: Block, charts: Mapping[str, bytes]) -> str:
     return _table(block)
 
 
-def typst_source(data: ReportData, charts: Mapping[str, bytes]) -> str:
+def typst_source(data: ReportData, charts: Mapping[str, bytes], parts: list[Part] | None = None) -> str:
     footer = _str(f"{data.committee_name} – {uk_date(data.meeting_date)}")
     lines = [
         f"#set document(title: {_str(data.title)}, author: {_str(data.author)})",
@@ -117,7 +118,7 @@ def typst_source(data: ReportData, charts: Mapping[str, bytes]) -> str:
         "#show heading: set block(above: 1.2em, below: 0.6em)",
         "",
     ]
-    for index, part in enumerate(outline(data)):
+    for index, part in enumerate(outline(data) if parts is None else parts):
         body = "".join(_block(b, charts) for b in part.blocks)
         if part.landscape:
             lines.append(f"#page(flipped: true)[\n{body}]\n")
@@ -126,14 +127,17 @@ def typst_source(data: ReportData, charts: Mapping[str, bytes]) -> str:
     return "\n".join(lines)
 
 
-def render_pdf(data: ReportData, *, charts: Mapping[str, bytes] | None = None) -> bytes:
-    """A tagged PDF (PDF/UA-1) for readers of published committee papers who use assistive tools."""
-    charts = draw_charts(data) if charts is None else charts
+def render_pdf(
+    data: ReportData, *, charts: Mapping[str, bytes] | None = None, parts: list[Part] | None = None
+) -> bytes:
+    """A tagged PDF (PDF/UA-1) for readers of published committee papers who use assistive tools; `parts` (a
+    separate document of Appendices 3 and 4, `outline.appendix_outline`) instead of the whole report."""
+    charts = (draw_charts(data) if parts is None else {}) if charts is None else charts
     with tempfile.TemporaryDirectory(prefix="report-") as folder:
         root = Path(folder)
         for kind, png in charts.items():
             (root / f"chart-{kind}.png").write_bytes(png)
-        (root / "report.typ").write_text(typst_source(data, charts), encoding="utf-8")
+        (root / "report.typ").write_text(typst_source(data, charts, parts), encoding="utf-8")
         stamp = int(datetime.combine(data.meeting_date, time(), tzinfo=UTC).timestamp())
         typeset(root, stamp)
         return (root / "report.pdf").read_bytes()

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
 from app.domain.changes import APPROVED_CHANGE_KINDS, APPROVED_CHANGE_LABELS
-from app.models import CommitteeMeeting
+from app.models import CommitteeMeeting, ReportDocument
 from app.policy import Permission
 from app.services import excel_io, meetings, plan_read, report_pack, risks
 from app.services import report as reports
@@ -25,7 +25,7 @@ from app.services.report import (
     default_narrative,
 )
 from app.services.report.narrative import NARRATIVE_LIMIT, PLACEHOLDERS
-from app.web.api.caching import cached_json
+from app.web.api.caching import REVALIDATE, cached_json
 from app.web.committee import bp
 from app.web.committee.forms import ConfirmImportForm, DetailsForm, ImportForm, MeetingForm, NarrativeForm
 from app.web.decorators import permission_required
@@ -248,20 +248,21 @@ def _report_page(page: str, label: str, nav: str) -> WResponse:
     return response
 
 
-def _filename(meeting: CommitteeMeeting, ext: str) -> str:
-    return f"sip-progress-report-{meeting.meeting_date.isoformat()}.{ext}"
-
-
-def _stored(meeting_id: int, kind: str, *, or_else: str | None = None) -> tuple[CommitteeMeeting, bytes] | WResponse:
-    """A stored document of the pack, checked against its SHA-256; or the page saying why it cannot be sent.
+def _stored(meeting_id: int, kind: str, *, or_else: str | None = None) -> tuple[ReportDocument, bytes] | WResponse:
+    """A stored document of the pack, checked against its SHA-256; or the page saying why it cannot be sent; or
+    304 Not Modified when the browser's copy has the stored SHA-256 (the strong ETag), without reading the bytes.
 
     Nothing is rendered here: the pack was rendered once, in the background, after the plan was presented.
     """
     try:
-        meeting, _, data = report_pack.document(meeting_id, kind, or_else=or_else)
+        row = report_pack.stored_row(meeting_id, kind, or_else=or_else)
+        if request.if_none_match.contains(row.sha256):
+            unchanged = make_response("", 304)
+            return _cached(unchanged, row)
+        return row, report_pack.checked(row)
     except report_pack.PackNotReady:
         meeting = meetings.get_meeting(meeting_id)
-        assert meeting.baseline is not None  # document() said "not presented" with NotFound
+        assert meeting.baseline is not None  # stored_row said "not presented" with NotFound
         pack = report_pack.status(meeting.baseline)
         return render(
             "committee/pack_pending.html",
@@ -273,7 +274,14 @@ def _stored(meeting_id: int, kind: str, *, or_else: str | None = None) -> tuple[
         return render(
             "errors/generic.html", status=409, title="This document cannot be sent", message=unavailable.message
         )
-    return meeting, data
+
+
+def _cached(response: WResponse, row: ReportDocument) -> WResponse:
+    """A stored document never changes: its SHA-256 is its (strong) ETag, so the browser's copy is reused after a
+    304; the rights to see it are checked again on every request."""
+    response.set_etag(row.sha256)
+    response.headers["Cache-Control"] = REVALIDATE  # kept by the person's browser only, and always asked about
+    return response
 
 
 @bp.get("/meetings/<int:meeting_id>/report")
@@ -284,13 +292,13 @@ def report(meeting_id: int) -> WResponse:
     found = _stored(meeting_id, "web", or_else="html")
     if not isinstance(found, tuple):
         return found
-    meeting, data = found
+    row, data = found
     links = (
-        f'<p><a href="{url_for("committee.meeting", meeting_id=meeting.id)}">Back to the meeting</a> · '
-        f'<a href="{url_for("committee.report_pdf", meeting_id=meeting.id)}">Download PDF</a> · '
-        f'<a href="{url_for("committee.report_docx", meeting_id=meeting.id)}">Download Word</a></p>'
+        f'<p><a href="{url_for("committee.meeting", meeting_id=meeting_id)}">Back to the meeting</a> · '
+        f'<a href="{url_for("committee.report_pdf", meeting_id=meeting_id)}">Download PDF</a> · '
+        f'<a href="{url_for("committee.report_docx", meeting_id=meeting_id)}">Download Word</a></p>'
     )
-    return _report_page(data.decode("utf-8"), "Other formats", links)
+    return _cached(_report_page(data.decode("utf-8"), "Other formats", links), row)
 
 
 @bp.get("/meetings/report.css")
@@ -317,14 +325,24 @@ def report_docx(meeting_id: int) -> WResponse:
     return _report_document(meeting_id, "docx")
 
 
+@bp.get("/meetings/<int:meeting_id>/appendices/<int:first>-<int:last>.<any(pdf, docx):ext>")
+@permission_required(Permission.VIEW_PLAN)
+def report_appendix(meeting_id: int, first: int, last: int, ext: str) -> WResponse:
+    """A separate document of Appendices 3 and 4 (a plan of more than 20 work streams), as stored with the pack;
+    a pack without it (a report that carries its appendices itself, or other work streams): its list of documents."""
+    try:
+        return _report_document(meeting_id, report_pack.appendix_kind(first, last, ext))
+    except report_pack.NoSuchAppendix:  # a GET changes nothing, not even a message kept for the next page
+        return redirect(url_for("committee.meeting", meeting_id=meeting_id, _anchor="pack"), 303)
+
+
 def _report_document(meeting_id: int, kind: str) -> WResponse:
     """A stored document to download: one handler for every format."""
     found = _stored(meeting_id, kind)
     if not isinstance(found, tuple):
         return found
-    meeting, data = found
-    part = report_pack.PARTS[kind]
-    return download(data, _filename(meeting, part.ext), part.media_type)
+    row, data = found
+    return _cached(download(data, row.filename, row.media_type), row)
 
 
 @bp.get("/meetings/<int:meeting_id>/charts/<any(actions, measures, trend):chart>.png")
@@ -336,7 +354,7 @@ def report_chart(meeting_id: int, chart: str) -> WResponse:
         return found
     response = make_response(found[1])
     response.headers["Content-Type"] = "image/png"
-    return response
+    return _cached(response, found[0])
 
 
 @bp.get("/meetings/<int:meeting_id>/pack")
