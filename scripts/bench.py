@@ -312,6 +312,9 @@ def measure_pages(target: Target, server: Server, client: Client) -> None:
         todo = [p for p in todo if any(w in p.label for w in wanted)]
     samples: dict[str, list[Sample]] = {p.label: [] for p in todo}
     bare_samples: list[Sample] = []
+    if not todo:  # BENCH_PAGES=none: only the load and the operations
+        log(f"{target.label}: no pages asked for")
+        return
     for _ in range(2):  # warm both workers: templates compiled, connections opened
         for p in todo[:3]:
             client.get(p.path)
@@ -678,7 +681,7 @@ def report(targets: list[Target], info: dict[str, str], load_before: str) -> str
             "| page | path | requests | status | median | p95 | × bare | queries | size |",
             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
-        for r in t.results["pages"]:
+        for r in t.results.get("pages", []):
             out.append(
                 f"| {r['page']} | `{r.get('path', '/bench/bare')}` | {r['n']} | {r['status']} | {_ms(r['median'])} | "
                 f"{_ms(r['p95'])} | {r['ratio']:.1f}× | {r['queries'] if r['queries'] is not None else '—'} | "
