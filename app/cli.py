@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NoReturn
 
 import click
@@ -11,11 +12,13 @@ from flask_migrate.cli import db as db_cli
 
 from app.clock import today
 from app.domain.audit_chain import Head, parse_head
+from app.formatting import filesize
 from app.models import User
 from app.policy import SYSTEM, Role
 from app.services import (
     accounts,
     audit,
+    backup,
     challenges,
     db_roles,
     demo,
@@ -37,6 +40,7 @@ reports_cli = AppGroup("reports", help="The committee packs stored for presented
 reminders_cli = AppGroup("reminders", help="Reminders and digests that fall due with the calendar.")
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
 challenges_cli = AppGroup("challenges", help="Challenges on proposals and their response due dates.")
+backup_cli = AppGroup("backup", help="Back up the database and every stored file; restore a backup.")
 
 
 def register_cli(app: Flask) -> None:
@@ -48,6 +52,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(challenges_cli)
+    app.cli.add_command(backup_cli)
     app.cli.add_command(worker)
     db_cli.add_command(db_grant_app_role)
 
@@ -356,3 +361,41 @@ def users_set_password(email: str, password: str) -> None:
     except ValidationFailed as error:
         _fail(error)
     click.echo(f"Password of {user.email} changed. They must choose their own when they next sign in.")
+
+
+@backup_cli.command("create")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def backup_create(folder: Path) -> None:
+    """Write the database, every evidence file and stored committee document, and a manifest of their
+    SHA-256 sums, into FOLDER (new or empty). On PostgreSQL run it as the owner (MIGRATION_DATABASE_URL)."""
+    try:
+        made = backup.create(folder)
+    except backup.BackupRefused as error:
+        click.echo(f"Error: {error.message}", err=True)
+        raise SystemExit(1) from None
+    except Exception:
+        backup.remove_partial(folder)
+        raise
+    click.echo(
+        f"Backup written to {made.folder}: the {made.database} database, {made.evidence_files} evidence files, "
+        f"{made.report_files} committee documents, {filesize(made.total_bytes)}; "
+        f"audit head {made.audit_head or 'none'}."
+    )
+
+
+@backup_cli.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def backup_restore(folder: Path) -> None:
+    """Check FOLDER's every file against its manifest, then restore it into an empty database and storage,
+    and verify the audit chain. Refuses, changing nothing, a backup that does not match its sums."""
+    try:
+        restored = backup.restore(folder)
+    except backup.BackupRefused as error:
+        click.echo(f"Error: {error.message}", err=True)
+        raise SystemExit(1) from None
+    click.echo(
+        f"Restored from {restored.folder}: {restored.evidence_files} evidence files, {restored.report_files} "
+        f"committee documents. The audit chain verifies; its head is {restored.audit_head or 'none'}."
+    )
+    if restored.database == "postgresql":
+        click.echo("Now give the app's role its grants: flask db grant-app-role ROLE (as the owner).")

@@ -28,6 +28,12 @@ class EvidenceStore(Protocol):
         """Raise if nothing could be saved now (for /readyz)."""
         ...
 
+    def put(self, key: str, data: bytes) -> None:
+        """Keep `data` under a key given (a backup being restored: app/services/backup.py)."""
+        ...
+
+    def exists(self, key: str) -> bool: ...
+
 
 def new_key() -> str:
     return secrets.token_hex(24)
@@ -44,6 +50,10 @@ class FileSystemStore:
 
     def save(self, data: bytes) -> str:
         key = new_key()
+        self.put(key, data)
+        return key
+
+    def put(self, key: str, data: bytes) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".part")
@@ -53,10 +63,12 @@ class FileSystemStore:
             os.fsync(handle.fileno())
         os.replace(temporary, path)
         os.chmod(path, 0o440)
-        return key
 
     def load(self, key: str) -> bytes:
         return self._path(key).read_bytes()
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).exists()
 
     def probe(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -69,8 +81,14 @@ class DatabaseStore:
 
     def save(self, data: bytes) -> str:
         key = new_key()
-        db.session.add(EvidenceBlob(storage_key=key, data=data))
+        self.put(key, data)
         return key
+
+    def put(self, key: str, data: bytes) -> None:
+        db.session.add(EvidenceBlob(storage_key=key, data=data))
+
+    def exists(self, key: str) -> bool:
+        return db.session.get(EvidenceBlob, key) is not None
 
     def load(self, key: str) -> bytes:
         blob = db.session.get(EvidenceBlob, key)
