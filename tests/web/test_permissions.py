@@ -185,6 +185,17 @@ def url_values(endpoint: str, ids: dict[str, Any], owner: str = "sm1") -> dict[s
         "committee.export_plan": {"plan_id": ids["plan_id"]},
         "editor.make_current": {"plan_id": ids["plan_id"]},
         "rounds.no_change": {"round_id": ids["round"], "item_id": mine["round_item"]},
+        "api.plan": {"plan_id": ids["plan_id"]},
+        "api.work_streams": {"plan_id": ids["plan_id"]},
+        "api.work_stream": {"work_stream_id": ids["work_streams"][1]},
+        "api.actions": {"plan_id": ids["plan_id"]},
+        "api.action": {"action_id": ids["actions"]["1.3"]},
+        "api.measures": {"plan_id": ids["plan_id"]},
+        "api.risk_register": {"plan_id": ids["plan_id"]},
+        "api.changes": {"plan_id": ids["plan_id"]},
+        "api.changes_since": {"meeting_id": ids["presented"]},
+        "api.meetings_list": {"plan_id": ids["plan_id"]},
+        "api.meeting": {"meeting_id": ids["presented"]},
     }.get(endpoint, {})
     if endpoint.startswith("rounds.") and endpoint not in {"rounds.index", "rounds.new"}:
         values.setdefault("round_id", ids["round"])
