@@ -70,6 +70,12 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("admin.reset_two_factor", "POST"): only({"admin": REDIRECT}),
     ("admin.deactivate_user", "POST"): only({"admin": REDIRECT}),
     ("admin.reactivate_user", "POST"): only({"admin": REDIRECT}),
+    # API tokens: a POST with no name is the form again; revoking sends back to the list (the second time too)
+    ("admin.api_tokens_page", "GET"): only({"admin": OK}),
+    ("admin.new_api_token", "GET"): only({"admin": OK}),
+    ("admin.new_api_token", "POST"): only({"admin": OK}),
+    ("admin.revoke_api_token", "GET"): only({"admin": OK}),
+    ("admin.revoke_api_token", "POST"): only({"admin": REDIRECT}),
     # E-mail: each person's choices (a POST with no choice is the form again, with its errors); the
     # administrator's failed mail (no message named: the form again) and, in demo mode, the outbox.
     ("mail.preferences", "GET"): everyone_signed_in(),

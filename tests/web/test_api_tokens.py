@@ -181,3 +181,31 @@ def test_the_openapi_document_is_31_and_public(app: Flask) -> None:
     api_rules = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/")}
     assert len(spec["paths"]) == len(api_rules)
     assert "304" in spec["paths"]["/api/v1/plans/{plan_id}/actions"]["get"]["responses"]
+
+
+def test_the_administrator_creates_a_token_sees_it_once_and_revokes_it(app: Flask, login: Any) -> None:
+    admin = login("admin")
+    with app.app_context():
+        committee_id = _user("committee").id
+    refused = admin.post_form("/admin/api-tokens/new", {"name": "", "user_id": ""})
+    assert refused.status_code == 400
+    assert "Enter a name for the token" in refused.get_data(as_text=True)
+    made = admin.post_form("/admin/api-tokens/new", {"name": "Power BI dashboard", "user_id": committee_id})
+    page = made.get_data(as_text=True)
+    assert made.status_code == 200 and "API token created" in page
+    import re
+
+    secret = re.search(r'value="(ipt_[^"]+)"', page).group(1)
+    assert app.test_client().get("/api/v1/plans", headers=_bearer(secret)).status_code == 200
+    listing = admin.get("/admin/api-tokens").get_data(as_text=True)
+    assert "Power BI dashboard" in listing and secret[:12] in listing and secret not in listing
+    with app.app_context():
+        token_id = db.session.scalars(select(ApiToken.id)).one()
+    assert "cannot be undone" in admin.get(f"/admin/api-tokens/{token_id}/revoke").get_data(as_text=True)
+    assert admin.post(f"/admin/api-tokens/{token_id}/revoke").status_code == 400  # no CSRF token: nothing revoked
+    assert app.test_client().get("/api/v1/plans", headers=_bearer(secret)).status_code == 200
+    done = admin.post_form(f"/admin/api-tokens/{token_id}/revoke")
+    assert done.status_code == 303
+    assert app.test_client().get("/api/v1/plans", headers=_bearer(secret)).status_code == 401
+    assert "Revoked" in admin.get("/admin/api-tokens").get_data(as_text=True)
+    assert login("pm").get("/admin/api-tokens").status_code == 403

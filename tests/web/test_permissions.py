@@ -40,6 +40,11 @@ def seeded(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> It
             password="a long enough password for tests",
         )
         ids["target_user"] = target.id
+        from app.models import User
+        from app.services import api_tokens
+
+        admin = db.session.get(User, ids["users"]["admin"])
+        ids["api_token"] = api_tokens.create(admin, "Table", target.id)[0].id
         ids.update(make_meetings(ids))
         ids["in"] = {who: make_work_stream_things(ids, who) for who in RUNS}
         ids["round"] = make_round(ids)
@@ -199,7 +204,14 @@ def url_values(endpoint: str, ids: dict[str, Any], owner: str = "sm1") -> dict[s
     }.get(endpoint, {})
     if endpoint.startswith("rounds.") and endpoint not in {"rounds.index", "rounds.new"}:
         values.setdefault("round_id", ids["round"])
-    if endpoint.startswith("admin.") and endpoint not in {"admin.users", "admin.new_user"}:
+    if endpoint == "admin.revoke_api_token":
+        values = {"token_id": ids["api_token"]}
+    elif endpoint.startswith("admin.") and endpoint not in {
+        "admin.users",
+        "admin.new_user",
+        "admin.api_tokens_page",
+        "admin.new_api_token",
+    }:
         values = {"user_id": ids["target_user"]}
     return values
 
