@@ -209,3 +209,23 @@ def test_the_administrator_creates_a_token_sees_it_once_and_revokes_it(app: Flas
     assert app.test_client().get("/api/v1/plans", headers=_bearer(secret)).status_code == 401
     assert "Revoked" in admin.get("/admin/api-tokens").get_data(as_text=True)
     assert login("pm").get("/admin/api-tokens").status_code == 403
+
+
+def test_a_service_account_nobody_signs_in_as_still_reads_with_its_token(app: Flask, demo: dict[str, Any]) -> None:
+    """An account an administrator made (its first password never replaced) is a service account: its token
+    reads, while signing in as it in a browser still goes to the change-password page first."""
+    from app.services import accounts
+
+    with app.app_context():
+        admin = _user("admin")
+        service = accounts.create_user(
+            admin,
+            email="powerbi@example.org",
+            name="Power BI service",
+            role="committee_member",
+            password="quartz lantern meadow violin 93",
+        )
+        assert service.must_change_password
+        _, secret = api_tokens.create(admin, "Power BI", service.id)
+    response = app.test_client().get(f"/api/v1/plans/{demo['plan_id']}/risks", headers=_bearer(secret))
+    assert response.status_code == 200 and "items" in response.get_json()
