@@ -64,11 +64,18 @@ class Permission(StrEnum):
     ASK_QUESTION = "ask_question"  # a member's question on an action or risk: a committee member's only write
     ANSWER_QUESTION = "answer_question"  # may be sent a member's question to answer
     MANAGE_QUESTIONS = "manage_questions"  # sees every question, routes it, edits and publishes its answer
+    MANAGE_API_TOKENS = "manage_api_tokens"  # creates and revokes the read-only API tokens of service accounts
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(
-        {Permission.VIEW_PLAN, Permission.VIEW_AUDIT, Permission.MANAGE_USERS, Permission.MANAGE_MAIL}
+        {
+            Permission.VIEW_PLAN,
+            Permission.VIEW_AUDIT,
+            Permission.MANAGE_USERS,
+            Permission.MANAGE_MAIL,
+            Permission.MANAGE_API_TOKENS,
+        }
     ),
     Role.PROJECT_MANAGER: frozenset(
         {

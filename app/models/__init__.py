@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2 models, one module per aggregate."""
 
+from app.models.api_tokens import ApiToken
 from app.models.audit import AuditEvent
 from app.models.challenges import Challenge
 from app.models.mail import MailPreference, OutgoingMessage, SentReminder
@@ -14,6 +15,7 @@ from app.models.users import RecoveryCode, User, UserSession
 
 __all__ = [
     "Action",
+    "ApiToken",
     "AuditEvent",
     "Baseline",
     "Challenge",

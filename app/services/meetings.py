@@ -1003,3 +1003,14 @@ def trend(plan: Plan) -> tuple[list[TrendPoint], list[TrendPoint]]:
         )
     ]
     return monthly, at_baselines
+
+
+def meetings_page(plan_id: int, *, page: int = 1, per_page: int = 50) -> Page[CommitteeMeeting]:
+    """The plan's committee meetings, newest first, with their baselines: a count and a page."""
+    query = (
+        select(CommitteeMeeting)
+        .options(joinedload(CommitteeMeeting.baseline))
+        .where(CommitteeMeeting.plan_id == plan_id)
+        .order_by(CommitteeMeeting.meeting_date.desc(), CommitteeMeeting.id.desc())
+    )
+    return paging.page_of(query, page, per_page)

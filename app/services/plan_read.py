@@ -14,6 +14,7 @@ from app.domain.filters import ActionFilter
 from app.domain.status import Status, StatusCounts
 from app.extensions import db
 from app.models import Action, AuditEvent, PerformanceMeasure, Plan, User, WorkStream
+from app.services import paging
 from app.services.errors import NotFound
 from app.services.paging import Page
 
@@ -387,3 +388,40 @@ def plan_version(plan_id: int) -> int:
     a baseline, a risk entry (each writes an audit record naming the plan). The highest such record's id:
     one indexed query, for the HTTP caching of the plan's figures."""
     return db.session.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.plan_id == plan_id)) or 0
+
+
+def trail_version() -> int:
+    """`plan_version` for what spans plans (the list of plans): the newest audit record's id."""
+    return db.session.scalar(select(func.max(AuditEvent.id))) or 0
+
+
+def plans_page(page: int = 1, per_page: int = 50) -> Page[Plan]:
+    """The plans, the current one first: a count and a page."""
+    return paging.page_of(
+        select(Plan).order_by(Plan.is_current.desc(), Plan.start_date.desc(), Plan.id.desc()), page, per_page
+    )
+
+
+def measures_page(
+    plan_id: int,
+    *,
+    checkpoint: int | None = None,
+    work_stream_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page[PerformanceMeasure]:
+    """The plan's performance measures in the plan's order, a page at a time: two queries at any size."""
+    query = (
+        select(PerformanceMeasure)
+        .join(WorkStream, WorkStream.id == PerformanceMeasure.work_stream_id)
+        .options(joinedload(PerformanceMeasure.work_stream))
+        .where(WorkStream.plan_id == plan_id)
+    )
+    if checkpoint:
+        query = query.where(PerformanceMeasure.checkpoint == checkpoint)
+    if work_stream_id:
+        query = query.where(PerformanceMeasure.work_stream_id == work_stream_id)
+    ordered = query.order_by(
+        WorkStream.number, PerformanceMeasure.checkpoint, PerformanceMeasure.position, PerformanceMeasure.id
+    )
+    return paging.page_of(ordered, page, per_page)

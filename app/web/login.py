@@ -16,6 +16,7 @@ from app.extensions import db, login_manager
 from app.models import User
 from app.services import accounts, two_factor
 from app.services.badges import Badges
+from app.web.api.auth import from_token, register_token_auth, token_request
 
 # Requests the page makes by itself (badges, ?poll=1 refreshes) must not keep an idle session alive.
 PASSIVE_ENDPOINTS = frozenset({"proposals.queue_count"})
@@ -50,6 +51,7 @@ def register_login(app: Flask) -> None:
     login_manager.session_protection = None  # the server-side session row is the protection
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
+    register_token_auth(app)  # Bearer tokens: read-only, on the API only (app/web/api/auth.py)
     app.before_request(_require_own_password)
     app.before_request(_require_second_factor)
     if not event.contains(db.session, "after_commit", _forget_badges):
@@ -58,6 +60,8 @@ def register_login(app: Flask) -> None:
 
 def _load_user(token: str) -> User | None:
     """The session's user; for a request that draws a page, with the navigation's badges in the same query."""
+    if token_request():
+        return None  # the token decides (the request loader), never a cookie sent with it
     touch = not _is_passive()
     if not _draws_a_page():
         return accounts.load_session(token, touch=touch)
@@ -112,6 +116,8 @@ def _require_own_password() -> BaseResponse | None:
         return None
     if not current_user.is_authenticated or not current_user.must_change_password:
         return None
+    if from_token():  # a token is its own credential: the account's password is not what it signs in with
+        return None
     if request.path.startswith("/api/"):
         response = jsonify(error="password_change_required", message=PASSWORD_CHANGE_NEEDED)
         response.status_code = 403
@@ -131,6 +137,8 @@ def _require_second_factor() -> BaseResponse | None:
     if request.endpoint in OPEN_BEFORE_SECOND_FACTOR:
         return None
     if not current_user.is_authenticated or current_user.must_change_password or current_user.two_factor_enabled:
+        return None
+    if from_token():
         return None
     if not two_factor.required_for(current_user):
         return None

@@ -47,6 +47,21 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("plan.glossary", "GET"): dict.fromkeys(ROLES, OK),
     ("plan.accessibility", "GET"): dict.fromkeys(ROLES, OK),
     ("api.summary", "GET"): everyone_signed_in(),
+    # The read API (app/web/api/read.py): what the pages show, to whoever may see the pages. Its description
+    # holds no data, so it needs no sign-in (BI tools read it before they are given a token).
+    ("api.openapi", "GET"): dict.fromkeys(ROLES, OK),
+    ("api.plans", "GET"): everyone_signed_in(),
+    ("api.plan", "GET"): everyone_signed_in(),
+    ("api.work_streams", "GET"): everyone_signed_in(),
+    ("api.work_stream", "GET"): everyone_signed_in(),
+    ("api.actions", "GET"): everyone_signed_in(),
+    ("api.action", "GET"): everyone_signed_in(),
+    ("api.measures", "GET"): everyone_signed_in(),
+    ("api.risk_register", "GET"): everyone_signed_in(),
+    ("api.changes", "GET"): everyone_signed_in(),
+    ("api.changes_since", "GET"): everyone_signed_in(),
+    ("api.meetings_list", "GET"): everyone_signed_in(),
+    ("api.meeting", "GET"): everyone_signed_in(),
     ("admin.users", "GET"): only({"admin": OK}),
     ("admin.new_user", "GET"): only({"admin": OK}),
     ("admin.new_user", "POST"): only({"admin": OK}),
@@ -56,6 +71,12 @@ PERMISSIONS: dict[tuple[str, str], dict[str, str]] = {
     ("admin.reset_two_factor", "POST"): only({"admin": REDIRECT}),
     ("admin.deactivate_user", "POST"): only({"admin": REDIRECT}),
     ("admin.reactivate_user", "POST"): only({"admin": REDIRECT}),
+    # API tokens: a POST with no name is the form again; revoking sends back to the list (the second time too)
+    ("admin.api_tokens_page", "GET"): only({"admin": OK}),
+    ("admin.new_api_token", "GET"): only({"admin": OK}),
+    ("admin.new_api_token", "POST"): only({"admin": OK}),
+    ("admin.revoke_api_token", "GET"): only({"admin": OK}),
+    ("admin.revoke_api_token", "POST"): only({"admin": REDIRECT}),
     # E-mail: each person's choices (a POST with no choice is the form again, with its errors); the
     # administrator's failed mail (no message named: the form again) and, in demo mode, the outbox.
     ("mail.preferences", "GET"): everyone_signed_in(),

@@ -40,6 +40,11 @@ def seeded(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> It
             password="a long enough password for tests",
         )
         ids["target_user"] = target.id
+        from app.models import User
+        from app.services import api_tokens
+
+        admin = db.session.get(User, ids["users"]["admin"])
+        ids["api_token"] = api_tokens.create(admin, "Table", target.id)[0].id
         ids.update(make_meetings(ids))
         ids["in"] = {who: make_work_stream_things(ids, who) for who in RUNS}
         ids["round"] = make_round(ids)
@@ -186,10 +191,28 @@ def url_values(endpoint: str, ids: dict[str, Any], owner: str = "sm1") -> dict[s
         "committee.export_plan": {"plan_id": ids["plan_id"]},
         "editor.make_current": {"plan_id": ids["plan_id"]},
         "rounds.no_change": {"round_id": ids["round"], "item_id": mine["round_item"]},
+        "api.plan": {"plan_id": ids["plan_id"]},
+        "api.work_streams": {"plan_id": ids["plan_id"]},
+        "api.work_stream": {"work_stream_id": ids["work_streams"][1]},
+        "api.actions": {"plan_id": ids["plan_id"]},
+        "api.action": {"action_id": ids["actions"]["1.3"]},
+        "api.measures": {"plan_id": ids["plan_id"]},
+        "api.risk_register": {"plan_id": ids["plan_id"]},
+        "api.changes": {"plan_id": ids["plan_id"]},
+        "api.changes_since": {"meeting_id": ids["presented"]},
+        "api.meetings_list": {"plan_id": ids["plan_id"]},
+        "api.meeting": {"meeting_id": ids["presented"]},
     }.get(endpoint, {})
     if endpoint.startswith("rounds.") and endpoint not in {"rounds.index", "rounds.new"}:
         values.setdefault("round_id", ids["round"])
-    if endpoint.startswith("admin.") and endpoint not in {"admin.users", "admin.new_user"}:
+    if endpoint == "admin.revoke_api_token":
+        values = {"token_id": ids.get("api_token", 1)}  # test_fuzz makes no token: any id will do there
+    elif endpoint.startswith("admin.") and endpoint not in {
+        "admin.users",
+        "admin.new_user",
+        "admin.api_tokens_page",
+        "admin.new_api_token",
+    }:
         values = {"user_id": ids["target_user"]}
     return values
 

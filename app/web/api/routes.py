@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, url_for
+from flask import current_app, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from app.domain.bounds import parse_id
@@ -10,6 +10,7 @@ from app.policy import Permission
 from app.services import plan_read
 from app.web.api import bp
 from app.web.api.caching import cached_json
+from app.web.api.spec import document
 from app.web.decorators import permission_required
 from app.web.rendering import selected_plan
 
@@ -43,3 +44,9 @@ def summary() -> Response:
         }
 
     return cached_json(("summary", plan.id, plan_read.plan_version(plan.id), number, per_page), build)
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 document, generated from the code. No sign-in: it describes the API and holds no data."""
+    return jsonify(document(current_app._get_current_object()))  # type: ignore[attr-defined]
