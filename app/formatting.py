@@ -9,12 +9,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import humanize
+from babel.core import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 
 from app.clock import UK
 
 LOCALE = "en_GB"
+# Parsed once: handing Babel the name would parse it again on every date a page shows.
+_LOCALE = Locale.parse(LOCALE)
 _DATE = "d MMMM y"  # 3 September 2015
 _DATETIME = "d MMMM y 'at' h:mma"  # 3 September 2015 at 2:05pm
 # humanize's binary units, in the form GOV.UK's style guide uses for file sizes.
@@ -25,7 +28,7 @@ def format_date(value: date | datetime | None) -> str:
     """GOV.UK style: 3 September 2015."""
     if value is None:
         return ""
-    return babel_format_date(value, _DATE, locale=LOCALE)
+    return babel_format_date(value, _DATE, locale=_LOCALE)
 
 
 def format_iso_date(value: str | date | None) -> str:
@@ -40,7 +43,7 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return babel_format_datetime(moment, _DATETIME, tzinfo=UK, locale=LOCALE)
+    return babel_format_datetime(moment, _DATETIME, tzinfo=UK, locale=_LOCALE)
 
 
 def filesize(size: int | None) -> str:
