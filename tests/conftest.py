@@ -283,20 +283,24 @@ class QueryCounter:
 
 
 @pytest.fixture
-def count_queries(app: Flask):  # type: ignore[no-untyped-def]
-    """with count_queries() as counter: ... counter.count"""
+def count_queries():  # type: ignore[no-untyped-def]
+    """with count_queries() as counter: ... counter.count
+
+    Counts the statements of every engine in this process, so it counts whichever app the test made (the
+    `app` fixture's, or one from `make_app`): listening on one app's engine counted nothing for another's.
+    """
     from contextlib import contextmanager
+
+    from sqlalchemy.engine import Engine
 
     @contextmanager
     def _count() -> Iterator[QueryCounter]:
         counter = QueryCounter()
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", counter)
+        event.listen(Engine, "before_cursor_execute", counter)
         try:
             yield counter
         finally:
-            event.remove(engine, "before_cursor_execute", counter)
+            event.remove(Engine, "before_cursor_execute", counter)
 
     return _count
 
