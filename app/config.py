@@ -130,6 +130,34 @@ def _mail(instance_path: str) -> MailSettings:
     )
 
 
+EVIDENCE_STORAGES = ("filesystem", "database", "s3")
+
+
+@dataclass(frozen=True)
+class S3Settings:
+    """Where EVIDENCE_STORAGE=s3 keeps files; credentials come from the standard AWS environment/config chain."""
+
+    bucket: str = ""
+    endpoint_url: str = ""  # empty: AWS itself; otherwise MinIO, Ceph... e.g. http://minio.internal:9000
+    region: str = ""
+    prefix: str = ""  # put before every object's name, e.g. "tracker/" to share a bucket
+
+
+def _storage() -> tuple[str, S3Settings]:
+    kind = os.environ.get("EVIDENCE_STORAGE", "filesystem").strip().lower() or "filesystem"
+    if kind not in EVIDENCE_STORAGES:
+        raise ConfigError(f"EVIDENCE_STORAGE must be one of {', '.join(EVIDENCE_STORAGES)}, not {kind!r}")
+    s3 = S3Settings(
+        bucket=os.environ.get("S3_BUCKET", "").strip(),
+        endpoint_url=os.environ.get("S3_ENDPOINT_URL", "").strip(),
+        region=os.environ.get("S3_REGION", "").strip(),
+        prefix=os.environ.get("S3_PREFIX", "").strip(),
+    )
+    if kind == "s3" and not s3.bucket:
+        raise ConfigError("EVIDENCE_STORAGE is s3, but no bucket is named: set S3_BUCKET")
+    return kind, s3
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str
@@ -146,6 +174,7 @@ class Settings:
     jobs_mode: str = "thread"  # background jobs (app/services/jobs.py): "rq", "thread" or "sync"
     jobs_redis_url: str = ""  # the RQ queue's Redis; empty: no queue, jobs run in a thread of the web server
     mail: MailSettings = MailSettings()
+    s3: S3Settings = S3Settings()
 
 
 JOBS_MODES = ("rq", "thread", "sync")
@@ -170,6 +199,7 @@ def load_settings(instance_path: str) -> Settings:
         )
     default_db = "sqlite:///" + str(Path(instance_path) / "tracker.db")
     jobs_redis_url = (os.environ.get("JOBS_REDIS_URL", "") or os.environ.get("REDIS_URL", "")).strip()
+    storage, s3 = _storage()
     settings = Settings(
         env=env,
         secret_key=os.environ.get("SECRET_KEY", "" if env == "production" else DEV_SECRET_KEY),
@@ -178,13 +208,14 @@ def load_settings(instance_path: str) -> Settings:
         idle_timeout_minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "60")),
         evidence_dir=os.environ.get("EVIDENCE_DIR", str(Path(instance_path) / "evidence")),
         ratelimit_storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        evidence_storage=os.environ.get("EVIDENCE_STORAGE", "filesystem"),
+        evidence_storage=storage,
         accessibility=_accessibility(env),
         migration_database_url=os.environ.get("MIGRATION_DATABASE_URL", ""),
         trusted_proxies=_count("TRUSTED_PROXIES"),
         jobs_mode=_jobs(jobs_redis_url),
         jobs_redis_url=jobs_redis_url,
         mail=_mail(instance_path),
+        s3=s3,
     )
     check_production(settings)
     return settings
@@ -259,6 +290,10 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "SESSION_IDLE_MINUTES": settings.idle_timeout_minutes,
         "EVIDENCE_DIR": settings.evidence_dir,
         "EVIDENCE_STORAGE": settings.evidence_storage,
+        "S3_BUCKET": settings.s3.bucket,
+        "S3_ENDPOINT_URL": settings.s3.endpoint_url,
+        "S3_REGION": settings.s3.region,
+        "S3_PREFIX": settings.s3.prefix,
         "RATELIMIT_STORAGE_URI": settings.ratelimit_storage_uri,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
