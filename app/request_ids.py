@@ -8,6 +8,7 @@ request, a background job runs under the id of the request that queued it, or `j
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ HEADER = "X-Request-ID"
 WELL_FORMED = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 _outside_request: ContextVar[str] = ContextVar("request_id_outside_request", default="")
-_process_id = ""
+_process_ids: dict[int, str] = {}  # by pid: a gunicorn worker forked from the master gets an id of its own
 
 
 def new() -> str:
@@ -62,7 +63,8 @@ def running_as(request_id: str) -> Iterator[None]:
 
 
 def _process() -> str:
-    global _process_id
-    if not _process_id:
-        _process_id = "cli-" + uuid.uuid4().hex[:16]
-    return _process_id
+    pid = os.getpid()
+    found = _process_ids.get(pid)
+    if found is None:
+        found = _process_ids[pid] = "cli-" + uuid.uuid4().hex[:16]
+    return found
