@@ -16,9 +16,11 @@ from app import models  # noqa: F401 - registers the mappers
 from app.cli import register_cli
 from app.config import ConfigError, flask_config, load_settings
 from app.extensions import check_connections_after_idle, csrf, db, htmx, limiter, mailman, migrate
+from app.logs import configure as configure_logging
 from app.services.demo import demo_accounts_with_demo_password
 from app.services.tx import configure_engine
 from app.web import register_web
+from app.web.request_log import register_request_log
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -27,6 +29,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    configure_logging(app.config["LOG_FORMAT"])
+    register_request_log(app)  # first: the request id is set before any other hook runs (CSRF, limits, login)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
         # the client's address (sign-in limits, the audit record) and scheme (HSTS, Secure cookies) as the

@@ -175,9 +175,19 @@ class Settings:
     jobs_redis_url: str = ""  # the RQ queue's Redis; empty: no queue, jobs run in a thread of the web server
     mail: MailSettings = MailSettings()
     s3: S3Settings = S3Settings()
+    log_format: str = "console"  # app/logs.py: "json" (production's default) or "console"
 
 
 JOBS_MODES = ("rq", "thread", "sync")
+LOG_FORMATS = ("json", "console")
+
+
+def _log_format(env: str) -> str:
+    """One JSON object a line in production, for the log collector; readable lines for `make run` and tests."""
+    value = os.environ.get("LOG_FORMAT", "").strip().lower() or ("json" if env == "production" else "console")
+    if value not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {value!r}")
+    return value
 
 
 def _jobs(redis_url: str) -> str:
@@ -216,6 +226,7 @@ def load_settings(instance_path: str) -> Settings:
         jobs_redis_url=jobs_redis_url,
         mail=_mail(instance_path),
         s3=s3,
+        log_format=_log_format(env),
     )
     check_production(settings)
     return settings
@@ -332,4 +343,7 @@ def flask_config(settings: Settings) -> dict[str, object]:
         "BASE_URL": settings.mail.base_url,  # links in e-mail: BASE_URL + the page's path
         # make bench only (app/web/bench.py): /bench/bare and X-Query-Count; ignored in production
         "BENCH_BARE_ROUTE": _bool("BENCH_BARE_ROUTE"),
+        # app/logs.py: every log line to stdout, "json" (production's default) or "console"; a line per request
+        # (app/web/request_log.py) with its X-Request-ID, which audit records and the 500 page carry too
+        "LOG_FORMAT": settings.log_format,
     }

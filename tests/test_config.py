@@ -169,3 +169,22 @@ def test_background_jobs_use_the_queue_only_when_one_is_named(monkeypatch: pytes
         monkeypatch.delenv(name)
     with pytest.raises(ConfigError, match="set JOBS_REDIS_URL"):
         load_settings(str(tmp_path))
+
+
+def test_logs_are_json_in_production_and_readable_elsewhere_unless_chosen(  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.delenv("LOG_FORMAT", raising=False)
+    monkeypatch.setenv("APP_ENV", "development")
+    assert load_settings(str(tmp_path)).log_format == "console", "make run: lines a person reads"
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.delenv("DEMO_MODE", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://tracker@db/tracker")
+    monkeypatch.setenv("ACCESSIBILITY_CONTACT_EMAIL", "digital.access@council.gov.uk")
+    assert load_settings(str(tmp_path)).log_format == "json", "production: one JSON object a line"
+    monkeypatch.setenv("LOG_FORMAT", "Console")
+    assert load_settings(str(tmp_path)).log_format == "console"
+    monkeypatch.setenv("LOG_FORMAT", "logfmt")
+    with pytest.raises(ConfigError, match="LOG_FORMAT must be one of json, console"):
+        load_settings(str(tmp_path))

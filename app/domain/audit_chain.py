@@ -34,6 +34,10 @@ FIELDS = (
     "reason",
     "ip_address",
 )
+# Fields added after the chain began: covered only when not empty, so an event stored without one (every event
+# written before migration 0015 added `request_id`) hashes exactly as it did, and no stored hash changes.
+OPTIONAL_FIELDS = ("request_id",)
+HASHED_FIELDS = FIELDS + OPTIONAL_FIELDS
 
 
 def _plain(value: Any) -> Any:
@@ -43,11 +47,14 @@ def _plain(value: Any) -> Any:
 
 
 def canonical(content: Mapping[str, Any]) -> bytes:
-    """A stable JSON of the event's fields: sorted keys, no spaces, UTF-8, timestamps to the microsecond."""
+    """A stable JSON of the event's fields: sorted keys, no spaces, UTF-8, timestamps to the microsecond.
+
+    Every name in FIELDS must be there; one in OPTIONAL_FIELDS is listed only when it has a value."""
     missing = set(FIELDS) - set(content)
     if missing:
         raise ValueError(f"An audit event's content lacks {', '.join(sorted(missing))}")
     plain = {name: _plain(content[name]) for name in FIELDS}
+    plain.update({name: content[name] for name in OPTIONAL_FIELDS if content.get(name)})
     return json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
 
 

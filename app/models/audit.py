@@ -39,5 +39,7 @@ class AuditEvent(Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     ip_address: Mapped[str] = mapped_column(String(64), default="")
+    # The request's X-Request-ID (app/request_ids.py), "" for events before migration 0015; hashed only when set
+    request_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     actor: Mapped[User | None] = relationship()

@@ -1,5 +1,8 @@
 """Writing the audit trail. Records are added to the caller's transaction, never committed alone.
 
+Each record carries the request id (`app.request_ids.current`: the request's, the job's or the command's), so
+an event can be matched to the log lines of the request that wrote it.
+
 Each record is chained to the one before (`app.domain.audit_chain`): `record` takes the chain's lock
 (`pg_advisory_xact_lock` on PostgreSQL; on SQLite the write transaction already holds the database's
 write lock), reads the head, and stores the new event's sequence number and hash. The unique `seq`
@@ -20,6 +23,7 @@ from urllib.parse import urlencode
 from flask import has_request_context, request
 from sqlalchemy import select
 
+from app import request_ids
 from app.clock import utcnow
 from app.domain import audit_chain
 from app.domain.audit_chain import GENESIS, Head, Link, Verdict
@@ -70,6 +74,7 @@ def record(
         after=after,
         reason=reason,
         ip_address=(request.remote_addr or "") if has_request_context() else "",
+        request_id=request_ids.current(),
     )
     lock_chain()
     previous = head()  # flushes any event this transaction added before, so it is the head here
@@ -87,8 +92,8 @@ def head() -> Head | None:
 
 
 def content(event: AuditEvent) -> dict[str, Any]:
-    """What an event's hash covers, as `audit_chain.canonical` expects it."""
-    return {name: getattr(event, name) for name in audit_chain.FIELDS}
+    """What an event's hash covers, as `audit_chain.canonical` expects it (an empty request id is left out)."""
+    return {name: getattr(event, name) for name in audit_chain.HASHED_FIELDS}
 
 
 def verify_chain(published: Head | None = None) -> Verdict:
@@ -224,6 +229,7 @@ def csv_text(f: AuditFilter) -> Iterator[str]:
                 "what changed",
                 "from",
                 "to",
+                "request id",
             ]
         ]
     )
@@ -242,6 +248,7 @@ def csv_text(f: AuditFilter) -> Iterator[str]:
             AuditEvent.after,
             AuditEvent.reason,
             AuditEvent.ip_address,
+            AuditEvent.request_id,
         )
         .order_by(AuditEvent.id)
         .execution_options(yield_per=CSV_BATCH)
@@ -262,6 +269,7 @@ def csv_text(f: AuditFilter) -> Iterator[str]:
                 event.reason,
                 event.ip_address,
                 *_change_words(event),
+                event.request_id,
             ]
             for event in batch
         )

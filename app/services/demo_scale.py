@@ -33,6 +33,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 
+from app import request_ids
 from app.clock import today
 from app.domain import audit_chain
 from app.domain.audit_chain import GENESIS
@@ -691,17 +692,21 @@ def _message(proposal_id: int, author_id: int, kind: str, body: str, when: datet
 def append_events(rows: list[dict[str, Any]]) -> None:
     """Append events to the audit chain in the given order, in the caller's transaction, by bulk insert.
 
-    The same chaining as `audit.record`: the chain's lock, then seq, prev_hash and hash from the head.
+    The same chaining as `audit.record`: the chain's lock, then seq, prev_hash and hash from the head, and the
+    request id of the command (or request) that writes them.
     """
     if not rows:
         return
     lock_chain()
     previous = audit.head()
     seq, prev_hash = (previous.seq, previous.hash) if previous else (0, GENESIS)
+    request_id = request_ids.current()
     for row in rows:
         seq += 1
-        row["seq"], row["prev_hash"] = seq, prev_hash
-        row["hash"] = prev_hash = audit_chain.link_hash(prev_hash, {name: row[name] for name in audit_chain.FIELDS})
+        row["seq"], row["prev_hash"], row["request_id"] = seq, prev_hash, request_id
+        row["hash"] = prev_hash = audit_chain.link_hash(
+            prev_hash, {name: row[name] for name in audit_chain.HASHED_FIELDS}
+        )
     _insert(AuditEvent.__table__, rows)
 
 

@@ -12,6 +12,9 @@ chooses how (app/config.py):
 - ``"sync"``: at once, before `enqueue` returns (runner ``"in-process"``); for tests.
 
 Every job must be safe to run twice and must record its own failure: `enqueue` never raises for the job.
+
+A job runs under the request id of the request that queued it (its log lines and audit records carry it:
+app/request_ids.py), or under ``job-<id>`` of its own when a command queued it.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from typing import Any, Literal
 from flask import Flask, current_app
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Worker
+from rq import Queue, Worker, get_current_job
 
+from app import request_ids
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -51,6 +55,7 @@ class Enqueued:
 def enqueue(target: str, *args: Arg) -> Enqueued:
     """Run `target(*args, runner=...)` in the background as `JOBS_MODE` says; see the module's docstring."""
     _resolve(target)  # a misspelt name fails here, in the caller's tests, not later in a worker
+    origin = request_ids.carried()
     mode = current_app.config.get("JOBS_MODE", "thread")
     if mode == "sync":
         _call(target, args, "in-process")
@@ -60,6 +65,7 @@ def enqueue(target: str, *args: Arg) -> Enqueued:
             queue().enqueue_call(
                 perform_queued,
                 args=(target, *args),
+                kwargs={"request_id": origin},
                 timeout=int(current_app.config.get("JOBS_TIMEOUT", 1800)),
                 result_ttl=3600,
                 failure_ttl=7 * 24 * 3600,
@@ -69,9 +75,9 @@ def enqueue(target: str, *args: Arg) -> Enqueued:
         except (RedisError, OSError) as error:
             problem = f"the job queue could not be reached ({type(error).__name__}: {error})"
             log.warning("Running %s%r on this server: %s", target, args, problem)
-            _start_thread(target, args, "fallback")
+            _start_thread(target, args, "fallback", origin)
             return Enqueued("fallback", problem)
-    _start_thread(target, args, "in-process")
+    _start_thread(target, args, "in-process", origin)
     return Enqueued("in-process")
 
 
@@ -93,11 +99,13 @@ def worker() -> Worker:
     return Worker([jobs], connection=jobs.connection)
 
 
-def perform_queued(target: str, *args: Arg) -> None:
+def perform_queued(target: str, *args: Arg, request_id: str = "") -> None:
     """What the RQ worker runs (in its forked child): the job, with a database pool of the child's own."""
     db.engine.dispose(close=False)  # the parent's pooled connections are not ours to use or to close
+    job = get_current_job()
     try:
-        _call(target, args, "worker")
+        with request_ids.running_as(request_id or f"job-{job.id if job else request_ids.new()}"):
+            _call(target, args, "worker")
     finally:
         db.session.remove()
 
@@ -124,10 +132,11 @@ def _call(target: str, args: tuple[Arg, ...], runner: Runner) -> None:
     _resolve(target)(*args, runner=runner)
 
 
-def _start_thread(target: str, args: tuple[Arg, ...], runner: Runner) -> None:
+def _start_thread(target: str, args: tuple[Arg, ...], runner: Runner, origin: str) -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    request_id = origin or f"job-{request_ids.new()}"
     thread = threading.Thread(
-        target=_in_own_context, args=(app, target, args, runner), name=f"job {target}", daemon=True
+        target=_in_own_context, args=(app, target, args, runner, request_id), name=f"job {target}", daemon=True
     )
     with _threads_lock:
         _threads[:] = [t for t in _threads if t.is_alive()]
@@ -135,8 +144,8 @@ def _start_thread(target: str, args: tuple[Arg, ...], runner: Runner) -> None:
     thread.start()
 
 
-def _in_own_context(app: Flask, target: str, args: tuple[Arg, ...], runner: Runner) -> None:
-    with app.app_context():
+def _in_own_context(app: Flask, target: str, args: tuple[Arg, ...], runner: Runner, request_id: str) -> None:
+    with app.app_context(), request_ids.running_as(request_id):
         try:
             _call(target, args, runner)
         except Exception:  # a job records its own failure; this is the last word, in the log

@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app import request_ids
 from app.extensions import db, login_manager
 from app.policy import PermissionDenied
 from app.services import refusals
@@ -47,7 +48,8 @@ def _wants_json() -> bool:
 
 def _page(code: int, template: str, *, message: str, **context: object) -> Response:
     if _wants_json():
-        response = jsonify(error=code, message=message)
+        extra = {"reference": context["reference"]} if "reference" in context else {}
+        response = jsonify(error=code, message=message, **extra)
     else:
         response = make_response(render_template(template, message=message, **context))
     response.status_code = code
@@ -94,9 +96,15 @@ def _http_error(error: HTTPException) -> Response:
 
 
 def _server_error(error: Exception) -> Response:
-    current_app.logger.exception("Unhandled error", exc_info=error)
+    current_app.logger.exception("Unhandled error", exc_info=error)  # with the request id (app/logs.py)
     db.session.rollback()
-    return _page(500, "errors/500.html", message="Sorry, there is a problem with the service", bare=True)
+    return _page(
+        500,
+        "errors/500.html",
+        message="Sorry, there is a problem with the service",
+        bare=True,
+        reference=request_ids.current(),  # the person quotes it; the service desk finds the log lines by it
+    )
 
 
 def _security_headers(response: Response) -> Response:

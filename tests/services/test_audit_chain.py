@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -150,3 +152,72 @@ def test_migration_chains_the_events_already_stored(make_app: Callable[..., Flas
         db.session.remove()
         db.engine.dispose()
     assert "3 events" in verify(app).output
+
+
+def test_events_stored_before_request_ids_still_verify_beside_events_with_them(make_app: Callable[..., Flask]) -> None:
+    """Built at migration 0014 with chained events, upgraded: nothing rewritten, old and new verify together."""
+    from flask_migrate import downgrade, upgrade
+
+    app = make_app()
+    with app.app_context():
+        downgrade(revision="0014")
+        prev = GENESIS
+        for seq in (1, 2, 3):
+            row = {
+                "seq": seq,
+                "occurred_at": datetime(2026, 11, seq, 10, 0),
+                "actor_id": None,
+                "actor_name": "Old",
+                "actor_role": "",
+                "kind": "plan.noted",
+                "summary": f"event {seq}",
+                "object_type": "",
+                "object_id": None,
+                "plan_id": None,
+                "work_stream_id": None,
+                "action_id": None,
+                "before": {"n": seq},
+                "after": None,
+                "reason": "",
+                "ip_address": "",
+            }
+            digest = link_hash(prev, row)  # as the app hashed before migration 0015
+            db.session.execute(
+                text(
+                    "INSERT INTO audit_events (seq, prev_hash, hash, occurred_at, actor_name, actor_role, kind, "
+                    "object_type, summary, before, reason, ip_address) VALUES (:seq, :prev, :hash, :at, 'Old', '', "
+                    "'plan.noted', '', :summary, :before, '', '')"
+                ),
+                {
+                    "seq": seq,
+                    "prev": prev,
+                    "hash": digest,
+                    "at": row["occurred_at"],
+                    "summary": row["summary"],
+                    "before": json.dumps(row["before"]),
+                },
+            )
+            prev = digest
+        db.session.commit()
+        upgrade()
+        old_hashes = db.session.execute(text("SELECT seq, hash, request_id FROM audit_events ORDER BY seq")).all()
+        assert [(r.seq, r.request_id) for r in old_hashes] == [(1, ""), (2, ""), (3, "")]
+        with app.test_request_context(headers={"X-Request-ID": "after-upgrade-0001"}):
+            with audit.write_transaction():
+                audit.record(SYSTEM, "plan.noted", "after the upgrade")
+        new = db.session.scalars(select(AuditEvent).where(AuditEvent.seq == 4)).one()
+        assert (new.request_id, new.prev_hash) == ("after-upgrade-0001", old_hashes[-1].hash)
+        assert audit.verify_chain().ok and audit.verify_chain().count == 4
+        with pytest.raises(Exception, match="append-only"):
+            db.session.execute(text("UPDATE audit_events SET request_id = 'forged-0001' WHERE seq = 1"))
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()
+    assert "4 events" in verify(app).output
+
+
+def test_a_request_id_forged_onto_a_stored_event_is_found(app: Flask, demo: dict[str, Any]) -> None:
+    with app.app_context():
+        as_owner("UPDATE audit_events SET request_id = 'someone-else-0001' WHERE seq = 2")
+    result = verify(app)
+    assert result.exit_code == 1 and "BROKEN at event 2" in result.output

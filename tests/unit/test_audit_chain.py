@@ -53,6 +53,27 @@ def test_a_missing_field_is_refused() -> None:
         canonical(content)
 
 
+def test_an_event_without_a_request_id_hashes_exactly_as_before_the_column_existed() -> None:
+    """Events stored before migration 0015 have request_id "": their stored hashes must still verify."""
+    before_0015 = canonical(event(1))
+    assert canonical(event(1, request_id="")) == before_0015
+    assert canonical(event(1, request_id=None)) == before_0015
+    assert link_hash(GENESIS, event(1, request_id="")) == link_hash(GENESIS, event(1))
+
+
+def test_a_request_id_is_in_the_canonical_form_and_the_hash_when_there_is_one() -> None:
+    expected = (
+        '{"action_id":7,"actor_id":3,"actor_name":"Helen Marsh","actor_role":"project_manager",'
+        '"after":{"status":"COMPLETED"},"before":{"status":"IN_PROGRESS"},"ip_address":"192.0.2.1",'
+        '"kind":"action.changed","object_id":7,"object_type":"action","occurred_at":"2026-12-01T09:30:00.000005",'
+        '"plan_id":1,"reason":"Evidence seen","request_id":"0123456789abcdef0123456789abcdef","seq":1,'
+        '"summary":"Action 1.1 COMPLETED","work_stream_id":2}'
+    )
+    assert canonical(event(1, request_id="0123456789abcdef0123456789abcdef")) == expected.encode()
+    assert link_hash(GENESIS, event(1, request_id="abcdefgh")) != link_hash(GENESIS, event(1))
+    assert link_hash(GENESIS, event(1, request_id="abcdefgh")) != link_hash(GENESIS, event(1, request_id="abcdefgi"))
+
+
 def test_hash_is_sha256_of_previous_hash_newline_and_content() -> None:
     assert link_hash(GENESIS, event(1)) == hashlib.sha256(("0" * 64 + "\n").encode() + canonical(event(1))).hexdigest()
 
@@ -116,6 +137,40 @@ def test_a_truncated_chain_fails_against_the_published_head() -> None:
     published = Head(4, chain(4)[-1].hash)
     verdict = verify(chain(3), published=published)
     assert verdict.broken is not None and "fewer than the published head" in verdict.broken.reason
+
+
+def mixed_chain() -> list[Link]:
+    """Events 1 and 2 from before migration 0015 (no request id), 3 and 4 after it, 5 from a command."""
+    request_ids = {
+        1: None,
+        2: "",
+        3: "0123456789abcdef0123456789abcdef",
+        4: "trace-2026.12.01_lb7",
+        5: "cli-9f86d081884c7d65",
+    }
+    links, prev = [], GENESIS
+    for seq, request_id in request_ids.items():
+        content = event(seq) if request_id is None else event(seq, request_id=request_id)
+        digest = link_hash(prev, content)
+        links.append(Link(100 + seq, seq, prev, digest, content))
+        prev = digest
+    return links
+
+
+def test_a_chain_of_old_and_new_events_verifies() -> None:
+    links = mixed_chain()
+    verdict = verify(links)
+    assert verdict.ok and verdict.count == 5 and verdict.head == Head(5, links[-1].hash)
+
+
+def test_a_request_id_added_to_an_old_event_or_changed_on_a_new_one_breaks_the_chain() -> None:
+    for seq, forged_id in ((2, "0123456789abcdef"), (4, "someone-else-0001"), (3, "")):
+        links = mixed_chain()
+        link = links[seq - 1]
+        links[seq - 1] = Link(link.event_id, seq, link.prev_hash, link.hash, {**link.content, "request_id": forged_id})
+        verdict = verify(links)
+        assert verdict.broken is not None and verdict.broken.seq == seq, forged_id
+        assert "content does not match" in verdict.broken.reason
 
 
 def test_parse_head() -> None:
