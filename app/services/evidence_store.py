@@ -126,7 +126,10 @@ class S3Store:
         return key
 
     def put(self, key: str, data: bytes) -> None:
-        self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data)
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data)
+        except (ClientError, BotoCoreError) as error:  # to callers, like a disk that is full or gone
+            raise OSError(f"S3 refused to keep {key}: {error}") from error
 
     def load(self, key: str) -> bytes:
         try:

@@ -8,6 +8,7 @@ succeeds, and the other is told what happened.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -49,6 +50,12 @@ from app.services.errors import Conflict, NotFound, ServiceError, ValidationFail
 from app.services.evidence_store import store
 from app.services.paging import Page
 from app.services.tx import write_transaction
+
+log = logging.getLogger(__name__)
+STORAGE_DOWN = (
+    "The evidence file could not be stored just now, so nothing was saved. Try again in a few minutes; if it "
+    "keeps happening, tell the service desk."
+)
 
 # The kinds of message the workflow sends (app/services/mail_kinds.py offers them on the account page).
 KINDS: dict[str, str] = {
@@ -282,6 +289,15 @@ def _inspect_evidence(
     return errors, content_type
 
 
+def _stored(data: bytes) -> str:
+    """The file's storage key; a store that refuses it (a full disk, an unreachable bucket) is a clear message."""
+    try:
+        return store().save(data)
+    except OSError:
+        log.exception("The evidence store refused a file")
+        raise ServiceError(STORAGE_DOWN) from None
+
+
 def _save_evidence(
     actor: Actor, proposal: Proposal, item: EvidenceInput, content_type: str | None, *, submitted: bool
 ) -> Evidence:
@@ -293,7 +309,7 @@ def _save_evidence(
             kind="file",
             title=(item.title.strip() or item.filename)[:255],
             note=item.note.strip(),
-            storage_key=store().save(data),
+            storage_key=_stored(data),
             content_type=content_type,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),

@@ -17,11 +17,11 @@ import boto3
 import pytest
 from flask import Flask
 from moto.server import ThreadedMotoServer
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.config import ConfigError, load_settings
 from app.extensions import db
-from app.models import Evidence, ReportDocument
+from app.models import Evidence, Proposal, ReportDocument
 from app.services import evidence_store
 from tests.conftest import PASSWORD, Databases, _config
 from tests.services.test_backup import backup_of, every_file, every_row
@@ -228,3 +228,27 @@ def test_a_backup_of_s3_storage_restores_into_a_folder_and_back_into_a_bucket(
     finally:
         for target in made:
             databases.close(target)
+
+
+def test_an_upload_the_store_refuses_gets_a_clear_message_and_nothing_is_saved(
+    make_app: Callable[..., Flask], s3_server: str, databases: Any
+) -> None:
+    broken = make_app(
+        demo=True,
+        EVIDENCE_STORAGE="s3",
+        S3_BUCKET="no-such-bucket",
+        S3_ENDPOINT_URL=s3_server,
+        S3_REGION=REGION,
+    )
+    sm2: Any = broken.test_client()
+    assert sm2.login("sm2@example.org").status_code == 302
+    action_id = databases.demo_ids["actions"]["3.3"]
+    with broken.app_context():
+        before = db.session.scalar(select(func.count(Proposal.id)))
+    response = propose(sm2, action_id, status_reason="Every post is filled, as the tracker shows.")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400, response.status_code
+    assert "There is a problem" in page and "could not be stored just now, so nothing was saved" in page
+    assert "Every post is filled, as the tracker shows." in page, "the typing is kept"
+    with broken.app_context():
+        assert db.session.scalar(select(func.count(Proposal.id))) == before, "no proposal was half-saved"
