@@ -74,8 +74,9 @@ class Gunicorn:
             conn.close()
 
     def access_log(self) -> list[dict[str, Any]]:
-        lines = self.stdout.read_text().splitlines()
-        return [json.loads(line) for line in lines]  # every line of stdout is one JSON object
+        """gunicorn's access-log lines: stdout holds the app's own JSON log lines too (app/logs.py)."""
+        lines = [json.loads(line) for line in self.stdout.read_text().splitlines()]  # every line is one JSON object
+        return [line for line in lines if "remote_addr" in line]
 
 
 @pytest.fixture
@@ -91,6 +92,7 @@ def gunicorn(make_app: Callable[..., Flask], tmp_path: Path) -> Iterator[Gunicor
         "EVIDENCE_DIR": str(tmp_path / "evidence"),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
+        "LOG_FORMAT": "json",  # as in production: the app's lines and gunicorn's, each one JSON object
     }
     stdout, stderr = tmp_path / "stdout.log", tmp_path / "stderr.log"
     with open(stdout, "wb") as out, open(stderr, "wb") as err:
