@@ -4,13 +4,29 @@ from __future__ import annotations
 
 import re
 
-_ROMAN = {"i": 1, "v": 5, "x": 10}
-_TYPED = re.compile(r"\s*(?:work\s*stream\s*)?([0-9]{1,6}|[ivx]{1,80})\s*\.?\s*", re.IGNORECASE)
+NUMERALS = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+)
+_ROMAN = {numeral: value for value, numeral in NUMERALS if len(numeral) == 1}
+_TYPED = re.compile(r"\s*(?:work\s*stream\s*)?([0-9]{1,6}|[ivxlcdm]{1,20})\s*\.?\s*", re.IGNORECASE)
 
 
-def _numerals(number: int) -> str:
+def to_roman(number: int) -> str:
+    """A work stream's number as the plan writes it, in lower-case roman numerals: "vii", "xlix", "dcc"."""
     out = ""
-    for value, numeral in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+    for value, numeral in NUMERALS:
         while number >= value:
             out += numeral
             number -= value
@@ -30,4 +46,4 @@ def work_stream_number(typed: str) -> int | None:
     for here, after in zip(text, [*text[1:], ""], strict=True):
         value = _ROMAN[here]
         total += -value if after and _ROMAN[after] > value else value
-    return total if total and _numerals(total) == text else None
+    return total if total and to_roman(total) == text else None

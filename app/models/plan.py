@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
+from app.domain.references import to_roman
 from app.domain.status import Status
 from app.extensions import Model, db
 from app.models.users import User
@@ -145,13 +146,3 @@ class PerformanceMeasure(Model):
     @property
     def status_enum(self) -> Status:
         return Status(self.status)
-
-
-def to_roman(number: int) -> str:
-    numerals = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
-    out = ""
-    for value, numeral in numerals:
-        while number >= value:
-            out += numeral
-            number -= value
-    return out

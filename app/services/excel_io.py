@@ -40,12 +40,12 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload
 
 from app.clock import to_uk
+from app.domain.references import to_roman
 from app.domain.spreadsheet import neutralised
 from app.domain.status import STATUS_ORDER, Status, StatusCounts
 from app.extensions import db
 from app.formatting import format_date
 from app.models import Action, PerformanceMeasure, Plan, User, WorkStream
-from app.models.plan import to_roman
 from app.policy import Actor, Permission, require_as, roles_with
 from app.services import audit, meetings, plan_read, risks
 from app.services.errors import ValidationFailed

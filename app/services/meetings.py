@@ -26,6 +26,7 @@ from app.domain.changes import (
     what_words,
 )
 from app.domain.proposals import field_labels, justification_words
+from app.domain.references import to_roman
 from app.domain.risk import Reason
 from app.domain.status import StatusCounts
 from app.extensions import db
@@ -43,7 +44,6 @@ from app.models import (
     User,
     WorkStream,
 )
-from app.models.plan import to_roman
 from app.policy import Actor, Permission, require_as
 from app.services import audit, paging, plan_read, report_pack, report_sections
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed

@@ -14,9 +14,9 @@ from flask import Flask
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from app.domain.references import to_roman
 from app.extensions import db
 from app.models import Action, AuditEvent, PerformanceMeasure, Plan, User, WorkStream
-from app.models.plan import to_roman
 from app.policy import PermissionDenied
 from app.services import audit, excel_io
 from app.services.errors import ValidationFailed

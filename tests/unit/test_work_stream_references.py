@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.references import work_stream_number
-from app.models.plan import to_roman
+from app.domain.references import to_roman, work_stream_number
 
 
 @pytest.mark.parametrize(
@@ -18,8 +17,11 @@ from app.models.plan import to_roman
         ("iv.", 4),
         ("Work stream ix", 9),
         ("work stream 700", 700),
-        ("xl", None),  # the plan writes 40 as xxxx: only its own numerals are read
+        ("xl", 40),
+        ("dcc", 700),
+        ("xxxx", None),  # the plan writes 40 as xl: only its own numerals are read
         ("iiii", None),
+        ("ic", None),
         ("0", None),
         ("", None),
         ("twelve", None),
@@ -31,6 +33,15 @@ def test_a_typed_work_stream_is_read_as_its_number(typed: str, number: int | Non
     assert work_stream_number(typed) == number
 
 
-@pytest.mark.parametrize("number", [1, 4, 9, 14, 19, 40, 49, 99, 700])
+@pytest.mark.parametrize("number", [1, 4, 9, 14, 19, 40, 49, 99, 444, 700, 1994])
 def test_every_numeral_the_plan_writes_reads_back(number: int) -> None:
     assert work_stream_number(to_roman(number)) == number
+
+
+@pytest.mark.parametrize(
+    ("number", "written"),
+    [(4, "iv"), (14, "xiv"), (40, "xl"), (49, "xlix"), (99, "xcix"), (700, "dcc"), (1994, "mcmxciv")],
+)
+def test_a_large_plan_s_work_streams_are_numbered_as_people_write_them(number: int, written: str) -> None:
+    """A plan of 700 work streams heads its last one "Work stream dcc", not seventy x's."""
+    assert to_roman(number) == written

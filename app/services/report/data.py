@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from app.domain.references import to_roman
 from app.domain.status import Status, StatusCounts
-from app.models.plan import to_roman
 from app.services.report.narrative import NARRATIVE_FIELDS
 
 REPORT_AUTHOR = "Children's Social Care Service Improvement Plan"  # when no contact officer is recorded

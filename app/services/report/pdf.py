@@ -145,12 +145,22 @@ def render_pdf(
 
 # Typst runs in a process of its own, for two reasons. Its thread pool does not survive a fork, so a process
 # that had made a PDF and then forked (an RQ worker's work horse, a test run) would wait for ever; and the
-# memory it keeps between documents (its caches) is given back when the process ends.
+# memory it keeps between documents (its caches) is given back when the process ends. Typst writes every
+# structure element (a tagged report has thousands) as an object of its own; qpdf (pikepdf) packs them into
+# compressed object streams, which keeps the tags, the XMP metadata and the PDF/UA identification as they were.
 TYPESET = """
 import sys, typst
 root, stamp = sys.argv[1], int(sys.argv[2])
 pdf = typst.compile(root + "/report.typ", root=root, pdf_standards=["ua-1"], timestamp=stamp)
-open(root + "/report.pdf", "wb").write(pdf)
+open(root + "/typst.pdf", "wb").write(pdf)
+import pikepdf
+with pikepdf.open(root + "/typst.pdf") as compact:
+    compact.save(
+        root + "/report.pdf",
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        deterministic_id=True,
+        fix_metadata_version=False,
+    )
 """
 
 
