@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -19,6 +19,8 @@ class AuditEvent(Model):
     """
 
     __tablename__ = "audit_events"
+    # A plan's newest record in one index step, whichever plan (`plan_read.plan_version`, `memo.plan_head`).
+    __table_args__ = (Index("ix_audit_events_plan_id_id", "plan_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, unique=True, index=True)

@@ -82,10 +82,20 @@ class Proposal(Model):
 
     @property
     def target_label(self) -> str:
-        if self.target_type == "action":
-            return f"action {self.action.reference}" if self.action else "action"
         measure = self.measure
-        return f"performance measure {measure.reference} ({measure.checkpoint} months)" if measure else "measure"
+        return target_label(
+            self.target_type,
+            self.action.reference if self.action else None,
+            measure.reference if measure else None,
+            measure.checkpoint if measure else None,
+        )
+
+
+def target_label(target_type: str, action_ref: str | None, measure_ref: str | None, checkpoint: int | None) -> str:
+    """What a proposal is about, in words: "action 3.3", "performance measure 2.1 (6 months)"."""
+    if target_type == "action":
+        return f"action {action_ref}" if action_ref else "action"
+    return f"performance measure {measure_ref} ({checkpoint} months)" if measure_ref else "measure"
 
 
 class ProposalMessage(Model):

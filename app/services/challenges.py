@@ -12,10 +12,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from typing import Any, TypeVar
 
 import holidays
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from app.clock import to_uk, today, utcnow
 from app.domain.challenges import (
@@ -28,9 +29,11 @@ from app.domain.challenges import (
     standing,
 )
 from app.domain.proposals import State
+from app.domain.references import to_roman
 from app.extensions import db
 from app.formatting import format_date
-from app.models import Challenge, Proposal, ProposalMessage, User, WorkStream
+from app.models import Action, Challenge, PerformanceMeasure, Proposal, ProposalMessage, User, WorkStream
+from app.models.proposals import target_label
 from app.policy import SYSTEM, Actor, Permission, can, can_view_proposal, roles_with
 from app.services import audit, notifications
 from app.services.reminders import Reminder, register
@@ -137,6 +140,9 @@ def log_for(proposal: Proposal, on: date | None = None) -> list[LogLine]:
     ]
 
 
+_S = TypeVar("_S", bound=Select[*tuple[Any, ...]])
+
+
 # --- overdue: the dashboard, the review queue, escalation --------------------------------------------------
 
 
@@ -153,15 +159,18 @@ class Overdue:
 
 
 def _overdue_query(on: date, plan_id: int | None = None) -> Select[Challenge]:
+    query = _overdue_where(select(Challenge), on, plan_id).options(
+        selectinload(Challenge.proposal).selectinload(Proposal.author),
+        selectinload(Challenge.proposal).selectinload(Proposal.work_stream),
+        selectinload(Challenge.proposal).selectinload(Proposal.action),
+        selectinload(Challenge.proposal).selectinload(Proposal.measure),
+    )
+    return query
+
+
+def _overdue_where(query: _S, on: date, plan_id: int | None) -> _S:
     query = (
-        select(Challenge)
-        .join(Proposal, Proposal.id == Challenge.proposal_id)
-        .options(
-            selectinload(Challenge.proposal).selectinload(Proposal.author),
-            selectinload(Challenge.proposal).selectinload(Proposal.work_stream),
-            selectinload(Challenge.proposal).selectinload(Proposal.action),
-            selectinload(Challenge.proposal).selectinload(Proposal.measure),
-        )
+        query.join(Proposal, Proposal.id == Challenge.proposal_id)
         .where(
             Challenge.answered_at.is_(None),
             Challenge.outcome.is_(None),
@@ -175,33 +184,89 @@ def _overdue_query(on: date, plan_id: int | None = None) -> Select[Challenge]:
     return query
 
 
-def _overdue_row(challenge: Challenge, on: date) -> Overdue:
-    proposal = challenge.proposal
-    return Overdue(
-        challenge_id=challenge.id,
-        proposal_id=proposal.id,
-        target_label=proposal.target_label,
-        work_stream=proposal.work_stream.roman,
-        author=proposal.author.name,
-        author_id=proposal.author_id,
-        due_on=challenge.due_on,
-        days_overdue=(on - challenge.due_on).days,
-    )
+OVERDUE_SHOWN = 10  # the panel names the longest overdue; the rest are counted
+
+
+@dataclass(frozen=True)
+class OverdueList:
+    """The overdue challenges a person may see: the first `OVERDUE_SHOWN` (longest overdue first) and how many
+    there are in all."""
+
+    shown: list[Overdue]
+    total: int
 
 
 def overdue(actor: Actor, plan_id: int | None = None, on: date | None = None) -> list[Overdue]:
     """Challenges past their due date with no answer, that this person may see (none for members and admins)."""
+    return overdue_list(actor, plan_id, on, limit=None).shown
+
+
+def overdue_list(
+    actor: Actor, plan_id: int | None = None, on: date | None = None, *, limit: int | None = OVERDUE_SHOWN
+) -> OverdueList:
+    """The overdue challenges this person may see, the first `limit` of them in full. Two queries at any size:
+    the rights are checked on light rows (ids, state, author), and only the challenges shown are loaded."""
     if not can(actor, Permission.VIEW_INTERNAL):
-        return []
+        return OverdueList([], 0)
     on = on or today()
-    rows = db.session.scalars(_overdue_query(on, plan_id)).all()
-    return [
-        _overdue_row(c, on)
-        for c in rows
-        if can_view_proposal(
-            actor, work_stream_id=c.proposal.work_stream_id, state=c.proposal.state, author_id=c.proposal.author_id
-        )
+    light = _overdue_where(
+        select(Challenge.id, Proposal.work_stream_id, Proposal.state, Proposal.author_id), on, plan_id
+    )
+    visible = [
+        challenge_id
+        for challenge_id, work_stream_id, state, author_id in db.session.execute(light)
+        if can_view_proposal(actor, work_stream_id=work_stream_id, state=state, author_id=author_id)
     ]
+    wanted = visible if limit is None else visible[:limit]
+    if not wanted:
+        return OverdueList([], len(visible))
+    author = aliased(User)
+    shown = (
+        select(
+            Challenge.id,
+            Proposal.id,
+            Proposal.target_type,
+            Action.reference,
+            PerformanceMeasure.reference,
+            PerformanceMeasure.checkpoint,
+            WorkStream.number,
+            author.name,
+            Proposal.author_id,
+            Challenge.due_on,
+        )
+        .join(Proposal, Proposal.id == Challenge.proposal_id)
+        .join(WorkStream, WorkStream.id == Proposal.work_stream_id)
+        .join(author, author.id == Proposal.author_id)
+        .outerjoin(Action, Action.id == Proposal.action_id)
+        .outerjoin(PerformanceMeasure, PerformanceMeasure.id == Proposal.measure_id)
+        .where(Challenge.id.in_(wanted))
+        .order_by(Challenge.due_on, Challenge.id)
+    )
+    rows = [
+        Overdue(
+            challenge_id=challenge_id,
+            proposal_id=proposal_id,
+            target_label=target_label(target_type, action_ref, measure_ref, checkpoint),
+            work_stream=to_roman(number),
+            author=name,
+            author_id=author_id,
+            due_on=due_on,
+            days_overdue=(on - due_on).days,
+        )
+        for (
+            challenge_id,
+            proposal_id,
+            target_type,
+            action_ref,
+            measure_ref,
+            checkpoint,
+            number,
+            name,
+            author_id,
+            due_on,
+        ) in db.session.execute(shown)
+    ]
+    return OverdueList(rows, len(visible))
 
 
 def _people_with(permission: Permission) -> list[int]:

@@ -45,7 +45,7 @@ from app.models import (
     WorkStream,
 )
 from app.policy import Actor, Permission, require_as
-from app.services import audit, paging, plan_read, report_pack, report_sections
+from app.services import audit, memo, paging, plan_read, report_pack, report_sections
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.paging import Page
 from app.services.report import (
@@ -930,7 +930,30 @@ def trend(plan: Plan) -> tuple[list[TrendPoint], list[TrendPoint]]:
     by the month their action was added and by the statuses they went from and to (a few hundred rows at
     most). An action's status at a month end is its status now with the changes since then undone (an
     action added later is not counted); each baseline's counts come from its own column, never its snapshot.
+    The month ends are worked out once per version of the plan (`memo`): a dashboard read again is one query.
     """
+    monthly = memo.per_plan_version("trend", plan.id, lambda: tuple(_monthly_trend(plan)))
+    at_baselines = [
+        TrendPoint(
+            f"{committee_name[:40]}, {_words(meeting_date)}",
+            StatusCounts(**{k: v for k, v in (fixed or {}).items() if k != "total"}),
+        )
+        for committee_name, meeting_date, fixed in db.session.execute(
+            select(
+                CommitteeMeeting.committee_name,
+                CommitteeMeeting.meeting_date,
+                Baseline.action_counts,
+            )
+            .join(CommitteeMeeting, CommitteeMeeting.id == Baseline.meeting_id)
+            .where(Baseline.plan_id == plan.id)
+            .order_by(Baseline.presented_at)
+        )
+    ]
+    return list(monthly), at_baselines
+
+
+def _monthly_trend(plan: Plan) -> list[TrendPoint]:
+    """The month ends of `trend`: the heavy part, worked out once per version of the plan (`memo`)."""
     ends = month_ends(plan.start_date, today())
     now = utcnow()
     moments = [min(datetime.combine(d, time.max), now) for d in ends]
@@ -986,23 +1009,7 @@ def trend(plan: Plan) -> tuple[list[TrendPoint], list[TrendPoint]]:
                 tally[after] -= n
                 tally[before] += n
         monthly.append(TrendPoint(f"{end:%B %Y}", StatusCounts.from_pairs((s, n) for s, n in tally.items() if n)))
-    at_baselines = [
-        TrendPoint(
-            f"{committee_name[:40]}, {_words(meeting_date)}",
-            StatusCounts(**{k: v for k, v in (fixed or {}).items() if k != "total"}),
-        )
-        for committee_name, meeting_date, fixed in db.session.execute(
-            select(
-                CommitteeMeeting.committee_name,
-                CommitteeMeeting.meeting_date,
-                Baseline.action_counts,
-            )
-            .join(CommitteeMeeting, CommitteeMeeting.id == Baseline.meeting_id)
-            .where(Baseline.plan_id == plan.id)
-            .order_by(Baseline.presented_at)
-        )
-    ]
-    return monthly, at_baselines
+    return monthly
 
 
 def meetings_page(plan_id: int, *, page: int = 1, per_page: int = 50) -> Page[CommitteeMeeting]:

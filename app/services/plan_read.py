@@ -14,7 +14,7 @@ from app.domain.filters import ActionFilter
 from app.domain.status import Status, StatusCounts
 from app.extensions import db
 from app.models import Action, AuditEvent, PerformanceMeasure, Plan, User, WorkStream
-from app.services import paging
+from app.services import memo, paging
 from app.services.errors import NotFound
 from app.services.paging import Page
 
@@ -167,8 +167,12 @@ def _counts_by_work_stream(
 
 def plan_totals(plan: Plan, checkpoint: int | None = None) -> tuple[StatusCounts, StatusCounts, int]:
     """The plan's actions and its measures at `checkpoint` by status, and how many work streams it has:
-    one aggregate query, however large the plan."""
-    checkpoint = checkpoint or plan.reporting_checkpoint
+    one aggregate query, however large the plan, worked out once per version of the plan (`memo`)."""
+    chosen = checkpoint or plan.reporting_checkpoint
+    return memo.per_plan_version(f"totals:{chosen}", plan.id, lambda: _plan_totals(plan, chosen))
+
+
+def _plan_totals(plan: Plan, checkpoint: int) -> tuple[StatusCounts, StatusCounts, int]:
     in_plan = select(WorkStream.id).where(WorkStream.plan_id == plan.id).scalar_subquery()
     actions = (
         select(literal("actions").label("kind"), Action.status, func.count(Action.id))

@@ -55,6 +55,12 @@ def lock_chain() -> None:
 
 
 AFTER_COMMIT_KEY = "after_commit"
+WRITING_KEY = "writing"  # set while a write transaction's body runs
+
+
+def writing() -> bool:
+    """Whether a write transaction is under way: what it reads may hold its own changes, not yet committed."""
+    return bool(db.session().info.get(WRITING_KEY))
 
 
 def after_commit(key: str, callback: Callable[[], object]) -> None:
@@ -75,6 +81,7 @@ def write_transaction() -> Iterator[None]:
     session.info.pop(AFTER_COMMIT_KEY, None)
     if session.get_bind().dialect.name == "sqlite":
         session.connection(execution_options={"sqlite_immediate": True})
+    session.info[WRITING_KEY] = True
     try:
         lock_chain()
         yield
@@ -89,5 +96,7 @@ def write_transaction() -> Iterator[None]:
         session.rollback()
         session.info.pop(AFTER_COMMIT_KEY, None)
         raise
+    finally:
+        session.info.pop(WRITING_KEY, None)
     for callback in session.info.pop(AFTER_COMMIT_KEY, {}).values():
         callback()

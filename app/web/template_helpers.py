@@ -129,11 +129,12 @@ def poll_url(**extra: str) -> str:
     return f"{request.path}?{urlencode(args, doseq=True)}"
 
 
-def overdue_challenges(plan_id: int | None = None) -> list[challenges.Overdue]:
-    """The overdue challenges this person may see, for the panel on the dashboard and the review queue."""
+def overdue_challenges(plan_id: int | None = None) -> challenges.OverdueList:
+    """The overdue challenges this person may see, for the panel on the dashboard and the review queue: the
+    longest overdue named, the others counted."""
     if not current_user.is_authenticated:
-        return []
-    return challenges.overdue(current_user, plan_id)
+        return challenges.OverdueList([], 0)
+    return challenges.overdue_list(current_user._get_current_object(), plan_id)  # the proxy, resolved once
 
 
 def nav_counts() -> dict[str, int]:

@@ -161,6 +161,30 @@ def test_an_overdue_challenge_is_listed_and_escalated_to_the_senior_managers_onc
         assert challenges.overdue(user("pm", demo)) == [], "answered, even late, is no longer overdue"
 
 
+def test_many_overdue_challenges_are_counted_and_only_the_longest_overdue_named(
+    ctx: Any, demo: dict[str, Any], count_queries: Any
+) -> None:
+    """The dashboard's panel names the longest overdue and counts the rest, in the same queries however many."""
+    refs = [ref for ref in demo["actions"] if ref.split(".")[0] in ("3", "4")][: challenges.OVERDUE_SHOWN + 2]
+    assert len(refs) == challenges.OVERDUE_SHOWN + 2
+    for day, ref in enumerate(refs, start=1):
+        with clock.travel_to(datetime(2026, 11, day, 10, 0)):
+            challenged(demo, ref)
+    with clock.travel_to(datetime(2027, 3, 1, 9, 0)):
+        with count_queries() as queries:
+            panel = challenges.overdue_list(user("pm", demo), demo["plan_id"])
+        assert panel.total == len(refs) and len(panel.shown) == challenges.OVERDUE_SHOWN
+        days = [row.days_overdue for row in panel.shown]
+        assert days == sorted(days, reverse=True), "the longest overdue first"
+        assert [row.target_label for row in panel.shown][0].endswith(refs[0])
+        assert len(challenges.overdue(user("pm", demo))) == len(refs), "the whole list is still there"
+        assert challenges.overdue_list(user("sm1", demo)).total == 0, "not in a work stream sm1 runs"
+        few = queries.count
+        with count_queries() as queries:
+            assert challenges.overdue_list(user("pm", demo), demo["plan_id"], limit=1).total == len(refs)
+        assert queries.count <= few, "no more queries for fewer shown: none per challenge"
+
+
 def test_reminders_due_tomorrow_and_overdue_go_to_the_author_and_senior_managers_are_told_once_by_escalation(
     ctx: Any, demo: dict[str, Any]
 ) -> None:

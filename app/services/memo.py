@@ -1,0 +1,65 @@
+"""Figures worked out once per version of a plan, and kept in the process that worked them out.
+
+Every change to what a plan records (an approved change, an edit, a baseline, a risk entry) writes an audit
+record naming the plan, in the same transaction. The newest such record (its id and its hash, which no other
+record shares) and the day therefore say whether anything a figure is drawn from can have changed: while they
+stay the same the figure is the one already worked out, and reading them is one indexed query. A figure is kept
+per app (so per database) in a small table of the newest results; each web worker keeps its own.
+
+Only plain values are kept (frozen dataclasses, tuples), never ORM objects, which belong to one session.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.clock import today
+from app.extensions import db
+from app.models import AuditEvent
+from app.services.tx import writing
+
+T = TypeVar("T")
+
+KEPT = 64  # results kept per app: a few figures for each plan being looked at
+
+
+class _Kept:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.results: OrderedDict[Hashable, Any] = OrderedDict()
+
+
+def plan_head(plan_id: int) -> tuple[int, str] | None:
+    """The newest audit record naming the plan: its id and its hash (None before there is one)."""
+    row = db.session.execute(
+        select(AuditEvent.id, AuditEvent.hash)
+        .where(AuditEvent.plan_id == plan_id)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def per_plan_version(name: str, plan_id: int, build: Callable[[], T]) -> T:
+    """`build()`, or what it gave before for this plan while the plan's newest audit record and the day are
+    the same. Inside a write transaction, always `build()`: its changes may come before their audit record."""
+    if writing():
+        return build()
+    kept: _Kept = current_app.extensions.setdefault("plan_memo", _Kept())
+    key = (name, plan_id, plan_head(plan_id), today())
+    with kept.lock:
+        if key in kept.results:
+            kept.results.move_to_end(key)
+            return kept.results[key]  # type: ignore[no-any-return]
+    result = build()
+    with kept.lock:
+        kept.results[key] = result
+        while len(kept.results) > KEPT:
+            kept.results.popitem(last=False)
+    return result
