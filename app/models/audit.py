@@ -20,7 +20,12 @@ class AuditEvent(Model):
 
     __tablename__ = "audit_events"
     # A plan's newest record in one index step, whichever plan (`plan_read.plan_version`, `memo.plan_head`).
-    __table_args__ = (Index("ix_audit_events_plan_id_id", "plan_id", "id"),)
+    # The approved changes since a baseline (`meetings`: the changes page, the count on the committee's landing
+    # page, the trend) read from the index alone: plan, kind, then the ids after the baseline's audit mark.
+    __table_args__ = (
+        Index("ix_audit_events_plan_id_id", "plan_id", "id"),
+        Index("ix_audit_events_plan_kind", "plan_id", "kind", "id", "action_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, unique=True, index=True)

@@ -42,6 +42,9 @@ class Proposal(Model):
         Index(
             "uq_proposals_open_measure", "measure_id", unique=True, sqlite_where=text(OPEN), postgresql_where=text(OPEN)
         ),
+        # Every proposal on an action or measure, whatever its state (an action's page, its changes' evidence).
+        Index("ix_proposals_action_id", "action_id"),
+        Index("ix_proposals_measure_id", "measure_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -148,6 +151,15 @@ class EvidenceBlob(Model):
 
 class Notification(Model):
     __tablename__ = "notifications"
+    # The unread badge on every page: a person's unread notifications, however many they have read.
+    __table_args__ = (
+        Index(
+            "ix_notifications_unread",
+            "user_id",
+            sqlite_where=text("read_at IS NULL"),
+            postgresql_where=text("read_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

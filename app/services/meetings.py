@@ -343,18 +343,21 @@ def _changes_query(
     work_stream_id: int | None = None,
     kind: str | None = None,
     action_id: int | None = None,
+    counting: bool = False,
 ) -> Any:
-    """The approved-change events between two points of the trail, filtered in SQL, with their action's reference."""
+    """The approved-change events between two points of the trail, filtered in SQL, with their action's reference;
+    `counting`: their ids alone, which the index `ix_audit_events_plan_kind` answers without reading the table."""
     query = (
-        select(AuditEvent, Action.reference, WorkStream.number)
+        select(AuditEvent.id)
+        if counting
+        else select(AuditEvent, Action.reference, WorkStream.number)
         .outerjoin(Action, Action.id == AuditEvent.action_id)
         .outerjoin(WorkStream, WorkStream.id == AuditEvent.work_stream_id)
-        .where(
-            AuditEvent.plan_id == plan_id,
-            AuditEvent.kind.in_(APPROVED_CHANGE_KINDS),
-            AuditEvent.id > after_mark,
-            AuditEvent.action_id.is_not(None) | (AuditEvent.kind == "work_stream.created"),
-        )
+    ).where(
+        AuditEvent.plan_id == plan_id,
+        AuditEvent.kind.in_(APPROVED_CHANGE_KINDS),
+        AuditEvent.id > after_mark,
+        AuditEvent.action_id.is_not(None) | (AuditEvent.kind == "work_stream.created"),
     )
     if upto_mark is not None:
         query = query.where(AuditEvent.id <= upto_mark)
@@ -387,8 +390,15 @@ def approved_changes_page(
 ) -> Page[ChangeLine]:
     """One page of `approved_changes` (oldest first, as the report lists them), filtered and paged by the database:
     a count, the page's events, then the three queries for their proposals, whatever the number of changes."""
-    query = _changes_query(plan_id, after_mark=after_mark, work_stream_id=work_stream_id, kind=kind)
-    paged = paging.page_of(query.order_by(AuditEvent.id), page, per_page or CHANGES_PER_PAGE, scalars=False)
+    filters: dict[str, Any] = {"after_mark": after_mark, "work_stream_id": work_stream_id, "kind": kind}
+    query = _changes_query(plan_id, **filters)
+    paged = paging.page_of(
+        query.order_by(AuditEvent.id),
+        page,
+        per_page or CHANGES_PER_PAGE,
+        scalars=False,
+        counted=_changes_query(plan_id, counting=True, **filters),
+    )
     return Page(_lines(paged.items), paged.number, paged.per_page, paged.total)
 
 
@@ -877,7 +887,14 @@ def _snapshot_actions(baseline_id: int) -> list[dict[str, Any]]:
 def compare_page(a: Baseline, b: Baseline, *, page: int = 1, per_page: int = 0) -> Comparison:
     """`compare` summarised (counts first) and paged, for the compare page; the whole comparison stays `compare`.
     Only the snapshots' actions are read (by the database: a third of a snapshot), never their measures or report."""
-    differences = compare_snapshots({"actions": _snapshot_actions(a.id)}, {"actions": _snapshot_actions(b.id)})
+    counts, rows = memo.fixed(("compare", a.id, b.id), lambda: _compared(a.id, b.id))
+    return Comparison(dict(counts), paging.slice_of(rows, page, per_page or COMPARED_PER_PAGE))
+
+
+def _compared(a_id: int, b_id: int) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, list[str]], ...]]:
+    """Two presented baselines compared: counts and rows. A baseline never changes, so neither does this,
+    and it is worked out once (`memo.fixed`)."""
+    differences = compare_snapshots({"actions": _snapshot_actions(a_id)}, {"actions": _snapshot_actions(b_id)})
     counts = {"Actions that differ": len(differences)}
     for label, start in _COUNTED:
         counts[label] = sum(1 for lines in differences.values() if any(line.startswith(start) for line in lines))
@@ -885,9 +902,8 @@ def compare_page(a: Baseline, b: Baseline, *, page: int = 1, per_page: int = 0) 
     counts["Other changes"] = sum(
         1 for lines in differences.values() if any(not line.startswith(counted) for line in lines)
     )
-    rows = [(key.split(":", 1)[-1], lines) for key, lines in differences.items()]
-    shown = paging.slice_of(rows, page, per_page or COMPARED_PER_PAGE)
-    return Comparison({k: v for k, v in counts.items() if v}, shown)
+    rows = tuple((key.split(":", 1)[-1], lines) for key, lines in differences.items())
+    return tuple((k, v) for k, v in counts.items() if v), rows
 
 
 def baselines(plan_id: int) -> list[Baseline]:

@@ -7,6 +7,7 @@ stay the same the figure is the one already worked out, and reading them is one 
 per app (so per database) in a small table of the newest results; each web worker keeps its own.
 
 Only plain values are kept (frozen dataclasses, tuples), never ORM objects, which belong to one session.
+`fixed` keeps what can never change at all, such as two presented baselines compared.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from app.services.tx import writing
 T = TypeVar("T")
 
 KEPT = 64  # results kept per app: a few figures for each plan being looked at
+KEPT_FIXED = 8  # results of what never changes (two baselines compared), which can be large
 
 
 class _Kept:
@@ -61,5 +63,21 @@ def per_plan_version(name: str, plan_id: int, build: Callable[[], T]) -> T:
     with kept.lock:
         kept.results[key] = result
         while len(kept.results) > KEPT:
+            kept.results.popitem(last=False)
+    return result
+
+
+def fixed(key: Hashable, build: Callable[[], T]) -> T:
+    """`build()` once for what can never change (two presented baselines compared, say), then what it gave;
+    the newest `KEPT_FIXED` results are kept."""
+    kept: _Kept = current_app.extensions.setdefault("fixed_memo", _Kept())
+    with kept.lock:
+        if key in kept.results:
+            kept.results.move_to_end(key)
+            return kept.results[key]  # type: ignore[no-any-return]
+    result = build()
+    with kept.lock:
+        kept.results[key] = result
+        while len(kept.results) > KEPT_FIXED:
             kept.results.popitem(last=False)
     return result

@@ -289,7 +289,7 @@ class ActionsPage(Page[Action]):
         return self.items
 
 
-ACTIONS_PER_PAGE = 100
+ACTIONS_PER_PAGE = 50  # a GOV.UK list page: a screenful or two of actions with their changes, about 80 kB
 
 
 def find_actions_page(
@@ -310,18 +310,24 @@ def find_actions_page(
 
 
 def action_owners(plan_id: int, work_stream_id: int | None = None) -> list[User]:
-    """People who own at least one action, for the owner filter."""
-    query = (
-        select(User)
-        .join(Action, Action.owner_id == User.id)
-        .join(WorkStream, WorkStream.id == Action.work_stream_id)
-        .where(WorkStream.plan_id == plan_id)
-        .distinct()
-        .order_by(User.name)
-    )
-    if work_stream_id:
-        query = query.where(Action.work_stream_id == work_stream_id)
-    return list(db.session.scalars(query))
+    """People who own at least one action, for the owner filter. Who they are is worked out once per version
+    of the plan (`memo`: every change of owner is audited); their names are read each time."""
+
+    def owner_ids() -> tuple[int, ...]:
+        query = (
+            select(Action.owner_id)
+            .join(WorkStream, WorkStream.id == Action.work_stream_id)
+            .where(WorkStream.plan_id == plan_id, Action.owner_id.is_not(None))
+            .distinct()
+        )
+        if work_stream_id:
+            query = query.where(Action.work_stream_id == work_stream_id)
+        return tuple(sorted(i for i in db.session.scalars(query) if i is not None))
+
+    ids = memo.per_plan_version(f"owners:{work_stream_id or ''}", plan_id, owner_ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.name)))
 
 
 def measures_for(work_stream_id: int) -> list[PerformanceMeasure]:

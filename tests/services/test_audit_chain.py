@@ -221,3 +221,23 @@ def test_a_request_id_forged_onto_a_stored_event_is_found(app: Flask, demo: dict
         as_owner("UPDATE audit_events SET request_id = 'someone-else-0001' WHERE seq = 2")
     result = verify(app)
     assert result.exit_code == 1 and "BROKEN at event 2" in result.output
+
+
+def test_the_whole_trail_is_counted_by_its_last_number_and_a_filtered_one_by_the_database(
+    app: Flask, demo: dict[str, Any], count_queries: Any
+) -> None:
+    """The audit page's "of N events": the whole trail's N is the last event's number, read in one index step;
+    it is the number of events there are, and a filter still counts what it matches."""
+    from app.services.audit import AuditFilter, trail_page
+
+    with app.app_context():
+        every = db.session.scalar(select(func.count(AuditEvent.id)))
+        with count_queries() as queries:
+            page = trail_page(AuditFilter(), page=2, per_page=3)
+        assert every > 6 and page.total == every and queries.count == 2
+        ids = db.session.scalars(select(AuditEvent.id).order_by(AuditEvent.id.desc()).offset(3).limit(3)).all()
+        assert [e.id for e in page.items] == list(ids), f"the second page, newest first, of {every}"
+        kind = db.session.scalar(select(AuditEvent.kind).order_by(AuditEvent.id)).split(".")[0]
+        proposals_only = trail_page(AuditFilter(kind=kind))
+        matching = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.kind.like(f"{kind}.%")))
+        assert 0 < proposals_only.total == matching < every
