@@ -126,7 +126,7 @@ from app.domain.spreadsheet import FORMULA_PREFIXES  # noqa: E402
 WORK_STREAM_SHEET = re.compile(r"^\s*WS\s*(\d{1,3})(?:\s|$)", re.IGNORECASE)
 # A work stream sheet's first row: "Work stream ii: Improving Triage, MASH and Referrals & Assessment".
 WORK_STREAM_HEADING = re.compile(
-    r"^\s*(?:work\s*stream|WS)\s*([ivxlc]+|\d{1,3})\s*[:.\-\u2013\u2014]?\s*(.*?)\s*$", re.IGNORECASE
+    r"^\s*(?:work\s*stream|WS)\s*([ivxlcdm]+|\d{1,3})\s*[:.\-\u2013\u2014]?\s*(.*?)\s*$", re.IGNORECASE
 )
 
 # GOV.UK colours; the font colour on each gives a contrast ratio of at least 4.5:1.

@@ -195,6 +195,14 @@ def test_each_work_stream_sheet_has_a_short_name_and_its_full_title_in_the_first
     assert wb["WS2"]["A1"].value == "Work stream ii: Improving Triage, MASH and Referrals & Assessment"
 
 
+@pytest.mark.parametrize("number", [4, 40, 90, 400, 444, 500, 700, 999])
+def test_a_large_plan_s_work_stream_titles_read_back_as_their_numbers(number: int) -> None:
+    """The title the export writes ("Work stream cd: ...") is the one the import reads, however many streams."""
+    heading = excel_io.work_stream_heading(number, "Improving outcomes")
+    found = excel_io.WORK_STREAM_HEADING.match(heading)
+    assert found is not None and found.group(1) == to_roman(number) and found.group(2) == "Improving outcomes"
+
+
 def test_sheet_names_are_short_and_legal_in_excel() -> None:
     assert excel_io.work_stream_sheet_name(2) == "WS2"
     assert excel_io.work_stream_heading(9, "Q&A: [draft] */?") == "Work stream ix: Q&A: [draft] */?"
