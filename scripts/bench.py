@@ -13,7 +13,7 @@ it with gunicorn (2 sync workers) with BENCH_BARE_ROUTE on, signs in as the proj
    importing the exported workbook, and `noop` (the app loaded, nothing done) for the memory floor.
 
 Options (environment, or make variables): BENCH_SCALES="1 100", BENCH_DBS="postgresql sqlite",
-BENCH_REQUESTS (rounds per page; default 20 at 1x, 4 above 10x), BENCH_HEAVY_REQUESTS (rounds for the
+BENCH_REQUESTS (rounds per page; default 20 at 1x, 10 above 10x), BENCH_HEAVY_REQUESTS (rounds for the
 downloads: default BENCH_REQUESTS at 1x, 1 above 10x), BENCH_CLIENTS=16, BENCH_SECONDS=20,
 BENCH_POSTGRES (server URL, default postgresql+psycopg://postgres@127.0.0.1:5432), BENCH_OUT
 (default docs/benchmarks.md), BENCH_KEEP=1 (keep the databases), BENCH_NAME (a prefix for the databases'
@@ -303,7 +303,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def measure_pages(target: Target, server: Server, client: Client) -> None:
-    rounds = _env_int("BENCH_REQUESTS", 20 if target.scale <= 10 else 4)
+    rounds = _env_int("BENCH_REQUESTS", 20 if target.scale <= 10 else 10)
     heavy_rounds = _env_int("BENCH_HEAVY_REQUESTS", min(rounds, 3) if target.scale <= 10 else 1)
     bare = Client(server.port)
     todo = pages(target.results["ids"])
@@ -315,9 +315,10 @@ def measure_pages(target: Target, server: Server, client: Client) -> None:
     if not todo:  # BENCH_PAGES=none: only the load and the operations
         log(f"{target.label}: no pages asked for")
         return
-    for _ in range(2):  # warm both workers: templates compiled, connections opened
-        for p in todo[:3]:
-            client.get(p.path)
+    for _ in range(3):  # warm both workers on every page: templates compiled, connections opened, memos kept
+        for p in todo:
+            if not p.heavy:
+                client.get(p.path, {"HX-Request": "true"} if p.htmx else None)
         bare.get("/bench/bare")
     started = time.perf_counter()
     for r in range(rounds):
@@ -721,7 +722,9 @@ def report(targets: list[Target], info: dict[str, str], load_before: str) -> str
         "history, so the last slice is the changes since the last meeting.",
         "- **Pages:** one gunicorn server (2 sync workers, `BENCH_BARE_ROUTE=1`) per database; one client signed "
         "in as the project manager requests each page in turn, each time after the bare route (`/bench/bare`: "
-        "no login, no database), for BENCH_REQUESTS rounds (the downloads for BENCH_HEAVY_REQUESTS). Times are "
+        "no login, no database), for BENCH_REQUESTS rounds (the downloads for BENCH_HEAVY_REQUESTS), after three "
+        "warm-up passes over the pages, so each worker has compiled its templates and kept its figures (the "
+        "steady state; a worker's first request for a plan version works the figures out). Times are "
         "the client's, connection included (a sync worker closes the connection after each response). "
         "× bare is the page's median over the bare route's median. Queries: the `X-Query-Count` header "
         "(SQL statements the request ran, session and sign-in checks included). p95 of a handful of requests "

@@ -38,7 +38,21 @@ class _Kept:
 
 
 def plan_head(plan_id: int) -> tuple[int, str] | None:
-    """The newest audit record naming the plan: its id and its hash (None before there is one)."""
+    """The newest audit record naming the plan: its id and its hash (None before there is one). Read once per
+    transaction: a page asking for several figures reads it once."""
+    session = db.session()
+    transaction = session.get_transaction()
+    kept = session.info.get("plan_heads")
+    if kept is None or transaction is None or kept[0] is not transaction:
+        kept = (transaction, {})
+        session.info["plan_heads"] = kept
+    heads: dict[int, tuple[int, str] | None] = kept[1]
+    if plan_id not in heads:
+        heads[plan_id] = _read_head(plan_id)
+    return heads[plan_id]
+
+
+def _read_head(plan_id: int) -> tuple[int, str] | None:
     row = db.session.execute(
         select(AuditEvent.id, AuditEvent.hash)
         .where(AuditEvent.plan_id == plan_id)

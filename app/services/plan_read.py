@@ -225,8 +225,14 @@ def plan_summary(plan: Plan, checkpoint: int | None = None, *, first: int = 0, l
         query = query.where(WorkStream.id.in_(select(shown.c.id)))
         where_actions.append(Action.work_stream_id.in_(select(shown.c.id)))
         where_measures.append(PerformanceMeasure.work_stream_id.in_(select(shown.c.id)))
-    action_counts = _counts_by_work_stream(Action, plan.id, *where_actions)
-    measure_counts = _counts_by_work_stream(PerformanceMeasure, plan.id, *where_measures)
+    action_counts, measure_counts = memo.per_plan_version(  # the counts, once per version of the plan
+        f"work_stream_counts:{checkpoint}:{first if limit is not None else 0}:{limit}",
+        plan.id,
+        lambda: (
+            _counts_by_work_stream(Action, plan.id, *where_actions),
+            _counts_by_work_stream(PerformanceMeasure, plan.id, *where_measures),
+        ),
+    )
     work_streams = db.session.scalars(query).all()
     actions, measures, count = plan_totals(plan, checkpoint)
     return PlanSummary(
