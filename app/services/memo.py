@@ -67,24 +67,18 @@ def per_plan_version(name: str, plan_id: int, build: Callable[[], T]) -> T:
     the same. Inside a write transaction, always `build()`: its changes may come before their audit record."""
     if writing():
         return build()
-    kept: _Kept = current_app.extensions.setdefault("plan_memo", _Kept())
-    key = (name, plan_id, plan_head(plan_id), today())
-    with kept.lock:
-        if key in kept.results:
-            kept.results.move_to_end(key)
-            return kept.results[key]  # type: ignore[no-any-return]
-    result = build()
-    with kept.lock:
-        kept.results[key] = result
-        while len(kept.results) > KEPT:
-            kept.results.popitem(last=False)
-    return result
+    return _kept("plan_memo", (name, plan_id, plan_head(plan_id), today()), build, KEPT)
 
 
 def fixed(key: Hashable, build: Callable[[], T]) -> T:
     """`build()` once for what can never change (two presented baselines compared, say), then what it gave;
     the newest `KEPT_FIXED` results are kept."""
-    kept: _Kept = current_app.extensions.setdefault("fixed_memo", _Kept())
+    return _kept("fixed_memo", key, build, KEPT_FIXED)
+
+
+def _kept(store: str, key: Hashable, build: Callable[[], T], size: int) -> T:
+    """What `build()` gave for `key`, kept in this app's `store` with the `size` newest results."""
+    kept: _Kept = current_app.extensions.setdefault(store, _Kept())
     with kept.lock:
         if key in kept.results:
             kept.results.move_to_end(key)
@@ -92,6 +86,6 @@ def fixed(key: Hashable, build: Callable[[], T]) -> T:
     result = build()
     with kept.lock:
         kept.results[key] = result
-        while len(kept.results) > KEPT_FIXED:
+        while len(kept.results) > size:
             kept.results.popitem(last=False)
     return result
