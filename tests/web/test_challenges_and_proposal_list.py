@@ -157,3 +157,29 @@ def test_the_list_comes_a_page_at_a_time_with_the_filters_kept(
     second = text(pm.get("/proposals?state=submitted&page=2"))
     assert "Showing 3 to 4 of 4" in second
     assert "Showing 3 to 4 of 4" in text(pm.get("/proposals?state=submitted&page=99")), "past the end: the last page"
+
+
+def test_many_overdue_challenges_are_counted_on_the_dashboard_with_a_way_to_every_one(
+    app: Flask, login: Any, demo: dict[str, Any]
+) -> None:
+    refs = [ref for ref in demo["actions"] if ref.split(".")[0] in ("3", "4")][:12]
+    for ref in refs:
+        pid = submitted_by(app, demo, "sm2", ref)
+        with app.app_context():
+            p = db.session.get(Proposal, pid)
+            proposals.challenge(db.session.get(User, demo["users"]["pm"]), pid, p.version, QUESTION)
+            db.session.remove()
+    with app.app_context():
+        due = max(c.due_on for c in db.session.query(Challenge))
+        db.session.remove()
+    with clock.travel_to(datetime.combine(due + timedelta(days=1), time(12))):
+        pm_client = login("pm")
+        panel = text(pm_client.get("/"))
+        panel = panel[panel.index('id="overdue-challenges"') :]
+        panel = panel[: panel.index("</div>")]
+        assert "12 challenges have had no answer by the due date." in " ".join(panel.split())
+        assert "The 10 longest overdue are listed here" in panel and panel.count("<li>") == 10
+        link = re.search(r'href="([^"]*state=challenged[^"]*)"', panel)
+        assert link, "a way to every challenged proposal"
+        listing = text(pm_client.get(link.group(1).replace("&amp;", "&")))
+        assert listing.count("Answer overdue") >= 12
