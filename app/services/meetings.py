@@ -408,7 +408,12 @@ def changes_since_last_meeting_page(
     """A page of the changes since the last committee meeting (the changes page); the report keeps them all."""
     baseline = last_baseline(plan_id)
     mark = baseline.audit_mark if baseline else 0
-    return baseline, approved_changes_page(plan_id, after_mark=mark, page=page, per_page=per_page, **filters)
+    found = memo.per_plan_version(  # once per version of the plan: an approval, or a new baseline, is a new one
+        f"changes_page:{mark}:{page}:{per_page}:{sorted(filters.items())}",
+        plan_id,
+        lambda: approved_changes_page(plan_id, after_mark=mark, page=page, per_page=per_page, **filters),
+    )
+    return baseline, Page(list(found.items), found.number, found.per_page, found.total)
 
 
 CHANGES_BATCH = 500
@@ -557,7 +562,20 @@ def changes_by_action(
     plan_id: int, *, work_stream_id: int | None = None, action_ids: set[int] | None = None
 ) -> dict[int, list[ChangeLine]]:
     """The changes since the last committee meeting, by action id (a new work stream belongs to no action):
-    one work stream's, or only the actions shown (a page of the action list), each picked out by the database."""
+    one work stream's, or only the actions shown (a page of the action list), each picked out by the database.
+    Worked out once per version of the plan (`memo`: an approval or a presented baseline is a new version)."""
+    shown = None if action_ids is None else tuple(sorted(action_ids))
+    kept = memo.per_plan_version(
+        f"changes_by_action:{work_stream_id}:{shown}",
+        plan_id,
+        lambda: _changes_by_action(plan_id, work_stream_id=work_stream_id, action_ids=action_ids),
+    )
+    return {action_id: list(lines) for action_id, lines in kept.items()}
+
+
+def _changes_by_action(
+    plan_id: int, *, work_stream_id: int | None, action_ids: set[int] | None
+) -> dict[int, tuple[ChangeLine, ...]]:
     if action_ids is None:
         _, lines = changes_since_last_meeting(plan_id, work_stream_id=work_stream_id)
     else:
@@ -570,7 +588,7 @@ def changes_by_action(
     for line in lines:
         if line.action_id is not None and (action_ids is None or line.action_id in action_ids):
             column.setdefault(line.action_id, []).append(line)
-    return column
+    return {action_id: tuple(kept) for action_id, kept in column.items()}
 
 
 def changes_column(plan_id: int) -> dict[int, list[str]]:
