@@ -18,7 +18,7 @@ from app.config import ConfigError, flask_config, load_settings
 from app.extensions import check_connections_after_idle, csrf, db, htmx, limiter, mailman, migrate
 from app.logs import configure as configure_logging
 from app.services.demo import demo_accounts_with_demo_password
-from app.services.tx import configure_engine
+from app.services.tx import configure_engine, end_reads_with_commit
 from app.web import register_web
 from app.web.request_log import register_request_log
 
@@ -55,6 +55,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
         check_connections_after_idle(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
+        end_reads_with_commit(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)
