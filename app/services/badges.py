@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, case, func, literal, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.domain.proposals import State
@@ -45,8 +45,10 @@ def columns() -> tuple[ColumnElement[int], ColumnElement[int]]:
     """The queue and unread counts as columns of a query that selects from `users`: the queue is counted only
     for a role that reviews (the database skips the count for the others), the unread notifications are the
     selected user's own."""
-    reviewers = sorted(roles_with(Permission.REVIEW_PROPOSAL))
-    queue = case((User.role.in_(reviewers), _queue()), else_=0)
+    # `role = a OR role = b`, not `role IN (...)`: an IN list is an "expanding" parameter that SQLAlchemy
+    # renders into the statement again on every execution, a fifth of a signed-in page's time in Python
+    reviewers = or_(*(User.role == role for role in sorted(roles_with(Permission.REVIEW_PROPOSAL))))
+    queue = case((reviewers, _queue()), else_=0)
     return queue.label("badge_queue"), _unread(User.id).label("badge_notifications")
 
 

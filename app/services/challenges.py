@@ -8,7 +8,7 @@ managers, gives the reminders due each day, and sums a meeting's challenges for 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -35,7 +35,7 @@ from app.formatting import format_date
 from app.models import Action, Challenge, PerformanceMeasure, Proposal, ProposalMessage, User, WorkStream
 from app.models.proposals import target_label
 from app.policy import SYSTEM, Actor, Permission, can, can_view_proposal, roles_with
-from app.services import audit, notifications
+from app.services import audit, memo, notifications
 from app.services.reminders import Reminder, register
 from app.services.tx import write_transaction
 
@@ -141,6 +141,7 @@ def log_for(proposal: Proposal, on: date | None = None) -> list[LogLine]:
 
 
 _S = TypeVar("_S", bound=Select[*tuple[Any, ...]])
+_T = TypeVar("_T")
 
 
 # --- overdue: the dashboard, the review queue, escalation --------------------------------------------------
@@ -205,21 +206,37 @@ def overdue_list(
     actor: Actor, plan_id: int | None = None, on: date | None = None, *, limit: int | None = OVERDUE_SHOWN
 ) -> OverdueList:
     """The overdue challenges this person may see, the first `limit` of them in full. Two queries at any size:
-    the rights are checked on light rows (ids, state, author), and only the challenges shown are loaded."""
+    the rights are checked on light rows (ids, state, author), and only the challenges shown are loaded. For one
+    plan both are kept per plan version (`memo`): a challenge is raised, answered and decided by proposal
+    transitions, each audited with the plan."""
     if not can(actor, Permission.VIEW_INTERNAL):
         return OverdueList([], 0)
     on = on or today()
+    light = _kept(plan_id, f"overdue:{on}", lambda: _overdue_light(on, plan_id))
+    visible = [
+        challenge_id
+        for challenge_id, work_stream_id, state, author_id in light
+        if can_view_proposal(actor, work_stream_id=work_stream_id, state=state, author_id=author_id)
+    ]
+    wanted = tuple(visible if limit is None else visible[:limit])
+    if not wanted:
+        return OverdueList([], len(visible))
+    shown = _kept(plan_id, f"overdue_shown:{on}:{wanted}", lambda: _overdue_shown(wanted, on))
+    return OverdueList(list(shown), len(visible))
+
+
+def _kept(plan_id: int | None, name: str, build: Callable[[], _T]) -> _T:
+    return build() if plan_id is None else memo.per_plan_version(name, plan_id, build)
+
+
+def _overdue_light(on: date, plan_id: int | None) -> tuple[tuple[int, int, str, int], ...]:
     light = _overdue_where(
         select(Challenge.id, Proposal.work_stream_id, Proposal.state, Proposal.author_id), on, plan_id
     )
-    visible = [
-        challenge_id
-        for challenge_id, work_stream_id, state, author_id in db.session.execute(light)
-        if can_view_proposal(actor, work_stream_id=work_stream_id, state=state, author_id=author_id)
-    ]
-    wanted = visible if limit is None else visible[:limit]
-    if not wanted:
-        return OverdueList([], len(visible))
+    return tuple((row[0], row[1], row[2], row[3]) for row in db.session.execute(light))
+
+
+def _overdue_shown(wanted: tuple[int, ...], on: date) -> tuple[Overdue, ...]:
     author = aliased(User)
     shown = (
         select(
@@ -242,7 +259,7 @@ def overdue_list(
         .where(Challenge.id.in_(wanted))
         .order_by(Challenge.due_on, Challenge.id)
     )
-    rows = [
+    return tuple(
         Overdue(
             challenge_id=challenge_id,
             proposal_id=proposal_id,
@@ -265,8 +282,7 @@ def overdue_list(
             author_id,
             due_on,
         ) in db.session.execute(shown)
-    ]
-    return OverdueList(rows, len(visible))
+    )
 
 
 def _people_with(permission: Permission) -> list[int]:

@@ -248,3 +248,25 @@ def test_flask_challenges_escalate_tells_the_senior_managers_once(app: Flask, de
     with app.app_context():
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.kind == "challenge.escalated")).one()
         assert event.actor_name == "System (command line)"
+
+
+def test_the_plans_overdue_panel_is_kept_until_a_challenge_moves_and_still_filtered_per_person(
+    ctx: Any, app: Flask, demo: dict[str, Any], count_queries: Any
+) -> None:
+    """Asked again for the same plan, the panel is the one already worked out (no query over the challenges);
+    what each person may see is still decided for them; an answer takes the challenge off at once."""
+    with clock.travel_to(datetime(2026, 12, 18, 10, 0)):
+        p = challenged(demo)
+    db.session.commit()
+    with clock.travel_to(datetime(2027, 1, 7, 9, 0)):
+        plan_id = demo["plan_id"]
+        assert [r.proposal_id for r in challenges.overdue_list(user("pm", demo), plan_id).shown] == [p.id]
+        db.session.commit()  # a new request: the plan's newest audit record is read again, once
+        with count_queries() as queries:
+            again = challenges.overdue_list(user("pm", demo), plan_id)
+        assert [r.proposal_id for r in again.shown] == [p.id]
+        assert not [s for s in queries.statements if "challenges" in s], "worked out again"
+        assert challenges.overdue_list(user("sm1", demo), plan_id).total == 0, "not in a work stream sm1 runs"
+        assert challenges.overdue_list(user("committee", demo), plan_id).total == 0
+        answer(demo, p)
+        assert challenges.overdue_list(user("pm", demo), plan_id).total == 0, "answered: off the panel that day"
