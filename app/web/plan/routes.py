@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 
-from flask import request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app.clock import today
@@ -15,7 +17,8 @@ from app.domain.glossary import GLOSSARY
 from app.domain.status import actions_headline, measures_headline
 from app.models import User, WorkStream
 from app.policy import Permission, can
-from app.services import lists, meetings, plan_read, proposals, risks
+from app.services import lists, meetings, memo, plan_read, proposals, risks
+from app.services.paging import Page
 from app.web.decorators import permission_required
 from app.web.pagination import govuk_pagination, page_number
 from app.web.pickers import work_stream_picker
@@ -84,7 +87,11 @@ def work_stream(work_stream_id: int) -> Response:
     action_filter = ActionFilter.from_args(request.args)
     action_filter = ActionFilter(action_filter.status, action_filter.owner_id, action_filter.overdue, ws.id)
     on = today()
-    actions = plan_read.find_actions(ws.plan_id, action_filter, on)
+    table = memo.per_plan_version(  # the same for everyone who may see it; an approval is a new version
+        f"work_stream_table:{ws.id}:{action_filter.query_string()}:{on}",
+        ws.plan_id,
+        lambda: _work_stream_table(ws.plan_id, action_filter, on),
+    )
     action_counts, measure_counts = plan_read.work_stream_counts(ws)
     owners = plan_read.action_owners(ws.plan_id, ws.id)
     if is_htmx() and request.args.get("part") == "summary":
@@ -94,7 +101,8 @@ def work_stream(work_stream_id: int) -> Response:
         "plan/_actions_table.html",
         work_stream=ws,
         plan=ws.plan,
-        actions=actions,
+        actions=table.page.items,
+        actions_html=table.html,
         action_filter=action_filter,
         owners=owners,
         page_title=titled(f"Work stream {ws.roman}: {ws.title}", _filter_words(action_filter, owners)),
@@ -103,7 +111,6 @@ def work_stream(work_stream_id: int) -> Response:
         measure_counts=measure_counts,
         measures=plan_read.measures_for(ws.id),
         open_risks=risks.open_counts(ws.plan_id).get(ws.id, 0),
-        changes_since=meetings.changes_by_action(ws.plan_id, work_stream_id=ws.id),
         filter_url=request.path,
         show_work_stream=False,
     )
@@ -117,17 +124,21 @@ def actions() -> Response:
     action_filter = replace(ActionFilter.from_args(request.args), work_stream_id=picker.id)
     owners = plan_read.action_owners(plan.id)
     number = parse_id(request.args.get("page")) or 1
-    per_page = plan_read.ACTIONS_PER_PAGE
-    page = plan_read.find_actions_page(plan.id, action_filter, today(), page=number, per_page=per_page)
+    on = today()
+    table = memo.per_plan_version(  # the same for everyone who may see the list; an approval is a new version
+        f"actions_table:{action_filter.query_string()}:{number}:{plan_read.ACTIONS_PER_PAGE}:{on}",
+        plan.id,
+        lambda: _actions_table(plan.id, action_filter, on, number),
+    )
     return render(
         "plan/actions.html",
         "plan/_actions_table.html",
-        changes_since=meetings.changes_by_action(plan.id, action_ids={a.id for a in page.actions}),
         plan=plan,
         plans=plan_read.list_plans(),
-        actions=page.actions,
-        page=page,
-        pagination=govuk_pagination(page, "Pages of actions", action_filter.query_string()),
+        actions=table.page.items,
+        actions_html=table.html,
+        page=table.page,
+        pagination=govuk_pagination(table.page, "Pages of actions", action_filter.query_string()),
         action_filter=action_filter,
         owners=owners,
         picker=picker,
@@ -136,6 +147,39 @@ def actions() -> Response:
         filter_url=request.path,
         show_work_stream=True,
     )
+
+
+@dataclass(frozen=True)
+class _ActionsTable:
+    """A page of the plan-wide action list, rendered: the page (its items the actions' ids) and its table."""
+
+    page: Page[int]
+    html: Markup
+
+
+def _actions_table(plan_id: int, action_filter: ActionFilter, on: date, number: int) -> _ActionsTable:
+    page = plan_read.find_actions_page(plan_id, action_filter, on, page=number, per_page=plan_read.ACTIONS_PER_PAGE)
+    html = render_template(
+        "plan/_actions_rows.html",
+        actions=page.actions,
+        changes_since=meetings.changes_by_action(plan_id, action_ids={a.id for a in page.actions}),
+        show_work_stream=True,
+        today=on,
+    )
+    return _ActionsTable(Page([a.id for a in page.actions], page.number, page.per_page, page.total), Markup(html))
+
+
+def _work_stream_table(plan_id: int, action_filter: ActionFilter, on: date) -> _ActionsTable:
+    """A work stream's actions matching the filter, in full, rendered (`work_stream` keeps it per plan version)."""
+    actions = plan_read.find_actions(plan_id, action_filter, on)
+    html = render_template(
+        "plan/_actions_rows.html",
+        actions=actions,
+        changes_since=meetings.changes_by_action(plan_id, work_stream_id=action_filter.work_stream_id),
+        show_work_stream=False,
+        today=on,
+    )
+    return _ActionsTable(Page([a.id for a in actions], 1, max(len(actions), 1), len(actions)), Markup(html))
 
 
 @bp.get("/actions/<int:action_id>")
