@@ -110,3 +110,34 @@ def test_a_plan_of_many_work_streams_shows_its_first_ten_and_links_to_the_rest(a
 def test_the_demo_dashboard_lists_every_work_stream_with_no_link_to_more(login: Any) -> None:
     words = text_of(login("smt").get("/").get_data(as_text=True))
     assert "All work streams" in words and "See all" not in words
+
+
+def test_the_dashboard_charts_are_drawn_once_per_version_of_the_plan(
+    app: Flask, login: Any, demo: dict[str, Any], count_queries: Any
+) -> None:
+    """Asked for again, the dashboard's charts and tables are the ones already drawn (no query over the work
+    streams); an approval is a new version of the plan, so the next dashboard shows it."""
+    from app.services import proposals
+    from app.services.proposals import EvidenceInput, ProposalInput
+
+    def table(html: str) -> str:
+        part = html[html.index('id="actions-table"') :]
+        return part[: part.index("</table>")]
+
+    client = login("pm")
+    first = table(client.get("/").get_data(as_text=True))
+    with count_queries() as queries:
+        again = table(client.get("/").get_data(as_text=True))
+    assert again == first
+    drawn = [s for s in queries.statements if "ORDER BY work_streams.number, work_streams.id" in s]
+    assert not drawn, "the kept charts were drawn again"
+    with app.app_context():
+        sm2, pm = db.session.get(User, demo["users"]["sm2"]), db.session.get(User, demo["users"]["pm"])
+        data = ProposalInput(
+            values={"status": "COMPLETED", "progress": "All posts filled."},
+            reasons={"status": "The evidence shows the key targets are met"},
+            evidence=EvidenceInput(filename="posts.csv", data=b"post,filled\nTeam manager,yes\n", note="All filled"),
+        )
+        made = proposals.create(sm2, "action", demo["actions"]["3.3"], data, submit=True)
+        proposals.approve(pm, made.id, made.version, note="The posts are filled, as the evidence shows")
+    assert table(client.get("/").get_data(as_text=True)) != first, "the approval did not reach the dashboard"

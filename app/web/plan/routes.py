@@ -15,7 +15,7 @@ from app.domain.bounds import parse_id
 from app.domain.filters import ActionFilter
 from app.domain.glossary import GLOSSARY
 from app.domain.status import actions_headline, measures_headline
-from app.models import User, WorkStream
+from app.models import Plan, User, WorkStream
 from app.policy import Permission, can
 from app.services import lists, meetings, memo, plan_read, proposals, risks
 from app.services.paging import Page
@@ -45,22 +45,36 @@ def dashboard() -> Response:
     """A page of bounded size however large the plan: the plan's totals counted by the database, its first
     work streams, the trend by month, and the person's own lists cut to their longest waiting."""
     plan = selected_plan()
-    summary = plan_read.plan_summary(plan, limit=DASHBOARD_WORK_STREAMS)
+    actions, measures, _ = plan_read.plan_totals(plan)
+    charts = memo.per_plan_version(
+        f"dashboard_charts:{DASHBOARD_WORK_STREAMS}", plan.id, lambda: _dashboard_charts(plan)
+    )
     return render(
         "plan/dashboard.html",
         "plan/_summary.html",
         plan=plan,
-        trend=meetings.trend(plan)[0],
+        charts=charts,
         open_risks=risks.open_counts(plan.id).get(None, 0),
         reviews_due=risks.reviews_due(current_user.id, limit=DASHBOARD_LIST + 1),  # one more: are there others?
         list_limit=DASHBOARD_LIST,
         needing_update=plan_read.actions_needing_update(current_user, plan.id, limit=DASHBOARD_LIST),
         plans=plan_read.list_plans(),
-        summary=summary,
         summary_url=url_for("api.summary", plan=plan.id, per_page=DASHBOARD_WORK_STREAMS),
-        actions_headline=actions_headline(summary.actions),
-        measures_headline=measures_headline(summary.measures, summary.checkpoint),
+        actions_headline=actions_headline(actions),
+        measures_headline=measures_headline(measures, plan.reporting_checkpoint),
     )
+
+
+def _dashboard_charts(plan: Plan) -> Markup:
+    """The dashboard's charts and their tables (the first work streams and the trend), the same for everyone:
+    `dashboard` keeps them per version of the plan (the trend's months follow the day, which the key holds)."""
+    html = render_template(
+        "plan/_summary_charts.html",
+        plan=plan,
+        summary=plan_read.plan_summary(plan, limit=DASHBOARD_WORK_STREAMS),
+        trend=meetings.trend(plan)[0],
+    )
+    return Markup(html)
 
 
 @bp.get("/work-streams")
