@@ -207,8 +207,8 @@ def overdue_list(
 ) -> OverdueList:
     """The overdue challenges this person may see, the first `limit` of them in full. Two queries at any size:
     the rights are checked on light rows (ids, state, author), and only the challenges shown are loaded. For one
-    plan both are kept per plan version (`memo`): a challenge is raised, answered and decided by proposal
-    transitions, each audited with the plan."""
+    plan both are kept per plan version, for every plan per version of the whole trail (`memo`): a challenge is
+    raised, answered and decided by proposal transitions, each audited with the plan."""
     if not can(actor, Permission.VIEW_INTERNAL):
         return OverdueList([], 0)
     on = on or today()
@@ -226,7 +226,7 @@ def overdue_list(
 
 
 def _kept(plan_id: int | None, name: str, build: Callable[[], _T]) -> _T:
-    return build() if plan_id is None else memo.per_plan_version(name, plan_id, build)
+    return memo.per_trail_version(name, build) if plan_id is None else memo.per_plan_version(name, plan_id, build)
 
 
 def _overdue_light(on: date, plan_id: int | None) -> tuple[tuple[int, int, str, int], ...]:

@@ -62,6 +62,28 @@ def _read_head(plan_id: int) -> tuple[int, str] | None:
     return None if row is None else (row[0], row[1])
 
 
+def trail_head() -> tuple[int, str] | None:
+    """The newest audit record of all (id and hash), read once per transaction: what says whether anything
+    across every plan, or a person's name, can have changed."""
+    session = db.session()
+    transaction = session.get_transaction()
+    kept = session.info.get("trail_head")
+    if kept is None or transaction is None or kept[0] is not transaction:
+        row = db.session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+        kept = (transaction, None if row is None else (row[0], row[1]))
+        session.info["trail_head"] = kept
+    head: tuple[int, str] | None = kept[1]
+    return head
+
+
+def per_trail_version(name: str, build: Callable[[], T]) -> T:
+    """`per_plan_version` for what is drawn from every plan (the review queue): kept while the newest audit
+    record of all and the day are the same."""
+    if writing():
+        return build()
+    return _kept("plan_memo", (name, None, trail_head(), today()), build, KEPT)
+
+
 def per_plan_version(name: str, plan_id: int, build: Callable[[], T]) -> T:
     """`build()`, or what it gave before for this plan while the plan's newest audit record and the day are
     the same. Inside a write transaction, always `build()`: its changes may come before their audit record."""

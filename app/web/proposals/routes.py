@@ -9,8 +9,9 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app.clock import today
@@ -21,8 +22,9 @@ from app.domain.proposal_filter import AGES, ProposalFilter
 from app.domain.proposals import Event, State, field_labels
 from app.models import Proposal, User
 from app.policy import Permission, PermissionDenied, can, is_reviewer
-from app.services import challenges, notifications, plan_read, proposal_list, proposals
+from app.services import challenges, memo, notifications, plan_read, proposal_list, proposals
 from app.services.errors import Conflict, ValidationFailed
+from app.services.paging import Page
 from app.services.proposals import EvidenceInput, OpenProposalExists, ProposalInput, Target, TargetChanged
 from app.web.decorators import permission_required
 from app.web.pagination import govuk_pagination, page_number
@@ -332,14 +334,24 @@ for _name, _step in STEPS.items():  # POST /proposals/<id>/submit, …/approve: 
 @bp.get("/review")
 @permission_required(Permission.REVIEW_PROPOSAL)
 def queue() -> Response:
-    page = proposals.review_queue_page(page=page_number())
+    number = page_number()
+    page, html = memo.per_trail_version(f"review_queue:{number}", lambda: _queue_table(number))
     return render(
         "proposals/queue.html",
         queue=page.items,
+        queue_html=html,
         page=page,
         pagination=govuk_pagination(page, "Pages of the review queue"),
         page_title=titled("Review queue", [f"page {page.number}" if page.number > 1 else ""]),
     )
+
+
+def _queue_table(number: int) -> tuple[Page[int], Markup]:
+    """A page of the review queue, rendered (its items the proposals' ids): every change to a proposal is audited,
+    so `queue` keeps it while the audit trail's newest record is the same."""
+    page = proposals.review_queue_page(page=number)
+    html = Markup(render_template("proposals/_queue_table.html", queue=page.items))
+    return Page([p.id for p in page.items], page.number, page.per_page, page.total), html
 
 
 @bp.get("/review/count")
