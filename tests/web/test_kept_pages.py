@@ -45,3 +45,29 @@ def test_the_review_queue_is_kept_until_the_trail_moves(
     )
     made = _submit(app, demo, "3.4")
     assert f'href="/proposals/{made}"' in _queue(pm.get("/review").get_data(as_text=True)), "the new one is not there"
+
+
+def test_the_risk_register_is_kept_until_an_entry_changes(
+    app: Flask, login: Any, demo: dict[str, Any], count_queries: Any
+) -> None:
+    """The register's results are drawn once per plan version, for each query string; escalating an entry (audited
+    with the plan) shows on the next request, on the page and in the fragment htmx asks for."""
+    from sqlalchemy import select
+
+    from app.models import RiskEntry
+    from app.services import risks
+
+    pm = login("pm")
+    first = pm.get("/risks").get_data(as_text=True)
+    tag = 'govuk-tag--purple app-status">'  # the "Escalated to SMT" tag, not the filter of that name
+    assert tag not in first
+    with count_queries() as queries:
+        again = pm.get("/risks").get_data(as_text=True)
+    assert 'id="heat-map"' in again and again.count("<tr") == first.count("<tr")
+    assert not [s for s in queries.statements if "FROM risk_entries" in s], "the kept register was read again"
+    with app.app_context():
+        entry = db.session.scalars(select(RiskEntry).where(RiskEntry.closed_on.is_(None)).limit(1)).one()
+        senior = db.session.get(User, demo["users"]["smt"])
+        risks.set_escalated(senior, entry.id, entry.version, True, "Needs the senior team's attention")
+    assert tag in pm.get("/risks").get_data(as_text=True), "the escalation did not reach the kept register"
+    assert tag in pm.get("/risks", headers={"HX-Request": "true"}).get_data(as_text=True)

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
 from app.domain.risk import REASON_ORDER, band
 from app.models import Plan, RiskEntry
 from app.policy import Permission
-from app.services import plan_editor, risks
+from app.services import memo, plan_editor, risks
 from app.web.decorators import permission_required
 from app.web.pagination import govuk_pagination, page_number
 from app.web.pickers import work_stream_picker
-from app.web.rendering import XLSX, attempt, download, me, render, selected_plan, titled, version_of
+from app.web.rendering import XLSX, attempt, download, is_htmx, me, render, selected_plan, titled, version_of
 from app.web.risks import bp
 from app.web.risks.forms import CommentForm, EntryForm, EscalateForm, WindowForm
 
@@ -54,18 +55,59 @@ def _register_context(plan: Plan, f: risks.RegisterFilter, number: int = 1) -> d
     }
 
 
+@dataclass(frozen=True)
+class _Owner:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class _KeptRegister:
+    """The register's results drawn once (`register` keeps them per plan version) and what the page around them
+    shows: the owners to filter by and the page's title."""
+
+    html: Markup
+    owners: tuple[_Owner, ...]
+    page_title: str
+
+
+def _kept_register(plan: Plan, f: risks.RegisterFilter, number: int) -> _KeptRegister:
+    context = _register_context(plan, f, number)
+    html = Markup(render_template("risks/_register.html", **context))
+    owners = tuple(_Owner(o.id, o.name) for o in context["owners"])
+    return _KeptRegister(html, owners, context["page_title"])
+
+
 @bp.get("/risks")
 @permission_required(Permission.VIEW_PLAN)
 def register() -> WResponse:
+    """The open entries, filtered: the results (heat map, table, pagination) are the same for everyone who may
+    see the register, so they are kept per plan version, for this query string and kind of request (every entry
+    opened, closed, scored or escalated is audited with the plan)."""
     plan = selected_plan()
-    window_form = WindowForm(formdata=None, days=plan.risk_warning_days)
-    context = _register_context(plan, risks.RegisterFilter.from_args(request.args), page_number())
+    f = risks.RegisterFilter.from_args(request.args)
+    number = page_number()
+    kept = memo.per_plan_version(
+        f"risk_register:{request.query_string.decode()}:{number}:{is_htmx()}",
+        plan.id,
+        lambda: _kept_register(plan, f, number),
+    )
+    if is_htmx():
+        response = make_response(kept.html)
+        response.headers.add("Vary", "HX-Request")
+        return response
+    picker = work_stream_picker(plan.id)
     return render(
         "risks/register.html",
-        "risks/_register.html",
-        window_form=window_form,
-        form=context["picker"].form if context["picker"].failed else None,
-        **context,
+        window_form=WindowForm(formdata=None, days=plan.risk_warning_days),
+        form=picker.form if picker.failed else None,
+        register_html=kept.html,
+        page_title=kept.page_title,
+        plan=plan,
+        f=replace(f, work_stream_id=picker.id),
+        reasons=REASON_ORDER,
+        picker=picker,
+        owners=kept.owners,
     )
 
 
