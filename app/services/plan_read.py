@@ -249,7 +249,16 @@ def plan_summary(plan: Plan, checkpoint: int | None = None, *, first: int = 0, l
 
 
 def work_stream_counts(work_stream: WorkStream) -> tuple[StatusCounts, StatusCounts]:
+    """A work stream's actions, and its measures at the plan's checkpoint, by status (once per plan version)."""
     plan = work_stream.plan
+    return memo.per_plan_version(
+        f"one_work_stream_counts:{work_stream.id}:{plan.reporting_checkpoint}",
+        plan.id,
+        lambda: _work_stream_counts(work_stream, plan),
+    )
+
+
+def _work_stream_counts(work_stream: WorkStream, plan: Plan) -> tuple[StatusCounts, StatusCounts]:
     actions = _counts_by_work_stream(Action, plan.id, Action.work_stream_id == work_stream.id)
     measures = _counts_by_work_stream(
         PerformanceMeasure,

@@ -108,6 +108,7 @@ def work_stream(work_stream_id: int) -> Response:
     )
     action_counts, measure_counts = plan_read.work_stream_counts(ws)
     owners = plan_read.action_owners(ws.plan_id, ws.id)
+    may_propose, may_edit = can(current_user, Permission.PROPOSE_CHANGE, ws.id), can(current_user, Permission.EDIT_PLAN)
     if is_htmx() and request.args.get("part") == "summary":
         return render("plan/_ws_summary.html", work_stream=ws, action_counts=action_counts)
     return render(
@@ -123,7 +124,18 @@ def work_stream(work_stream_id: int) -> Response:
         retired=plan_read.find_actions(ws.plan_id, ActionFilter(work_stream_id=ws.id), on, retired=True),
         action_counts=action_counts,
         measure_counts=measure_counts,
-        measures=plan_read.measures_for(ws.id),
+        measures_html=memo.per_plan_version(
+            f"work_stream_measures:{ws.id}:{may_propose}:{may_edit}",
+            ws.plan_id,
+            lambda: Markup(
+                render_template(
+                    "plan/_ws_measures.html",
+                    measures=plan_read.measures_for(ws.id),
+                    may_propose=may_propose,
+                    may_edit=may_edit,
+                )
+            ),
+        ),
         open_risks=risks.open_counts(ws.plan_id).get(ws.id, 0),
         filter_url=request.path,
         show_work_stream=False,
