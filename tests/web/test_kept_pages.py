@@ -71,3 +71,26 @@ def test_the_risk_register_is_kept_until_an_entry_changes(
         risks.set_escalated(senior, entry.id, entry.version, True, "Needs the senior team's attention")
     assert tag in pm.get("/risks").get_data(as_text=True), "the escalation did not reach the kept register"
     assert tag in pm.get("/risks", headers={"HX-Request": "true"}).get_data(as_text=True)
+
+
+def test_the_work_stream_list_is_kept_until_the_trail_moves_and_a_new_manager_shows_at_once(
+    app: Flask, login: Any, demo: dict[str, Any], count_queries: Any
+) -> None:
+    """Managers are assigned to a person, outside any plan: the list follows the whole trail, so an assignment
+    (audited) is on the next page even though the plan itself did not change."""
+    from app.services import accounts
+
+    pm = login("pm")
+    first = pm.get("/work-streams").get_data(as_text=True)
+    with count_queries() as queries:
+        again = pm.get("/work-streams").get_data(as_text=True)
+    assert again.count("<tr") == first.count("<tr") > 7
+    assert not [s for s in queries.statements if "work_stream_managers" in s], "the kept list was read again"
+    with app.app_context():
+        admin, sm1 = db.session.get(User, demo["users"]["admin"]), db.session.get(User, demo["users"]["sm1"])
+        streams = [ws.id for ws in sm1.work_streams] + [demo["work_streams"][7]]
+        accounts.update_user(
+            admin, sm1.id, name="Renamed Manager", job_title=sm1.job_title, role=sm1.role, work_stream_ids=streams
+        )
+    assert "Renamed Manager" not in first
+    assert "Renamed Manager" in pm.get("/work-streams").get_data(as_text=True), "the kept list missed the change"

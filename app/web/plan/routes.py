@@ -82,16 +82,30 @@ def _dashboard_charts(plan: Plan) -> Markup:
 def work_streams() -> Response:
     plan = selected_plan()
     search = request.args.get("q", "")[:200]
-    page = lists.work_streams_page(plan.id, search=search, page=page_number())
+    number = page_number()
+    page, html = memo.per_trail_version(
+        f"work_streams_table:{plan.id}:{request.query_string.decode()}:{number}",
+        lambda: _work_streams_table(plan.id, search, number),
+    )
     return render(
         "plan/work_streams.html",
         plan=plan,
         plans=plan_read.list_plans(),
         page=page,
+        table_html=html,
         search=search,
-        pagination=govuk_pagination(page, "Pages of work streams", [("q", search.strip())]),
         page_title=titled("Work streams", [f"matching “{search.strip()}”" if search.strip() else ""]),
     )
+
+
+def _work_streams_table(plan_id: int, search: str, number: int) -> tuple[Page[int], Markup]:
+    page = lists.work_streams_page(plan_id, search=search, page=number)
+    html = render_template(
+        "plan/_work_streams_table.html",
+        page=page,
+        pagination=govuk_pagination(page, "Pages of work streams", [("q", search.strip())]),
+    )
+    return Page([w.work_stream.id for w in page.items], page.number, page.per_page, page.total), Markup(html)
 
 
 @bp.get("/work-streams/<int:work_stream_id>")
