@@ -231,11 +231,20 @@ def action(action_id: int) -> Response:
         "plan/action.html",
         action=item,
         history=plan_read.action_history(item.id, approved_only=not internal),
-        changes={c.event_id: c for c in meetings.approved_changes(item.work_stream.plan_id, action_id=item.id)},
+        changes={c.event_id: c for c in _approved_changes(item.work_stream.plan_id, item.id)},
         open_proposal=proposals.open_proposal_for("action", item.id),
         proposals=proposals.visible_for_target(current_user, "action", item.id),
         approved_evidence=proposals.approved_evidence_for_action(item.id),
         risk=risks.entry_for_action(item.id),
+    )
+
+
+def _approved_changes(plan_id: int, action_id: int) -> tuple[meetings.ChangeLine, ...]:
+    """The action's approved changes with their why and who (plain values), worked out once per plan version."""
+    return memo.per_plan_version(
+        f"approved_changes:{action_id}",
+        plan_id,
+        lambda: tuple(meetings.approved_changes(plan_id, action_id=action_id)),
     )
 
 
