@@ -159,6 +159,8 @@ class Notification(Model):
             sqlite_where=text("read_at IS NULL"),
             postgresql_where=text("read_at IS NULL"),
         ),
+        # A page of someone's notifications, newest first, and their count, from the index alone.
+        Index("ix_notifications_user_id_id", "user_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
