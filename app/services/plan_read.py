@@ -378,7 +378,10 @@ class NeedingUpdate:
 def actions_needing_update(user: User, plan_id: int, days: int = 30, *, limit: int | None = None) -> NeedingUpdate:
     """The monthly rhythm: live, unfinished actions in the person's work streams with no approved update lately.
 
-    The longest waiting first (never updated before the others), `limit` of them; two queries at any size."""
+    The longest waiting first (never updated before the others), `limit` of them; two queries at any size, none
+    for someone who runs no work stream of the plan (their work streams are loaded once a request anyway)."""
+    if not any(ws.plan_id == plan_id for ws in user.work_streams):
+        return NeedingUpdate([], 0)
     last_update = (
         select(AuditEvent.action_id, func.max(AuditEvent.occurred_at).label("at"))
         .where(AuditEvent.kind == "action.changed", AuditEvent.plan_id == plan_id)

@@ -94,3 +94,29 @@ def test_the_work_stream_list_is_kept_until_the_trail_moves_and_a_new_manager_sh
         )
     assert "Renamed Manager" not in first
     assert "Renamed Manager" in pm.get("/work-streams").get_data(as_text=True), "the kept list missed the change"
+
+
+def test_the_changes_since_the_last_meeting_are_kept_until_an_approval(
+    app: Flask, login: Any, demo: dict[str, Any], count_queries: Any
+) -> None:
+    def results(html: str) -> str:
+        return html[html.index('id="changes-results"') :]
+
+    pm = login("pm")
+    first = results(pm.get("/changes").get_data(as_text=True))
+    with count_queries() as queries:
+        again = results(pm.get("/changes").get_data(as_text=True))
+    assert again.count("<tr") == first.count("<tr")
+    assert not [s for s in queries.statements if "FROM audit_events JOIN" in s or "FROM baselines" in s], (
+        "the kept changes were worked out again"
+    )
+    made = _submit(app, demo, "3.3")
+    with app.app_context():
+        pm_user = db.session.get(User, demo["users"]["pm"])
+        proposal = db.session.get(proposals.Proposal, made)
+        proposals.approve(pm_user, made, proposal.version, note="The posts are filled, as the evidence shows")
+    after = results(pm.get("/changes").get_data(as_text=True))
+    assert "0 approved changes" in first
+    assert "1 approved change since" in after, "the approval is not among the kept changes"
+    fragment = pm.get("/changes", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "1 approved change since" in fragment

@@ -7,15 +7,15 @@ import binascii
 import re
 from typing import Any
 
-from flask import Response, flash, make_response, redirect, request, stream_with_context, url_for
-from markupsafe import escape
+from flask import Response, flash, make_response, redirect, render_template, request, stream_with_context, url_for
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
 from app.domain.changes import APPROVED_CHANGE_KINDS, APPROVED_CHANGE_LABELS
-from app.models import CommitteeMeeting, ReportDocument
+from app.models import CommitteeMeeting, Plan, ReportDocument
 from app.policy import Permission
-from app.services import excel_io, meetings, plan_read, report_pack, risks
+from app.services import excel_io, meetings, memo, plan_read, report_pack, risks
 from app.services import report as reports
 from app.services.errors import Conflict, NotFound
 from app.services.meetings import TrendPoint
@@ -397,15 +397,47 @@ def _change_filters(plan_id: int) -> tuple[WorkStreamPicker, str]:
 @bp.get("/changes")
 @permission_required(Permission.VIEW_PLAN)
 def changes() -> WResponse:
+    """The results (the changes, their count, the pagination) are the same for everyone who may see them, so they
+    are kept rendered per plan version for the query string and kind of request; the filters are drawn each time."""
     plan = selected_plan()
     picker, kind = _change_filters(plan.id)
-    ws_id = picker.id
-    baseline, page = meetings.changes_since_last_meeting_page(
-        plan.id, work_stream_id=ws_id, kind=kind or None, page=page_number()
+    number = page_number()
+    html, page_title = memo.per_plan_version(
+        f"changes:{request.query_string.decode()}:{number}:{is_htmx()}",
+        plan.id,
+        lambda: _changes_results(plan, picker, kind, number),
     )
-    words = picker.words()
+    if is_htmx():
+        response = make_response(html)
+        response.headers.add("Vary", "HX-Request")
+        return response
     return render(
         "committee/changes.html",
+        plan=plan,
+        changes_html=html,
+        picker=picker,
+        form=picker.form if picker.failed else None,
+        kind=kind,
+        kinds=APPROVED_CHANGE_KINDS,
+        kind_labels=APPROVED_CHANGE_LABELS,
+        page_title=page_title,
+    )
+
+
+def _changes_results(plan: Plan, picker: WorkStreamPicker, kind: str, number: int) -> tuple[Markup, str]:
+    ws_id = picker.id
+    baseline, page = meetings.changes_since_last_meeting_page(
+        plan.id, work_stream_id=ws_id, kind=kind or None, page=number
+    )
+    page_title = titled(
+        "Changes since the last committee meeting",
+        [
+            *picker.words(),
+            APPROVED_CHANGE_LABELS[kind] if kind else "",
+            f"page {page.number}" if page.number > 1 else "",
+        ],
+    )
+    html = render_template(
         "committee/_changes.html",
         plan=plan,
         baseline=baseline,
@@ -413,16 +445,11 @@ def changes() -> WResponse:
         page=page,
         pagination=govuk_pagination(page, "Pages of changes", [("work_stream", ws_id), ("kind", kind)]),
         picker=picker,
-        form=picker.form if picker.failed else None,
         ws_id=ws_id,
         kind=kind,
-        kinds=APPROVED_CHANGE_KINDS,
-        kind_labels=APPROVED_CHANGE_LABELS,
-        page_title=titled(
-            "Changes since the last committee meeting",
-            [*words, APPROVED_CHANGE_LABELS[kind] if kind else "", f"page {page.number}" if page.number > 1 else ""],
-        ),
+        page_title=page_title,
     )
+    return Markup(html), page_title
 
 
 @bp.get("/changes.csv")
