@@ -7,10 +7,11 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, request
+from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from markupsafe import Markup
 
 from app.clock import today
 from app.domain.evidence import kind_in_words
@@ -29,6 +30,7 @@ SERVICE_NAME = "Improvement plan tracker"
 
 def register_template_helpers(app: Flask) -> None:
     app.add_template_global(form_error_list)
+    app.add_template_global(navigation)
     app.add_template_global(poll_url)
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(tag_colour, "tag_colour")
@@ -135,6 +137,50 @@ def overdue_challenges(plan_id: int | None = None) -> challenges.OverdueList:
     if not current_user.is_authenticated:
         return challenges.OverdueList([], 0)
     return challenges.overdue_list(current_user._get_current_object(), plan_id)  # the proxy, resolved once
+
+
+# The main menu: (endpoint, label, the permissions of which one shows it; None: everyone signed in).
+NAVIGATION: tuple[tuple[str, str, tuple[Permission, ...] | None], ...] = (
+    ("committee.landing", "For members", (Permission.READ_AS_MEMBER,)),
+    ("plan.dashboard", "Dashboard", None),
+    ("plan.actions", "Actions", None),
+    ("plan.work_streams", "Work streams", None),
+    ("risks.register", "Risks", None),
+    ("committee.meetings_page", "Committee", None),
+    ("proposals.queue", "Review", (Permission.REVIEW_PROPOSAL,)),
+    ("proposals.mine", "Proposals", (Permission.PROPOSE_CHANGE, Permission.LIST_PROPOSALS)),
+    ("rounds.index", "Updates", (Permission.VIEW_INTERNAL,)),
+    (
+        "questions.index",
+        "Questions",
+        (Permission.ASK_QUESTION, Permission.ANSWER_QUESTION, Permission.MANAGE_QUESTIONS),
+    ),
+    ("audit.trail", "Audit", (Permission.VIEW_AUDIT,)),
+    ("proposals.notifications_page", "Notifications", None),
+    ("admin.users", "Users", (Permission.MANAGE_USERS,)),
+    ("admin.api_tokens_page", "API tokens", (Permission.MANAGE_API_TOKENS,)),
+    ("mail.failed", "E-mail", (Permission.MANAGE_MAIL,)),
+)
+NAVIGATION_KEPT = 512  # menus kept per app: one per set of items, page and badges seen lately
+
+
+def navigation(counts: dict[str, int]) -> Markup:
+    """The main menu for this person on this page, with its badges: the same for everyone who sees the same
+    items on the same page with the same counts, so it is kept rendered (a page's menu costs a lookup)."""
+    user = current_user._get_current_object()
+    items = tuple(
+        (endpoint, label)
+        for endpoint, label, permissions in NAVIGATION
+        if permissions is None or any(can(user, p) for p in permissions)
+    )
+    key = (request.script_root, request.endpoint, items, counts.get("queue"), counts.get("notifications"))
+    kept: dict[Any, Markup] = current_app.extensions.setdefault("navigation_kept", {})
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= NAVIGATION_KEPT:
+            kept.clear()
+        found = kept[key] = Markup(render_template("_navigation.html", items=items, counts=counts))
+    return found
 
 
 def nav_counts() -> dict[str, int]:

@@ -120,3 +120,27 @@ def test_the_changes_since_the_last_meeting_are_kept_until_an_approval(
     assert "1 approved change since" in after, "the approval is not among the kept changes"
     fragment = pm.get("/changes", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "1 approved change since" in fragment
+
+
+def test_the_kept_menu_is_each_persons_own_on_each_page(login: Any) -> None:
+    """The main menu is kept rendered per set of items, page and badges: a committee member never gets the
+    project manager's menu, and the current page is marked on each page."""
+    import re
+
+    def menu(html: str) -> str:
+        return html[html.index('aria-label="Main menu"') : html.index("</nav>")]
+
+    def labels(html: str) -> list[str]:
+        return re.findall(r'class="govuk-service-navigation__link"[^>]*>\s*([A-Z][\w -]*?)\s*<', menu(html))
+
+    def current(html: str) -> list[str]:
+        return re.findall(r'aria-current="page">\s*<strong[^>]*>([^<]+)</strong>', menu(html))
+
+    pm, member = login("pm"), login("committee")
+    dashboard, risks = pm.get("/").get_data(as_text=True), pm.get("/risks").get_data(as_text=True)
+    assert {"Review", "Audit", "Risks"} <= set(labels(dashboard)), labels(dashboard)
+    assert current(dashboard) == ["Dashboard"] and current(risks) == ["Risks"]
+    theirs = member.get("/").get_data(as_text=True)
+    assert "For members" in labels(theirs)
+    assert "Review" not in labels(theirs) and "Audit" not in labels(theirs)
+    assert current(theirs) == ["Dashboard"]
