@@ -15,6 +15,7 @@ from app.domain.status import Status
 from app.extensions import db
 from app.models import Plan, WorkStream
 from app.services import plan_read
+from tests import approving
 
 
 def _refs(html: str) -> list[str]:
@@ -88,10 +89,6 @@ def test_a_page_of_the_list_is_kept_until_the_plan_changes_and_an_approval_shows
 ) -> None:
     """Asked for again, a page of the list is the one already drawn: no query over the actions. An approved change
     is a new version of the plan, so the next request draws it again and the action has moved."""
-    from app.models import User
-    from app.services import proposals
-    from app.services.proposals import EvidenceInput, ProposalInput
-
     client = login("pm")
     first = client.get("/actions?status=IN_PROGRESS").get_data(as_text=True)
     assert "3.3" in _refs(first)
@@ -100,15 +97,7 @@ def test_a_page_of_the_list_is_kept_until_the_plan_changes_and_an_approval_shows
     assert _refs(again) == _refs(first)
     assert not [s for s in queries.statements if "FROM actions" in s], "the kept page was drawn again"
 
-    with app.app_context():
-        sm2, pm = db.session.get(User, demo["users"]["sm2"]), db.session.get(User, demo["users"]["pm"])
-        data = ProposalInput(
-            values={"status": "COMPLETED", "progress": "All posts filled."},
-            reasons={"status": "The evidence shows the key targets are met"},
-            evidence=EvidenceInput(filename="posts.csv", data=b"post,filled\nTeam manager,yes\n", note="All filled"),
-        )
-        made = proposals.create(sm2, "action", demo["actions"]["3.3"], data, submit=True)
-        proposals.approve(pm, made.id, made.version, note="The posts are filled, as the evidence shows")
+    approving.complete(app, demo, "3.3")
     after = client.get("/actions?status=IN_PROGRESS").get_data(as_text=True)
     assert "3.3" not in _refs(after), "the approval did not reach the kept list"
     assert "3.3" in _refs(client.get("/actions?status=COMPLETED").get_data(as_text=True))

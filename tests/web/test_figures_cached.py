@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Action, Plan, User, WorkStream
 from app.services import plan_editor
+from tests import approving
 
 FIGURES = ["/api/v1/summary", "/api/v1/trend"]
 
@@ -117,8 +118,6 @@ def test_the_dashboard_charts_are_drawn_once_per_version_of_the_plan(
 ) -> None:
     """Asked for again, the dashboard's charts and tables are the ones already drawn (no query over the work
     streams); an approval is a new version of the plan, so the next dashboard shows it."""
-    from app.services import proposals
-    from app.services.proposals import EvidenceInput, ProposalInput
 
     def table(html: str) -> str:
         part = html[html.index('id="actions-table"') :]
@@ -131,13 +130,5 @@ def test_the_dashboard_charts_are_drawn_once_per_version_of_the_plan(
     assert again == first
     drawn = [s for s in queries.statements if "ORDER BY work_streams.number, work_streams.id" in s]
     assert not drawn, "the kept charts were drawn again"
-    with app.app_context():
-        sm2, pm = db.session.get(User, demo["users"]["sm2"]), db.session.get(User, demo["users"]["pm"])
-        data = ProposalInput(
-            values={"status": "COMPLETED", "progress": "All posts filled."},
-            reasons={"status": "The evidence shows the key targets are met"},
-            evidence=EvidenceInput(filename="posts.csv", data=b"post,filled\nTeam manager,yes\n", note="All filled"),
-        )
-        made = proposals.create(sm2, "action", demo["actions"]["3.3"], data, submit=True)
-        proposals.approve(pm, made.id, made.version, note="The posts are filled, as the evidence shows")
+    approving.complete(app, demo, "3.3")
     assert table(client.get("/").get_data(as_text=True)) != first, "the approval did not reach the dashboard"

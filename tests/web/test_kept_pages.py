@@ -10,19 +10,7 @@ from flask import Flask
 
 from app.extensions import db
 from app.models import User
-from app.services import proposals
-from app.services.proposals import EvidenceInput, ProposalInput
-
-
-def _submit(app: Flask, demo: dict[str, Any], ref: str) -> int:
-    with app.app_context():
-        sm2 = db.session.get(User, demo["users"]["sm2"])
-        data = ProposalInput(
-            values={"status": "COMPLETED", "progress": "All posts filled."},
-            reasons={"status": "The evidence shows the key targets are met"},
-            evidence=EvidenceInput(filename="posts.csv", data=b"post,filled\nTeam manager,yes\n", note="All filled"),
-        )
-        return proposals.create(sm2, "action", demo["actions"][ref], data, submit=True).id
+from tests import approving
 
 
 def _queue(html: str) -> str:
@@ -33,7 +21,7 @@ def _queue(html: str) -> str:
 def test_the_review_queue_is_kept_until_the_trail_moves(
     app: Flask, login: Any, demo: dict[str, Any], count_queries: Any
 ) -> None:
-    waiting = _submit(app, demo, "3.3")
+    waiting = approving.submit(app, demo, "3.3")
     pm = login("pm")
     first = pm.get("/review").get_data(as_text=True)
     assert f'href="/proposals/{waiting}"' in _queue(first)
@@ -43,7 +31,7 @@ def test_the_review_queue_is_kept_until_the_trail_moves(
     assert not [s for s in queries.statements if "FROM proposals" in s and "user_sessions" not in s], (
         "the kept queue was read again"
     )
-    made = _submit(app, demo, "3.4")
+    made = approving.submit(app, demo, "3.4")
     assert f'href="/proposals/{made}"' in _queue(pm.get("/review").get_data(as_text=True)), "the new one is not there"
 
 
@@ -110,11 +98,8 @@ def test_the_changes_since_the_last_meeting_are_kept_until_an_approval(
     assert not [s for s in queries.statements if "FROM audit_events JOIN" in s or "FROM baselines" in s], (
         "the kept changes were worked out again"
     )
-    made = _submit(app, demo, "3.3")
-    with app.app_context():
-        pm_user = db.session.get(User, demo["users"]["pm"])
-        proposal = db.session.get(proposals.Proposal, made)
-        proposals.approve(pm_user, made, proposal.version, note="The posts are filled, as the evidence shows")
+    made = approving.submit(app, demo, "3.3")
+    approving.approve(app, demo, made)
     after = results(pm.get("/changes").get_data(as_text=True))
     assert "0 approved changes" in first
     assert "1 approved change since" in after, "the approval is not among the kept changes"
