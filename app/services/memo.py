@@ -27,7 +27,7 @@ from app.services.tx import writing
 
 T = TypeVar("T")
 
-KEPT = 64  # results kept per app: a few figures for each plan being looked at
+KEPT = 256  # results kept per app: figures and rendered tables (up to ~100 kB each) for the pages looked at lately
 KEPT_FIXED = 8  # results of what never changes (two baselines compared), which can be large
 
 
