@@ -129,3 +129,20 @@ def test_the_kept_menu_is_each_persons_own_on_each_page(login: Any) -> None:
     assert "For members" in labels(theirs)
     assert "Review" not in labels(theirs) and "Audit" not in labels(theirs)
     assert current(theirs) == ["Dashboard"]
+
+
+def test_the_audit_trail_is_kept_until_the_next_record(login: Any, count_queries: Any) -> None:
+    """The trail only grows: its page is kept while its newest record is the same, and the next record (here
+    someone signing in) is on the next page at once."""
+    pm = login("pm")
+    first = pm.get("/audit").get_data(as_text=True)
+    with count_queries() as queries:
+        pm.get("/audit")
+    head = "SELECT audit_events.id, audit_events.hash \nFROM audit_events ORDER BY audit_events.id DESC"
+    read = [s for s in queries.statements if "FROM audit_events" in s and not s.startswith(head)]
+    assert not read, "the kept page of the trail was read again"
+    signed_in = "Cllr Margaret Ellison signed in"
+    before = first.count(signed_in)
+    login("committee")
+    after = pm.get("/audit").get_data(as_text=True)
+    assert after.count(signed_in) == before + 1, "the new record is not on the kept trail"
