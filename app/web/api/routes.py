@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from app.domain.bounds import parse_id
 from app.policy import Permission
-from app.services import plan_read
+from app.services import memo, plan_read
 from app.web.api import bp
 from app.web.api.caching import cached_json
 from app.web.api.spec import document
@@ -43,7 +43,10 @@ def summary() -> Response:
             "previous": link(number - 1) if number <= pages else link(pages),
         }
 
-    return cached_json(("summary", plan.id, plan_read.plan_version(plan.id), number, per_page), build)
+    def kept() -> dict[str, Any]:  # the body too is worked out once per version of the plan (`memo`)
+        return memo.per_plan_version(f"api_summary:{number}:{per_page}:{request.script_root}", plan.id, build)
+
+    return cached_json(("summary", plan.id, plan_read.plan_version(plan.id), number, per_page), kept)
 
 
 @bp.get("/openapi.json")
