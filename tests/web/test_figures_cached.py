@@ -132,3 +132,14 @@ def test_the_dashboard_charts_are_drawn_once_per_version_of_the_plan(
     assert not drawn, "the kept charts were drawn again"
     approving.complete(app, demo, "3.3")
     assert table(client.get("/").get_data(as_text=True)) != first, "the approval did not reach the dashboard"
+
+
+def test_the_summary_body_follows_an_approval(app: Flask, login: Any, demo: dict[str, Any]) -> None:
+    """The summary's body is kept per version of the plan: an approval is counted in the next answer."""
+    client = login("pm")
+    before = client.get("/api/v1/summary").get_json()
+    assert client.get("/api/v1/summary").get_json() == before
+    approving.complete(app, demo, "3.3")
+    after = client.get("/api/v1/summary").get_json()
+    assert after["actions"]["completed"] == before["actions"]["completed"] + 1
+    assert after["actions"]["in_progress"] == before["actions"]["in_progress"] - 1
