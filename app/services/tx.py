@@ -77,7 +77,12 @@ def end_reads_with_commit(app: Flask) -> None:
             return
         if session.connection().info.get(WROTE_KEY):
             return
-        session.commit()
+        # objects loaded in this context stay readable after it, as they do after the rollback: not expired
+        expire, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire
 
 
 # A fixed key for pg_advisory_xact_lock: "audt" in ASCII.
