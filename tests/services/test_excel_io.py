@@ -160,11 +160,11 @@ def test_export_has_the_reports_columns_colours_and_real_dates(app: Flask, demo:
     colours = {}
     for row in sheet.iter_rows(min_row=3):
         status = row[5]
-        colours[status.value] = (status.fill.fgColor.rgb, status.font.color.rgb)
+        colours[status.value] = (status.fill.fgColor.rgb[-6:], status.font.color.rgb[-6:])  # RGB, alpha dropped
         assert isinstance(row[8].value, datetime)
         assert row[8].number_format == "dd/mm/yyyy"
-    assert colours["COMPLETED"] == ("0000703C", "00FFFFFF")
-    assert colours["IN PROGRESS"] == ("00FFBF47", "000B0C0C")
+    assert colours["COMPLETED"] == ("00703C", "FFFFFF")
+    assert colours["IN PROGRESS"] == ("FFBF47", "0B0C0C")
     assert any(isinstance(r[9].value, datetime) for r in sheet.iter_rows(min_row=3))
 
     measures = wb["Measures"]
@@ -244,6 +244,25 @@ def test_text_that_looks_like_a_formula_stays_text_both_ways(app: Flask, demo: d
         )
         plan = apply_import(_user(demo, "pm"), preview, title_override="Hostile copy")
         assert _actions(plan.id) == _actions(demo["plan_id"])
+
+
+def test_carriage_returns_survive_the_round_trip_through_excel_s_escape(app: Flask, demo: dict[str, Any]) -> None:
+    """Excel writes a carriage return as "_x000D_" (XML would turn it into a line feed); import reads it back.
+
+    openpyxl reads "_x005F_x000D_" (the text "_x000D_" as typed) as "_x000D_" too, so such text comes back as a
+    carriage return: a known limit of the reader, for text no plan holds."""
+    progress = "Line one\r\nline two, with file_name_x1 and a tab\there"
+    with app.app_context():
+        action = db.session.get(Action, demo["actions"]["1.1"])
+        assert action is not None
+        action.progress = progress
+        db.session.commit()
+        data = export_plan(demo["plan_id"])
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            assert "Line one_x000D_" in archive.read("xl/sharedStrings.xml").decode()
+        preview = preview_import(data)
+        assert preview.problems == []
+        assert preview.work_streams[0].actions[0].progress == progress
 
 
 def test_openpyxl_reads_xml_through_defusedxml() -> None:
