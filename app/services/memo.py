@@ -28,6 +28,7 @@ from app.services.tx import writing
 T = TypeVar("T")
 
 KEPT = 256  # results kept per app: figures and rendered tables (up to ~100 kB each) for the pages looked at lately
+KEPT_MANY = 512  # the parts of the pages of single actions looked at lately (a few kB each)
 KEPT_FIXED = 8  # results of what never changes (two baselines compared), which can be large
 
 
@@ -76,12 +77,14 @@ def trail_head() -> tuple[int, str] | None:
     return head
 
 
-def per_trail_version(name: str, build: Callable[[], T]) -> T:
+def per_trail_version(name: str, build: Callable[[], T], *, one_of_many: bool = False) -> T:
     """`per_plan_version` for what is drawn from every plan (the review queue): kept while the newest audit
-    record of all and the day are the same."""
+    record of all and the day are the same. `one_of_many`: one of thousands alike (an action's page), kept with
+    its like (`KEPT_MANY`), so that looking through them does not push the plan's figures out."""
     if writing():
         return build()
-    return _kept("plan_memo", (name, None, trail_head(), today()), build, KEPT)
+    key = (name, None, trail_head(), today())
+    return _kept("many_memo", key, build, KEPT_MANY) if one_of_many else _kept("plan_memo", key, build, KEPT)
 
 
 def per_plan_version(name: str, plan_id: int, build: Callable[[], T]) -> T:

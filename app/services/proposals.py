@@ -16,7 +16,7 @@ from typing import Any
 import magic
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.clock import today, utcnow
@@ -214,13 +214,33 @@ def proposals_by(actor: Actor) -> list[Proposal]:
 
 
 def visible_for_target(actor: Actor, target_type: str, target_id: int) -> list[Proposal]:
+    return on_target(actor, target_type, target_id).visible
+
+
+@dataclass(frozen=True)
+class TargetProposals:
+    """An action's proposals as its page shows them: the open one, whoever may see it (while there is one,
+    no other can be made), and those the person may see, newest first."""
+
+    open: Proposal | None
+    visible: list[Proposal]
+
+
+def on_target(actor: Actor, target_type: str, target_id: int) -> TargetProposals:
+    """`open_proposal_for` and `visible_for_target` in one query."""
     column = Proposal.action_id if target_type == "action" else Proposal.measure_id
-    proposals = db.session.scalars(select(Proposal).where(column == target_id).order_by(Proposal.id.desc())).all()
-    return [
-        p
-        for p in proposals
-        if can_view_proposal(actor, work_stream_id=p.work_stream_id, state=p.state, author_id=p.author_id)
-    ]
+    rows = db.session.scalars(
+        select(Proposal).options(joinedload(Proposal.author)).where(column == target_id).order_by(Proposal.id.desc())
+    ).all()
+    open_states = {s.value for s in OPEN_STATES}
+    return TargetProposals(
+        open=next((p for p in rows if p.state in open_states), None),
+        visible=[
+            p
+            for p in rows
+            if can_view_proposal(actor, work_stream_id=p.work_stream_id, state=p.state, author_id=p.author_id)
+        ],
+    )
 
 
 # --- validating ------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from app.domain.questions import QuestionState, QuestionStep
 from app.extensions import db
 from app.models import Action, MemberQuestion, RiskEntry, User, WorkStream
 from app.policy import Actor, Permission, PermissionDenied, can_as, require_as, roles_with
-from app.services import audit, notifications
+from app.services import audit, memo, notifications
 from app.services.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from app.services.tx import write_transaction
 
@@ -431,8 +431,23 @@ class OnTarget:
     may_ask: bool
 
 
+def _targets_asked_about() -> tuple[frozenset[int], frozenset[int]]:
+    """The actions and the risk entries that any question is about, kept per version of the trail (every step of a
+    question writes an audit record): most pages are about something nobody has asked about, and need no query."""
+
+    def build() -> tuple[frozenset[int], frozenset[int]]:
+        rows = db.session.execute(select(MemberQuestion.action_id, MemberQuestion.risk_entry_id).distinct()).all()
+        return frozenset(a for a, _ in rows), frozenset(r for _, r in rows if r is not None)
+
+    return memo.per_trail_version("question_targets", build)
+
+
 def on_target(actor: Actor, target_type: str, target_id: int) -> OnTarget:
     """An action's page shows every published question about it, its risk entries' included."""
+    may_ask = can_as(actor, Permission.ASK_QUESTION)
+    actions, entries = _targets_asked_about()
+    if target_id not in (actions if target_type == "action" else entries):
+        return OnTarget(published=[], waiting=[], may_ask=may_ask)
     where = (
         MemberQuestion.action_id == target_id if target_type == "action" else MemberQuestion.risk_entry_id == target_id
     )
@@ -441,7 +456,7 @@ def on_target(actor: Actor, target_type: str, target_id: int) -> OnTarget:
         (q for q in rows if q.state == QuestionState.PUBLISHED.value), key=lambda q: q.published_at or q.asked_at
     )
     waiting = [q for q in rows if q.state != QuestionState.PUBLISHED.value and is_asker(actor, q)]
-    return OnTarget(published=published, waiting=waiting, may_ask=can_as(actor, Permission.ASK_QUESTION))
+    return OnTarget(published=published, waiting=waiting, may_ask=may_ask)
 
 
 @dataclass(frozen=True)

@@ -146,3 +146,74 @@ def test_the_audit_trail_is_kept_until_the_next_record(login: Any, count_queries
     login("committee")
     after = pm.get("/audit").get_data(as_text=True)
     assert after.count(signed_in) == before + 1, "the new record is not on the kept trail"
+
+
+def _action_sections(html: str) -> tuple[str, str]:
+    """An action page's heading and details, and its history: the parts kept rendered."""
+    start = html.index('<span class="govuk-caption-l">')
+    return html[start : html.index('id="action-details"') + 2000], html[html.index('id="history"') :]
+
+
+def test_an_action_s_page_is_kept_until_the_trail_moves_and_each_step_shows_at_once(
+    app: Flask, login: Any, demo: dict[str, Any], count_queries: Any
+) -> None:
+    """Asked again, the page reads neither the action nor its history; a submission is on the project manager's
+    page (with its open-proposal notice) but never in a committee member's history; the approval is on both."""
+    page = f"/actions/{demo['actions']['3.3']}"
+    pm, member = login("pm"), login("committee")
+    first = pm.get(page).get_data(as_text=True)
+    with count_queries() as queries:
+        again = pm.get(page).get_data(as_text=True)
+    assert _action_sections(again) == _action_sections(first)
+    read_again = [s for s in queries.statements if "FROM actions" in s or "audit_events.action_id" in s]
+    assert not read_again, "the kept page was worked out again"
+
+    made = approving.submit(app, demo, "3.3")
+    submitted = "submitted a proposal for action 3.3"
+    assert submitted not in first
+    seen = pm.get(page).get_data(as_text=True)
+    assert submitted in _action_sections(seen)[1], "the submission is not in the project manager's history"
+    assert 'id="open-proposal"' in seen and "Propose an update" not in seen
+    members = member.get(page).get_data(as_text=True)
+    assert submitted not in members, "a committee member was given the project manager's history"
+
+    approving.approve(app, demo, made)
+    for client in (pm, member):
+        head, history = _action_sections(client.get(page).get_data(as_text=True))
+        assert "COMPLETED" in head and "Evidence behind approved changes" in head, "the approval is not on the page"
+        assert "The posts are filled, as the evidence shows" in history
+
+
+def test_an_action_s_page_shows_a_new_question_and_an_owner_s_new_name_at_once(
+    app: Flask, login: Any, demo: dict[str, Any]
+) -> None:
+    """Questions are looked up only for what someone has asked about, and owners are named on the kept page: both
+    follow the trail, so the next request shows them."""
+    from app.models import Action
+    from app.services import accounts, questions
+
+    action_id = demo["actions"]["3.3"]
+    page = f"/actions/{action_id}"
+    member, pm = login("committee"), login("pm")
+    assert "Your questions waiting for an answer" not in member.get(page).get_data(as_text=True)
+    with app.app_context():
+        asker = db.session.get(User, demo["users"]["committee"])
+        questions.ask(asker, "action", action_id, "Why has the first core group slipped?")
+    assert "Your questions waiting for an answer" in member.get(page).get_data(as_text=True)
+
+    before = pm.get(page).get_data(as_text=True)
+    with app.app_context():
+        admin = db.session.get(User, demo["users"]["admin"])
+        action = db.session.get(Action, action_id)
+        assert action is not None and action.owner is not None
+        owner = action.owner
+        assert owner.name in before
+        accounts.update_user(
+            admin,
+            owner.id,
+            name="Renamed Owner",
+            job_title=owner.job_title,
+            role=owner.role,
+            work_stream_ids=[ws.id for ws in owner.work_streams],
+        )
+    assert "Renamed Owner" in _action_sections(pm.get(page).get_data(as_text=True))[0]

@@ -14,7 +14,7 @@ from app.clock import today
 from app.domain.bounds import parse_id
 from app.domain.filters import ActionFilter
 from app.domain.glossary import GLOSSARY
-from app.domain.status import actions_headline, measures_headline
+from app.domain.status import Status, actions_headline, measures_headline
 from app.models import Plan, User, WorkStream
 from app.policy import Permission, can
 from app.services import lists, meetings, memo, plan_read, proposals, risks
@@ -225,18 +225,64 @@ def _work_stream_table(plan_id: int, action_filter: ActionFilter, on: date) -> _
 @bp.get("/actions/<int:action_id>")
 @permission_required(Permission.VIEW_PLAN)
 def action(action_id: int) -> Response:
-    item = plan_read.get_action(action_id)
-    internal = can(current_user, Permission.VIEW_INTERNAL)
-    return render(
-        "plan/action.html",
-        action=item,
-        history=plan_read.action_history(item.id, approved_only=not internal),
-        changes={c.event_id: c for c in _approved_changes(item.work_stream.plan_id, item.id)},
-        open_proposal=proposals.open_proposal_for("action", item.id),
-        proposals=proposals.visible_for_target(current_user, "action", item.id),
-        approved_evidence=proposals.approved_evidence_for_action(item.id),
-        risk=risks.entry_for_action(item.id),
-    )
+    kept = _action_page(action_id, internal=can(current_user, Permission.VIEW_INTERNAL))
+    return render("plan/action.html", action=kept, proposals=proposals.on_target(current_user, "action", kept.id))
+
+
+@dataclass(frozen=True)
+class _ActionPage:
+    """What an action's page shows the same to everyone who may see the action: plain values for the rest of the
+    page, and its heading, details and history rendered."""
+
+    id: int
+    plan_id: int
+    work_stream_id: int
+    roman: str
+    reference: str
+    title: str
+    is_retired: bool
+    completed: bool
+    head: Markup
+    details: Markup
+    history: Markup
+
+
+def _action_page(action_id: int, *, internal: bool) -> _ActionPage:
+    """Worked out once per version of the trail (an owner's new name is on the trail, not the plan), for those
+    who see internal records and for those who do not."""
+
+    def build() -> _ActionPage:
+        item = plan_read.get_action(action_id)
+        plan_id = item.work_stream.plan_id
+        on = today()
+        return _ActionPage(
+            id=item.id,
+            plan_id=plan_id,
+            work_stream_id=item.work_stream_id,
+            roman=item.work_stream.roman,
+            reference=item.reference,
+            title=item.title,
+            is_retired=item.is_retired,
+            completed=item.status == Status.COMPLETED.value,
+            head=Markup(render_template("plan/_action_head.html", action=item, today=on)),
+            details=Markup(
+                render_template(
+                    "plan/_action_details.html",
+                    action=item,
+                    risk=risks.entry_for_action(item.id),
+                    approved_evidence=proposals.approved_evidence_for_action(item.id),
+                )
+            ),
+            history=Markup(
+                render_template(
+                    "plan/_action_history.html",
+                    history=plan_read.action_history(item.id, approved_only=not internal),
+                    changes={c.event_id: c for c in _approved_changes(plan_id, item.id)},
+                )
+            ),
+        )
+
+    return memo.per_trail_version(f"action_page:{action_id}:{internal}", build, one_of_many=True)
 
 
 def _approved_changes(plan_id: int, action_id: int) -> tuple[meetings.ChangeLine, ...]:
