@@ -19,7 +19,8 @@ BENCH_POSTGRES (server URL, default postgresql+psycopg://postgres@127.0.0.1:5432
 (default docs/benchmarks.md), BENCH_KEEP=1 (keep the databases), BENCH_NAME (a prefix for the databases'
 names, so two runs on one server keep apart), BENCH_PAGES (measure only the pages whose label contains one of
 these comma-separated words), BENCH_OPS (only these operations, comma-separated: noop, refresh, audit_csv,
-export, present, pack, import; "none" for none), BENCH_LOAD=0 (no concurrent clients).
+export, present, pack, import; "none" for none), BENCH_LOAD=0 (no concurrent clients), BENCH_TRACE=1 (log
+every page's time in every round).
 Every loop is bounded in count and time, and traffic goes to 127.0.0.1 only.
 """
 
@@ -42,6 +43,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
@@ -126,6 +128,20 @@ def drop_database(target: Target) -> None:
         engine.dispose()
 
 
+def settle(target: Target) -> None:
+    """What a database that grew over years has and a freshly loaded one lacks: its tables vacuumed (hint bits and
+    the visibility map set) and analysed, and its dirty pages written. Without this the first pass over each
+    table rewrites it while the pages are being measured (autovacuum, which would do it, is off on this machine's
+    PostgreSQL), which was most of the slowest requests' time."""
+    if target.db != "postgresql":
+        return
+    engine = create_engine(target.url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("VACUUM (ANALYZE)"))
+        conn.execute(text("CHECKPOINT"))
+    engine.dispose()
+
+
 def flask(target: Target, *args: str) -> str:
     done = subprocess.run(
         [str(BIN / "flask"), *args], cwd=ROOT, env=target.env(), capture_output=True, text=True, timeout=1800
@@ -145,6 +161,7 @@ def build(target: Target) -> None:
     target.results["seed_seconds"] = time.perf_counter() - started
     target.results["seed_output"] = out
     log(f"{target.label}: seeded in {target.results['seed_seconds']:.0f} s: {out}")
+    settle(target)
     target.results["ids"] = json.loads(op(target, "ids")["stdout"])
 
 
@@ -315,11 +332,15 @@ def measure_pages(target: Target, server: Server, client: Client) -> None:
     if not todo:  # BENCH_PAGES=none: only the load and the operations
         log(f"{target.label}: no pages asked for")
         return
-    for _ in range(3):  # warm both workers on every page: templates compiled, connections opened, memos kept
-        for p in todo:
-            if not p.heavy:
-                client.get(p.path, {"HX-Request": "true"} if p.htmx else None)
-        bare.get("/bench/bare")
+    twin = Client(server.port)  # the same person, so that two requests at once reach both workers
+    twin.cookies = client.cookies
+    with ThreadPoolExecutor(2) as pool:
+        for _ in range(3):  # warm both workers on every page: templates compiled, connections opened, memos kept
+            for p in todo:
+                if not p.heavy:
+                    headers = {"HX-Request": "true"} if p.htmx else None
+                    list(pool.map(lambda c, p=p, h=headers: c.get(p.path, h), (client, twin)))
+            bare.get("/bench/bare")
     started = time.perf_counter()
     for r in range(rounds):
         for p in todo:
@@ -333,6 +354,8 @@ def measure_pages(target: Target, server: Server, client: Client) -> None:
                 sample = Sample(0, time.perf_counter() - asked, 0, None)
                 time.sleep(35)
             samples[p.label].append(sample)
+            if os.environ.get("BENCH_TRACE") and r:
+                log(f"{target.label}: round {r + 1} {p.label}: {sample.seconds * 1000:.0f} ms")
         log(f"{target.label}: pages, round {r + 1}/{rounds} ({time.perf_counter() - started:.0f} s)")
     bare_median = statistics.median(s.seconds for s in bare_samples)
     rows = [
@@ -719,12 +742,15 @@ def report(targets: list[Target], info: dict[str, str], load_before: str) -> str
         "8 rejected, 6 withdrawn, 4 waiting, 2 challenged), 60 sign-ins and risk entries (about 500 audit events "
         "per copy), bulk-inserted and chained into the audit trail as `audit.record` chains (`flask audit verify` "
         "passes), and N // 25 + 2 presented baselines: real `meetings.present` calls between slices of the "
-        "history, so the last slice is the changes since the last meeting.",
+        "history, so the last slice is the changes since the last meeting. On PostgreSQL the database is then "
+        "vacuumed, analysed and checkpointed (`settle`), as autovacuum would have done long before a plan grew "
+        "so big.",
         "- **Pages:** one gunicorn server (2 sync workers, `BENCH_BARE_ROUTE=1`) per database; one client signed "
         "in as the project manager requests each page in turn, each time after the bare route (`/bench/bare`: "
         "no login, no database), for BENCH_REQUESTS rounds (the downloads for BENCH_HEAVY_REQUESTS), after three "
-        "warm-up passes over the pages, so each worker has compiled its templates and kept its figures (the "
-        "steady state; a worker's first request for a plan version works the figures out). Times are "
+        "warm-up passes over the pages, each page asked for twice at once so that both workers answer it, so "
+        "each worker has kept its figures (the steady state; a worker's first request for a plan version works "
+        "the figures out). Times are "
         "the client's, connection included (a sync worker closes the connection after each response). "
         "× bare is the page's median over the bare route's median. Queries: the `X-Query-Count` header "
         "(SQL statements the request ran, session and sign-in checks included). p95 of a handful of requests "
