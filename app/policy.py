@@ -190,6 +190,15 @@ def can(actor: Actor | None, permission: Permission, work_stream_id: int | None 
     return True
 
 
+def rights_key(actor: Actor | None) -> tuple[str, bool, frozenset[int]] | None:
+    """All that `can` reads of a person: two people with the same key get the same answers, so what a page shows
+    by rights can be kept once for both."""
+    if actor is None or not getattr(actor, "is_authenticated", True):
+        return None
+    scoped = actor.role in SCOPED_ROLES  # only then does `can` read the work streams they run
+    return (actor.role, actor.is_active, actor.managed_work_stream_ids if scoped else frozenset())
+
+
 def require(actor: Actor | None, permission: Permission, work_stream_id: int | None = None) -> None:
     if not can(actor, permission, work_stream_id):
         raise PermissionDenied(permission)

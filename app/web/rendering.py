@@ -7,18 +7,21 @@ the same form (the person's typing kept, the service's messages beside the field
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import make_response, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from htmx_flask import request as htmx_request
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app.domain.bounds import parse_id
 from app.extensions import db
 from app.models import Plan, User
-from app.services import plan_read
+from app.policy import rights_key
+from app.services import memo, plan_read
 from app.services.errors import ServiceError, ValidationFailed
 
 T = TypeVar("T")
@@ -36,6 +39,66 @@ def render(page_template: str, partial_template: str | None = None, status: int 
     """The page for a normal request, the partial it includes for an htmx one; caches told they differ."""
     template = partial_template if partial_template and is_htmx() else page_template
     response = make_response(render_template(template, **context), status)
+    response.headers.add("Vary", "HX-Request")
+    return response
+
+
+KEPT_START, KEPT_END = "<!--kept-content-->", "<!--/kept-content-->"
+
+
+@dataclass(frozen=True)
+class _KeptPage:
+    content: Markup  # the page's content block, or the htmx fragment
+    light: dict[str, Any]  # plain values for the rest of the page (its title, its breadcrumbs)
+
+
+def render_kept(
+    name: str,
+    page_template: str,
+    partial_template: str | None,
+    context: Callable[[], dict[str, Any]],
+    *,
+    light: tuple[str, ...] = (),
+    plan_id: int | None = None,
+) -> Response:
+    """`render`, with the page's content block (or, for htmx, its fragment) kept per version of the plan (or, with
+    no `plan_id`, of the trail), for each path and query string and each set of rights (`policy.rights_key`).
+
+    For pages whose content is the same for everyone with the same rights: nothing in the content block may read
+    the person otherwise. `context()` is called only when nothing is kept; the names in `light` are the plain
+    values the rest of the page needs (its title, its breadcrumbs), kept with the content. Content holding a
+    CSRF token (a form that posts) is never kept."""
+    fragment = bool(partial_template) and is_htmx()
+    key = f"page:{name}:{request.full_path}:{fragment}:{rights_key(current_user)}"
+    fresh: list[str] = []
+
+    def build() -> _KeptPage | None:
+        values = context()
+        kept_light = {k: values[k] for k in light}
+        if fragment:
+            assert partial_template is not None
+            html = render_template(partial_template, **values)
+            content = html
+        else:
+            html = render_template(page_template, keep_content=True, **values)
+            content = html[html.index(KEPT_START) + len(KEPT_START) : html.index(KEPT_END)]
+            html = html.replace(KEPT_START, "", 1).replace(KEPT_END, "", 1)
+        fresh.append(html)
+        return None if "csrf_token" in content else _KeptPage(Markup(content), kept_light)
+
+    if plan_id is not None:
+        kept = memo.per_plan_version(key, plan_id, build)
+    else:
+        kept = memo.per_trail_version(key, build, one_of_many=True)
+    if fresh:
+        body = fresh[0]
+    elif kept is None:  # content that must not be kept: worked out for each request
+        body = render_template((partial_template if fragment else None) or page_template, **context())
+    elif fragment:
+        body = kept.content
+    else:
+        body = render_template(page_template, kept_content=kept.content, **kept.light)
+    response = make_response(body)
     response.headers.add("Vary", "HX-Request")
     return response
 

@@ -217,3 +217,52 @@ def test_an_action_s_page_shows_a_new_question_and_an_owner_s_new_name_at_once(
             work_stream_ids=[ws.id for ws in owner.work_streams],
         )
     assert "Renamed Owner" in _action_sections(pm.get(page).get_data(as_text=True))[0]
+
+
+def _without_tokens(html: str) -> str:
+    import re
+
+    return re.sub(r'name="csrf_token" value="[^"]*"', "", html)
+
+
+def test_a_work_stream_page_is_kept_whole_for_each_set_of_rights(
+    app: Flask, login: Any, demo: dict[str, Any], count_queries: Any
+) -> None:
+    """The kept page is the page worked out afresh, read from nothing but the session and the trail's newest
+    record; the project manager's links never reach a committee member, nor one manager's another's."""
+    page = f"/work-streams/{demo['work_streams'][1]}"
+    pm, committee, sm1, sm2 = login("pm"), login("committee"), login("sm1"), login("sm2")  # each sign-in is audited
+    first = pm.get(page).get_data(as_text=True)
+    with count_queries() as queries:
+        again = pm.get(page).get_data(as_text=True)
+    assert _without_tokens(again) == _without_tokens(first)
+    assert not [s for s in queries.statements if "FROM work_streams" in s or "FROM actions" in s], (
+        "the kept page was worked out again"
+    )
+    assert "Add an action to this work stream" in again
+    member = committee.get(page).get_data(as_text=True)
+    assert "Add an action to this work stream" not in member and "Propose an update" not in member
+    runs_it = sm1.get(page).get_data(as_text=True)  # sm1 runs work stream i, sm2 work stream iii
+    elsewhere = sm2.get(page).get_data(as_text=True)
+    assert "Propose an update" in runs_it and "Propose an update" not in elsewhere
+
+
+def test_a_kept_work_stream_page_shows_an_approval_at_once_on_the_page_and_in_its_fragments(
+    app: Flask, login: Any, demo: dict[str, Any]
+) -> None:
+    """Its action table, its filtered fragment and its summary's poll all follow the trail."""
+    page = f"/work-streams/{demo['work_streams'][3]}"
+    filtered = f"{page}?status=COMPLETED"
+    htmx = {"HX-Request": "true"}
+    pm = login("pm")
+    before = pm.get(page).get_data(as_text=True)
+    before_fragment = pm.get(filtered, headers=htmx).get_data(as_text=True)
+    before_summary = pm.get(f"{page}?part=summary", headers=htmx).get_data(as_text=True)
+    assert "<html" not in before_fragment and "<html" not in before_summary
+    approving.complete(app, demo, "3.3")
+    after = pm.get(page).get_data(as_text=True)
+    after_fragment = pm.get(filtered, headers=htmx).get_data(as_text=True)
+    after_summary = pm.get(f"{page}?part=summary", headers=htmx).get_data(as_text=True)
+    assert after != before and "All posts filled." in after, "the approval is not on the kept page"
+    assert "All posts filled." not in before_fragment and "All posts filled." in after_fragment
+    assert after_summary != before_summary, "the summary's poll gave the kept figures"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from flask import render_template, request, url_for
 from flask_login import current_user
@@ -23,7 +24,7 @@ from app.web.decorators import permission_required
 from app.web.pagination import govuk_pagination, page_number
 from app.web.pickers import work_stream_picker
 from app.web.plan import bp
-from app.web.rendering import is_htmx, render, selected_plan, titled
+from app.web.rendering import render, render_kept, selected_plan, titled
 
 
 def _filter_words(f: ActionFilter, owners: list[User], work_streams: list[WorkStream] | None = None) -> list[str]:
@@ -111,6 +112,18 @@ def _work_streams_table(plan_id: int, search: str, number: int) -> tuple[Page[in
 @bp.get("/work-streams/<int:work_stream_id>")
 @permission_required(Permission.VIEW_PLAN)
 def work_stream(work_stream_id: int) -> Response:
+    """Kept whole per version of the trail (the managers are named) for each query string and set of rights."""
+    summary = request.args.get("part") == "summary"  # the summary's own poll
+    return render_kept(
+        f"work_stream:{work_stream_id}",
+        "plan/work_stream.html",
+        "plan/_ws_summary.html" if summary else "plan/_actions_table.html",
+        lambda: _work_stream_page(work_stream_id),
+        light=("page_title", "plan_id"),
+    )
+
+
+def _work_stream_page(work_stream_id: int) -> dict[str, Any]:
     ws = plan_read.get_work_stream(work_stream_id)
     action_filter = ActionFilter.from_args(request.args)
     action_filter = ActionFilter(action_filter.status, action_filter.owner_id, action_filter.overdue, ws.id)
@@ -123,22 +136,19 @@ def work_stream(work_stream_id: int) -> Response:
     action_counts, measure_counts = plan_read.work_stream_counts(ws)
     owners = plan_read.action_owners(ws.plan_id, ws.id)
     may_propose, may_edit = can(current_user, Permission.PROPOSE_CHANGE, ws.id), can(current_user, Permission.EDIT_PLAN)
-    if is_htmx() and request.args.get("part") == "summary":
-        return render("plan/_ws_summary.html", work_stream=ws, action_counts=action_counts)
-    return render(
-        "plan/work_stream.html",
-        "plan/_actions_table.html",
-        work_stream=ws,
-        plan=ws.plan,
-        actions=table.page.items,
-        actions_html=table.html,
-        action_filter=action_filter,
-        owners=owners,
-        page_title=titled(f"Work stream {ws.roman}: {ws.title}", _filter_words(action_filter, owners)),
-        retired=plan_read.find_actions(ws.plan_id, ActionFilter(work_stream_id=ws.id), on, retired=True),
-        action_counts=action_counts,
-        measure_counts=measure_counts,
-        measures_html=memo.per_plan_version(
+    return {
+        "work_stream": ws,
+        "plan": ws.plan,
+        "plan_id": ws.plan_id,
+        "actions": table.page.items,
+        "actions_html": table.html,
+        "action_filter": action_filter,
+        "owners": owners,
+        "page_title": titled(f"Work stream {ws.roman}: {ws.title}", _filter_words(action_filter, owners)),
+        "retired": plan_read.find_actions(ws.plan_id, ActionFilter(work_stream_id=ws.id), on, retired=True),
+        "action_counts": action_counts,
+        "measure_counts": measure_counts,
+        "measures_html": memo.per_plan_version(
             f"work_stream_measures:{ws.id}:{may_propose}:{may_edit}",
             ws.plan_id,
             lambda: Markup(
@@ -150,10 +160,10 @@ def work_stream(work_stream_id: int) -> Response:
                 )
             ),
         ),
-        open_risks=risks.open_counts(ws.plan_id).get(ws.id, 0),
-        filter_url=request.path,
-        show_work_stream=False,
-    )
+        "open_risks": risks.open_counts(ws.plan_id).get(ws.id, 0),
+        "filter_url": request.path,
+        "show_work_stream": False,
+    }
 
 
 @bp.get("/actions")
