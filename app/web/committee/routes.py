@@ -41,6 +41,7 @@ from app.web.rendering import (
     me,
     refusal,
     render,
+    render_kept,
     selected_plan,
     titled,
     version_of,
@@ -493,21 +494,25 @@ def compare() -> WResponse:
 @bp.get("/committee")
 @permission_required(Permission.VIEW_PLAN)
 def landing() -> WResponse:
-    """What members come for, in a fixed number of small queries: counts, never the lists themselves."""
+    """What members come for, in a fixed number of small queries: counts, never the lists themselves; kept whole
+    per version of the trail (which plan is current is on it too)."""
+    return render_kept("committee_landing", "committee/landing.html", None, _landing_page)
+
+
+def _landing_page() -> dict[str, Any]:
     plan = selected_plan()
     presented = [m for m in meetings.list_meetings(plan.id) if m.baseline is not None]
     baseline, changes = meetings.count_changes_since_last_meeting(plan.id)
     open_risks, escalated = risks.open_and_escalated(plan.id)
-    return render(
-        "committee/landing.html",
-        plan=plan,
-        latest=presented[0] if presented else None,
-        baseline=baseline,
-        changes=changes,
-        open_risks=open_risks,
-        escalated=escalated,
-        actions=plan_read.plan_totals(plan)[0],
-    )
+    return {
+        "plan": plan,
+        "latest": presented[0] if presented else None,
+        "baseline": baseline,
+        "changes": changes,
+        "open_risks": open_risks,
+        "escalated": escalated,
+        "actions": plan_read.plan_totals(plan)[0],
+    }
 
 
 @bp.get("/plans/<int:plan_id>/export.xlsx")
