@@ -67,7 +67,8 @@ def render_kept(
     For pages whose content is the same for everyone with the same rights: nothing in the content block may read
     the person otherwise. `context()` is called only when nothing is kept; the names in `light` are the plain
     values the rest of the page needs (its title, its breadcrumbs), kept with the content. Content holding a
-    CSRF token (a form that posts) is never kept."""
+    CSRF token (a form that posts) is never kept, nor a page given a `form` (its errors are shown above the
+    content)."""
     fragment = bool(partial_template) and is_htmx()
     key = f"page:{name}:{request.full_path}:{fragment}:{rights_key(current_user)}"
     fresh: list[str] = []
@@ -84,7 +85,9 @@ def render_kept(
             content = html[html.index(KEPT_START) + len(KEPT_START) : html.index(KEPT_END)]
             html = html.replace(KEPT_START, "", 1).replace(KEPT_END, "", 1)
         fresh.append(html)
-        return None if "csrf_token" in content else _KeptPage(Markup(content), kept_light)
+        if "csrf_token" in content or values.get("form") is not None:  # a form that posts, or one in error
+            return None
+        return _KeptPage(Markup(content), kept_light)
 
     if plan_id is not None:
         kept = memo.per_plan_version(key, plan_id, build)

@@ -267,3 +267,17 @@ def test_a_kept_work_stream_page_shows_an_approval_at_once_on_the_page_and_in_it
     assert after != before and "All posts filled." in after, "the approval is not on the kept page"
     assert "All posts filled." not in before_fragment and "All posts filled." in after_fragment
     assert after_summary != before_summary, "the summary's poll gave the kept figures"
+
+
+def test_a_kept_page_never_drops_a_filter_s_error(login: Any, count_queries: Any) -> None:
+    """The changes page is kept whole, but not when its work stream filter is in error: the error summary above
+    the content is there every time."""
+    pm = login("pm")
+    pm.get("/changes")
+    with count_queries() as queries:
+        kept = pm.get("/changes").get_data(as_text=True)
+    assert "Changes since the last committee meeting" in kept
+    assert not [s for s in queries.statements if "FROM work_streams" in s], "the kept page was worked out again"
+    for _ in range(2):
+        refused = pm.get("/changes?ws=no-such-stream").get_data(as_text=True)
+        assert "There is a problem" in refused

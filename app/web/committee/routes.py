@@ -399,30 +399,40 @@ def _change_filters(plan_id: int) -> tuple[WorkStreamPicker, str]:
 @permission_required(Permission.VIEW_PLAN)
 def changes() -> WResponse:
     """The results (the changes, their count, the pagination) are the same for everyone who may see them, so they
-    are kept rendered per plan version for the query string and kind of request; the filters are drawn each time."""
-    plan = selected_plan()
-    picker, kind = _change_filters(plan.id)
+    are kept rendered per plan version for the query string and kind of request; the whole page is kept too, per
+    version of the trail (which plan is current is on it)."""
+    if is_htmx():
+        plan = selected_plan()
+        html, _ = _kept_changes(plan, *_change_filters(plan.id))
+        response = make_response(html)
+        response.headers.add("Vary", "HX-Request")
+        return response
+    return render_kept("changes", "committee/changes.html", None, _changes_page, light=("page_title",))
+
+
+def _kept_changes(plan: Plan, picker: WorkStreamPicker, kind: str) -> tuple[Markup, str]:
     number = page_number()
-    html, page_title = memo.per_plan_version(
+    return memo.per_plan_version(
         f"changes:{request.query_string.decode()}:{number}:{is_htmx()}",
         plan.id,
         lambda: _changes_results(plan, picker, kind, number),
     )
-    if is_htmx():
-        response = make_response(html)
-        response.headers.add("Vary", "HX-Request")
-        return response
-    return render(
-        "committee/changes.html",
-        plan=plan,
-        changes_html=html,
-        picker=picker,
-        form=picker.form if picker.failed else None,
-        kind=kind,
-        kinds=APPROVED_CHANGE_KINDS,
-        kind_labels=APPROVED_CHANGE_LABELS,
-        page_title=page_title,
-    )
+
+
+def _changes_page() -> dict[str, Any]:
+    plan = selected_plan()
+    picker, kind = _change_filters(plan.id)
+    html, page_title = _kept_changes(plan, picker, kind)
+    return {
+        "plan": plan,
+        "changes_html": html,
+        "picker": picker,
+        "form": picker.form if picker.failed else None,
+        "kind": kind,
+        "kinds": APPROVED_CHANGE_KINDS,
+        "kind_labels": APPROVED_CHANGE_LABELS,
+        "page_title": page_title,
+    }
 
 
 def _changes_results(plan: Plan, picker: WorkStreamPicker, kind: str, number: int) -> tuple[Markup, str]:
