@@ -20,7 +20,7 @@ from app.domain.passwords import password_problem
 from app.extensions import db
 from app.models import User, UserSession, WorkStream
 from app.policy import Actor, Permission, Role, may_run_work_streams, require_as, role_has, roles_with
-from app.services import audit, badges
+from app.services import audit, badges, memo
 from app.services.errors import NotFound, ValidationFailed
 from app.services.tx import write_transaction
 
@@ -124,14 +124,15 @@ def load_session_with_badges(token: str, *, touch: bool = True) -> tuple[User, b
     if found is None:
         return None
     user, row = found
-    return user, badges.from_row(row[2], row[3])
+    return user, badges.from_row(*row[4:7])
 
 
 @cache
 def _session_query(with_badges: bool) -> Select[Any]:
-    """Built once, not on every request: the statement is always the same, only the token's hash differs."""
+    """Built once, not on every request: the statement is always the same, only the token's hash differs. The
+    trail's newest record comes with it, for the pages kept per version of the trail (`memo.trail_head`)."""
     return (
-        select(UserSession, User)
+        select(UserSession, User, *memo.trail_head_columns())
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.token_hash == bindparam("token_hash"))
         .add_columns(*(badges.columns() if with_badges else ()))
@@ -144,6 +145,7 @@ def _load_session(token: str, *, touch: bool, with_badges: bool) -> tuple[User, 
         return None
     row: tuple[Any, ...] = tuple(found)
     user_session, user = row[0], row[1]
+    memo.read_trail_head(row[2], row[3])
     now = utcnow()
     idle_limit = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     if user_session.revoked_at is not None or not user.active:

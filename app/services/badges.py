@@ -24,6 +24,7 @@ from app.policy import Permission, is_reviewer, roles_with
 class Badges:
     queue: int
     notifications: int
+    newest: int = 0  # the id of the person's newest notification: with `notifications`, their list's version
 
     def as_dict(self) -> dict[str, int]:
         return {"queue": self.queue, "notifications": self.notifications}
@@ -41,23 +42,31 @@ def _unread(user_id: InstrumentedAttribute[int] | int) -> ColumnElement[int]:
     )
 
 
-def columns() -> tuple[ColumnElement[int], ColumnElement[int]]:
+def _newest(user_id: InstrumentedAttribute[int] | int) -> ColumnElement[int]:
+    return select(func.max(Notification.id)).where(Notification.user_id == user_id).scalar_subquery()
+
+
+def columns() -> tuple[ColumnElement[int], ColumnElement[int], ColumnElement[int]]:
     """The queue and unread counts as columns of a query that selects from `users`: the queue is counted only
     for a role that reviews (the database skips the count for the others), the unread notifications are the
-    selected user's own."""
+    selected user's own, as is the newest notification's id."""
     # `role = a OR role = b`, not `role IN (...)`: an IN list is an "expanding" parameter that SQLAlchemy
     # renders into the statement again on every execution, a fifth of a signed-in page's time in Python
     reviewers = or_(*(User.role == role for role in sorted(roles_with(Permission.REVIEW_PROPOSAL))))
     queue = case((reviewers, _queue()), else_=0)
-    return queue.label("badge_queue"), _unread(User.id).label("badge_notifications")
+    return (
+        queue.label("badge_queue"),
+        _unread(User.id).label("badge_notifications"),
+        _newest(User.id).label("badge_newest"),
+    )
 
 
-def from_row(queue: int | None, notifications: int | None) -> Badges:
-    return Badges(queue=int(queue or 0), notifications=int(notifications or 0))
+def from_row(queue: int | None, notifications: int | None, newest: int | None = None) -> Badges:
+    return Badges(queue=int(queue or 0), notifications=int(notifications or 0), newest=int(newest or 0))
 
 
 def for_user(user: User) -> Badges:
     """Both counts in one query, for someone already loaded."""
     queue = _queue() if is_reviewer(user) else literal(0)
-    row = db.session.execute(select(queue, _unread(user.id))).one()
-    return from_row(row[0], row[1])
+    row = db.session.execute(select(queue, _unread(user.id), _newest(user.id))).one()
+    return from_row(row[0], row[1], row[2])

@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, select
 
 from app.clock import today
 from app.extensions import db
@@ -64,8 +64,9 @@ def _read_head(plan_id: int) -> tuple[int, str] | None:
 
 
 def trail_head() -> tuple[int, str] | None:
-    """The newest audit record of all (id and hash), read once per transaction: what says whether anything
-    across every plan, or a person's name, can have changed."""
+    """The newest audit record of all (id and hash), read once per transaction (or with the session that signs
+    the request in, `read_trail_head`): what says whether anything across every plan, or a person's name, can
+    have changed."""
     session = db.session()
     transaction = session.get_transaction()
     kept = session.info.get("trail_head")
@@ -77,6 +78,20 @@ def trail_head() -> tuple[int, str] | None:
     return head
 
 
+def trail_head_columns() -> tuple[ScalarSelect[int], ScalarSelect[str]]:
+    """The trail's newest record (id, hash) as two columns, to read with another query (the session's)."""
+    newest = select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)
+    return newest.scalar_subquery(), select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1).scalar_subquery()
+
+
+def read_trail_head(head_id: int | None, head_hash: str | None) -> None:
+    """The trail's newest record as read by a query of this transaction (`trail_head_columns`): `trail_head`
+    gives it for the rest of the transaction."""
+    session = db.session()
+    head = None if head_id is None or head_hash is None else (int(head_id), str(head_hash))
+    session.info["trail_head"] = (session.get_transaction(), head)
+
+
 def per_trail_version(name: str, build: Callable[[], T], *, one_of_many: bool = False) -> T:
     """`per_plan_version` for what is drawn from every plan (the review queue): kept while the newest audit
     record of all and the day are the same. `one_of_many`: one of thousands alike (an action's page), kept with
@@ -85,6 +100,14 @@ def per_trail_version(name: str, build: Callable[[], T], *, one_of_many: bool = 
         return build()
     key = (name, None, trail_head(), today())
     return _kept("many_memo", key, build, KEPT_MANY) if one_of_many else _kept("plan_memo", key, build, KEPT)
+
+
+def per_version(name: str, version: Hashable, build: Callable[[], T]) -> T:
+    """`per_trail_version` for what follows a version the caller read in this transaction instead of the trail
+    (a person's notifications, which are marked read with no audit record): kept with the many (`KEPT_MANY`)."""
+    if writing():
+        return build()
+    return _kept("many_memo", (name, version, today()), build, KEPT_MANY)
 
 
 def per_plan_version(name: str, plan_id: int, build: Callable[[], T]) -> T:

@@ -6,13 +6,15 @@ the same form (the person's typing kept, the service's messages beside the field
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import make_response, render_template, request
+from flask import g, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from htmx_flask import request as htmx_request
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -44,6 +46,9 @@ def render(page_template: str, partial_template: str | None = None, status: int 
 
 
 KEPT_START, KEPT_END = "<!--kept-content-->", "<!--/kept-content-->"
+# What kept content holds where a form's CSRF token goes: each response puts the person's own token there.
+# Random per process, so no page's text can hold it by chance; a response that missed it would only fail CSRF.
+KEPT_TOKEN = f"kept-csrf-{secrets.token_hex(16)}"
 
 
 @dataclass(frozen=True)
@@ -60,36 +65,50 @@ def render_kept(
     *,
     light: tuple[str, ...] = (),
     plan_id: int | None = None,
+    person: bool = False,
+    version: Hashable | None = None,
 ) -> Response:
     """`render`, with the page's content block (or, for htmx, its fragment) kept per version of the plan (or, with
-    no `plan_id`, of the trail), for each path and query string and each set of rights (`policy.rights_key`).
+    no `plan_id`, of the trail), for each path and query string and each set of rights (`policy.rights_key`), and
+    with `person`, for each person (content listing their own work); or, given a `version` read in this
+    transaction, per that version instead (content that follows something the trail does not record).
 
-    For pages whose content is the same for everyone with the same rights: nothing in the content block may read
-    the person otherwise. `context()` is called only when nothing is kept; the names in `light` are the plain
-    values the rest of the page needs (its title, its breadcrumbs), kept with the content. Content holding a
-    CSRF token (a form that posts) is never kept, nor a page given a `form` (its errors are shown above the
+    For pages whose content is the same for everyone with the same rights (or, with `person`, for the same person
+    while the trail is the same): nothing else in the content block may read the person. `context()` is called
+    only when nothing is kept; the names in `light` are the plain values the rest of the page needs (its title,
+    its breadcrumbs), kept with the content. Forms in the content are kept with `KEPT_TOKEN` for their CSRF
+    token, which each response replaces with the person's own; content holding a real token (a form made before
+    `context()`) is never kept, nor a page given a `form` (one in error: its errors are shown above the
     content)."""
     fragment = bool(partial_template) and is_htmx()
-    key = f"page:{name}:{request.full_path}:{fragment}:{rights_key(current_user)}"
+    whose = f":{current_user.id}" if person else ""
+    key = f"page:{name}:{request.full_path}:{fragment}:{rights_key(current_user)}{whose}"
+    token = generate_csrf()  # this request's own; the token is kept in `g` for the request
     fresh: list[str] = []
 
     def build() -> _KeptPage | None:
-        values = context()
-        kept_light = {k: values[k] for k in light}
-        if fragment:
-            assert partial_template is not None
-            html = render_template(partial_template, **values)
-            content = html
-        else:
-            html = render_template(page_template, keep_content=True, **values)
-            content = html[html.index(KEPT_START) + len(KEPT_START) : html.index(KEPT_END)]
-            html = html.replace(KEPT_START, "", 1).replace(KEPT_END, "", 1)
+        g.csrf_token = KEPT_TOKEN  # what forms and csrf_token() give while the content is made
+        try:
+            values = context()
+            kept_light = {k: values[k] for k in light}
+            if fragment:
+                assert partial_template is not None
+                html = render_template(partial_template, **values)
+                content = html
+            else:
+                html = render_template(page_template, keep_content=True, **values)
+                content = html[html.index(KEPT_START) + len(KEPT_START) : html.index(KEPT_END)]
+                html = html.replace(KEPT_START, "", 1).replace(KEPT_END, "", 1)
+        finally:
+            g.csrf_token = token
         fresh.append(html)
-        if "csrf_token" in content or values.get("form") is not None:  # a form that posts, or one in error
-            return None
+        if token in content or values.get("form") is not None or values.get("keep") is False:
+            return None  # someone's own token, a form in error, or content its context says not to keep
         return _KeptPage(Markup(content), kept_light)
 
-    if plan_id is not None:
+    if version is not None:
+        kept = memo.per_version(key, version, build)
+    elif plan_id is not None:
         kept = memo.per_plan_version(key, plan_id, build)
     else:
         kept = memo.per_trail_version(key, build, one_of_many=True)
@@ -101,6 +120,8 @@ def render_kept(
         body = kept.content
     else:
         body = render_template(page_template, kept_content=kept.content, **kept.light)
+    if KEPT_TOKEN in body:
+        body = body.replace(KEPT_TOKEN, token)
     response = make_response(body)
     response.headers.add("Vary", "HX-Request")
     return response

@@ -31,6 +31,7 @@ SERVICE_NAME = "Improvement plan tracker"
 def register_template_helpers(app: Flask) -> None:
     app.add_template_global(form_error_list)
     app.add_template_global(navigation)
+    app.add_template_global(constant_part)
     app.add_template_global(poll_url)
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(tag_colour, "tag_colour")
@@ -161,6 +162,19 @@ NAVIGATION: tuple[tuple[str, str, tuple[Permission, ...] | None], ...] = (
     ("admin.api_tokens_page", "API tokens", (Permission.MANAGE_API_TOKENS,)),
     ("mail.failed", "E-mail", (Permission.MANAGE_MAIL,)),
 )
+
+
+def constant_part(name: str) -> Markup:
+    """A partial that depends on nothing but the app (the skip link, the council's header bar): rendered once
+    per app and root path, then the same markup on every page."""
+    kept: dict[tuple[str, str], Markup] = current_app.extensions.setdefault("constant_parts", {})
+    key = (name, request.script_root)
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = Markup(render_template(name))
+    return found
+
+
 NAVIGATION_KEPT = 512  # menus kept per app: one per set of items, page and badges seen lately
 
 

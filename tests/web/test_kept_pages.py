@@ -139,7 +139,8 @@ def test_the_audit_trail_is_kept_until_the_next_record(login: Any, count_queries
     with count_queries() as queries:
         pm.get("/audit")
     head = "SELECT audit_events.id, audit_events.hash \nFROM audit_events ORDER BY audit_events.id DESC"
-    read = [s for s in queries.statements if "FROM audit_events" in s and not s.startswith(head)]
+    session = "FROM user_sessions"  # which reads the trail's newest record with the session
+    read = [s for s in queries.statements if "FROM audit_events" in s and not s.startswith(head) and session not in s]
     assert not read, "the kept page of the trail was read again"
     signed_in = "Cllr Margaret Ellison signed in"
     before = first.count(signed_in)

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as WResponse
 
 from app.clock import today
 from app.domain.changes import APPROVED_CHANGE_KINDS, APPROVED_CHANGE_LABELS
+from app.formatting import format_date
 from app.models import CommitteeMeeting, Plan, ReportDocument
 from app.policy import Permission
 from app.services import excel_io, meetings, memo, plan_read, report_pack, risks
@@ -106,29 +107,43 @@ def _details_form(meeting: CommitteeMeeting) -> DetailsForm:
 
 
 def _meeting_page(meeting: CommitteeMeeting, status: int = 200, **forms: Any) -> WResponse:
+    return render("committee/meeting.html", status=status, **_meeting_context(meeting, **forms))
+
+
+def _meeting_context(meeting: CommitteeMeeting, **forms: Any) -> dict[str, Any]:
     narrative_form = forms.get("narrative_form")
     if narrative_form is None:
         plan = plan_read.get_plan(meeting.plan_id)
         text = {**default_narrative(plan.title), **(meeting.narrative or {})}
         narrative_form = NarrativeForm(formdata=None, **{k: text.get(k, "") for k in NARRATIVE_FIELDS})
-    return render(
-        "committee/meeting.html",
-        meeting=meeting,
-        narrative_form=narrative_form,
-        details_form=forms.get("details_form") or _details_form(meeting),
-        checkpoint=meetings.checkpoint_of(meeting),
-        placeholders=PLACEHOLDERS,
-        narrative_limit=NARRATIVE_LIMIT,
-        form=forms.get("error_form"),
-        pack=report_pack.status(meeting.baseline) if meeting.baseline is not None else None,
-        status=status,
-    )
+    pack = report_pack.status(meeting.baseline) if meeting.baseline is not None else None
+    return {
+        "meeting": meeting,
+        "narrative_form": narrative_form,
+        "details_form": forms.get("details_form") or _details_form(meeting),
+        "checkpoint": meetings.checkpoint_of(meeting),
+        "placeholders": PLACEHOLDERS,
+        "narrative_limit": NARRATIVE_LIMIT,
+        "form": forms.get("error_form"),
+        "pack": pack,
+        # a pack being prepared moves without an audit record (its progress, a stalled worker): not kept till done
+        "keep": pack is None or pack.state == "done",
+        "page_title": f"{meeting.committee_name}, {format_date(meeting.meeting_date)}",
+    }
 
 
 @bp.get("/meetings/<int:meeting_id>")
 @permission_required(Permission.VIEW_PLAN)
 def meeting(meeting_id: int) -> WResponse:
-    return _meeting_page(meetings.get_meeting(meeting_id))
+    """Kept whole per version of the trail (report details and narrative are audited) for each set of rights,
+    once the report's documents, if any, are stored."""
+    return render_kept(
+        f"meeting:{meeting_id}",
+        "committee/meeting.html",
+        None,
+        lambda: _meeting_context(meetings.get_meeting(meeting_id)),
+        light=("page_title",),
+    )
 
 
 @bp.get("/meetings/<int:meeting_id>/present")
@@ -480,6 +495,11 @@ def changes_csv() -> WResponse:
 @bp.get("/baselines/compare")
 @permission_required(Permission.VIEW_PLAN)
 def compare() -> WResponse:
+    """Kept whole per version of the trail for each query string and set of rights (a new baseline is audited)."""
+    return render_kept("compare", "committee/compare.html", None, _compare_page)
+
+
+def _compare_page() -> dict[str, Any]:
     plan = selected_plan()
     all_baselines = meetings.baselines(plan.id)
     by_id = {b.id: b for b in all_baselines}
@@ -490,15 +510,14 @@ def compare() -> WResponse:
         if comparison
         else None
     )
-    return render(
-        "committee/compare.html",
-        plan=plan,
-        baselines=all_baselines,
-        a=a,
-        b=b,
-        comparison=comparison,
-        pagination=pagination,
-    )
+    return {
+        "plan": plan,
+        "baselines": all_baselines,
+        "a": a,
+        "b": b,
+        "comparison": comparison,
+        "pagination": pagination,
+    }
 
 
 @bp.get("/committee")
@@ -597,4 +616,7 @@ def trend_json() -> Response:
             "baselines": [point(p) for p in at_baselines],
         }
 
-    return cached_json(("trend", plan.id, plan_read.plan_version(plan.id), today().isoformat()), build)
+    def kept() -> dict[str, Any]:  # the body too is worked out once per version of the plan and day (`memo`)
+        return memo.per_plan_version("api_trend", plan.id, build)
+
+    return cached_json(("trend", plan.id, plan_read.plan_version(plan.id), today().isoformat()), kept)

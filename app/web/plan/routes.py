@@ -44,26 +44,29 @@ DASHBOARD_LIST = 10  # actions needing an update, risk reviews due: the longest 
 @permission_required(Permission.VIEW_PLAN)
 def dashboard() -> Response:
     """A page of bounded size however large the plan: the plan's totals counted by the database, its first
-    work streams, the trend by month, and the person's own lists cut to their longest waiting."""
+    work streams, the trend by month, and the person's own lists cut to their longest waiting. Kept whole for
+    each person per version of the trail (their lists follow every plan and their own work streams)."""
+    return render_kept("dashboard", "plan/dashboard.html", "plan/_summary.html", _dashboard_page, person=True)
+
+
+def _dashboard_page() -> dict[str, Any]:
     plan = selected_plan()
     actions, measures, _ = plan_read.plan_totals(plan)
     charts = memo.per_plan_version(
         f"dashboard_charts:{DASHBOARD_WORK_STREAMS}", plan.id, lambda: _dashboard_charts(plan)
     )
-    return render(
-        "plan/dashboard.html",
-        "plan/_summary.html",
-        plan=plan,
-        charts=charts,
-        open_risks=risks.open_counts(plan.id).get(None, 0),
-        reviews_due=risks.reviews_due(current_user.id, limit=DASHBOARD_LIST + 1),  # one more: are there others?
-        list_limit=DASHBOARD_LIST,
-        needing_update=plan_read.actions_needing_update(current_user, plan.id, limit=DASHBOARD_LIST),
-        plans=plan_read.list_plans(),
-        summary_url=url_for("api.summary", plan=plan.id, per_page=DASHBOARD_WORK_STREAMS),
-        actions_headline=actions_headline(actions),
-        measures_headline=measures_headline(measures, plan.reporting_checkpoint),
-    )
+    return {
+        "plan": plan,
+        "charts": charts,
+        "open_risks": risks.open_counts(plan.id).get(None, 0),
+        "reviews_due": risks.reviews_due(current_user.id, limit=DASHBOARD_LIST + 1),  # one more: are there others?
+        "list_limit": DASHBOARD_LIST,
+        "needing_update": plan_read.actions_needing_update(current_user, plan.id, limit=DASHBOARD_LIST),
+        "plans": plan_read.list_plans(),
+        "summary_url": url_for("api.summary", plan=plan.id, per_page=DASHBOARD_WORK_STREAMS),
+        "actions_headline": actions_headline(actions),
+        "measures_headline": measures_headline(measures, plan.reporting_checkpoint),
+    }
 
 
 def _dashboard_charts(plan: Plan) -> Markup:
@@ -81,22 +84,22 @@ def _dashboard_charts(plan: Plan) -> Markup:
 @bp.get("/work-streams")
 @permission_required(Permission.VIEW_PLAN)
 def work_streams() -> Response:
+    """Kept whole per version of the trail (the managers are named) for each query string and set of rights."""
+    return render_kept("work_streams", "plan/work_streams.html", None, _work_streams_page, light=("page_title",))
+
+
+def _work_streams_page() -> dict[str, Any]:
     plan = selected_plan()
     search = request.args.get("q", "")[:200]
-    number = page_number()
-    page, html = memo.per_trail_version(
-        f"work_streams_table:{plan.id}:{request.query_string.decode()}:{number}",
-        lambda: _work_streams_table(plan.id, search, number),
-    )
-    return render(
-        "plan/work_streams.html",
-        plan=plan,
-        plans=plan_read.list_plans(),
-        page=page,
-        table_html=html,
-        search=search,
-        page_title=titled("Work streams", [f"matching “{search.strip()}”" if search.strip() else ""]),
-    )
+    page, html = _work_streams_table(plan.id, search, page_number())
+    return {
+        "plan": plan,
+        "plans": plan_read.list_plans(),
+        "page": page,
+        "table_html": html,
+        "search": search,
+        "page_title": titled("Work streams", [f"matching “{search.strip()}”" if search.strip() else ""]),
+    }
 
 
 def _work_streams_table(plan_id: int, search: str, number: int) -> tuple[Page[int], Markup]:
@@ -169,6 +172,12 @@ def _work_stream_page(work_stream_id: int) -> dict[str, Any]:
 @bp.get("/actions")
 @permission_required(Permission.VIEW_PLAN)
 def actions() -> Response:
+    """Kept whole per version of the trail (owners are named) for each query string, kind of request and set of
+    rights; a page whose work stream filter is in error is worked out each time."""
+    return render_kept("actions", "plan/actions.html", "plan/_actions_table.html", _actions_page, light=("page_title",))
+
+
+def _actions_page() -> dict[str, Any]:
     plan = selected_plan()
     picker = work_stream_picker(plan.id, all_text="All work streams")
     action_filter = replace(ActionFilter.from_args(request.args), work_stream_id=picker.id)
@@ -180,23 +189,21 @@ def actions() -> Response:
         plan.id,
         lambda: _actions_table(plan.id, action_filter, on, number),
     )
-    return render(
-        "plan/actions.html",
-        "plan/_actions_table.html",
-        plan=plan,
-        plans=plan_read.list_plans(),
-        actions=table.page.items,
-        actions_html=table.html,
-        page=table.page,
-        pagination=govuk_pagination(table.page, "Pages of actions", action_filter.query_string()),
-        action_filter=action_filter,
-        owners=owners,
-        picker=picker,
-        form=picker.form if picker.failed else None,
-        page_title=titled("Actions", _filter_words(action_filter, owners, [picker.chosen] if picker.chosen else [])),
-        filter_url=request.path,
-        show_work_stream=True,
-    )
+    return {
+        "plan": plan,
+        "plans": plan_read.list_plans(),
+        "actions": table.page.items,
+        "actions_html": table.html,
+        "page": table.page,
+        "pagination": govuk_pagination(table.page, "Pages of actions", action_filter.query_string()),
+        "action_filter": action_filter,
+        "owners": owners,
+        "picker": picker,
+        "form": picker.form if picker.failed else None,
+        "page_title": titled("Actions", _filter_words(action_filter, owners, [picker.chosen] if picker.chosen else [])),
+        "filter_url": request.path,
+        "show_work_stream": True,
+    }
 
 
 @dataclass(frozen=True)
@@ -235,8 +242,21 @@ def _work_stream_table(plan_id: int, action_filter: ActionFilter, on: date) -> _
 @bp.get("/actions/<int:action_id>")
 @permission_required(Permission.VIEW_PLAN)
 def action(action_id: int) -> Response:
+    """Kept whole for each person per version of the trail: the proposals shown are those they may see (every
+    proposal drafted, moved or decided is audited); the parts the same for everyone are kept apart too."""
+    return render_kept(
+        f"action:{action_id}",
+        "plan/action.html",
+        None,
+        lambda: _action_context(action_id),
+        light=("action",),  # the kept parts: plain values for its title and breadcrumbs
+        person=True,
+    )
+
+
+def _action_context(action_id: int) -> dict[str, Any]:
     kept = _action_page(action_id, internal=can(current_user, Permission.VIEW_INTERNAL))
-    return render("plan/action.html", action=kept, proposals=proposals.on_target(current_user, "action", kept.id))
+    return {"action": kept, "proposals": proposals.on_target(current_user, "action", kept.id)}
 
 
 @dataclass(frozen=True)

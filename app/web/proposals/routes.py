@@ -22,11 +22,12 @@ from app.domain.proposal_filter import AGES, ProposalFilter
 from app.domain.proposals import Event, State, field_labels
 from app.models import Proposal, User
 from app.policy import Permission, PermissionDenied, can, is_reviewer
-from app.services import challenges, memo, notifications, plan_read, proposal_list, proposals
+from app.services import badges, challenges, memo, notifications, plan_read, proposal_list, proposals
 from app.services.errors import Conflict, ValidationFailed
 from app.services.paging import Page
 from app.services.proposals import EvidenceInput, OpenProposalExists, ProposalInput, Target, TargetChanged
 from app.web.decorators import permission_required
+from app.web.login import badges_read_with_session
 from app.web.pagination import govuk_pagination, page_number
 from app.web.proposals import bp
 from app.web.proposals.forms import (
@@ -38,7 +39,18 @@ from app.web.proposals.forms import (
     RespondForm,
     SimpleEventForm,
 )
-from app.web.rendering import attempt, form_status, int_arg, me, refusal, render, selected_plan, titled, version_of
+from app.web.rendering import (
+    attempt,
+    form_status,
+    int_arg,
+    me,
+    refusal,
+    render,
+    render_kept,
+    selected_plan,
+    titled,
+    version_of,
+)
 
 ProposalForm = ActionProposalForm | MeasureProposalForm
 
@@ -413,14 +425,28 @@ def download(evidence_id: int) -> Response:
 @bp.get("/notifications")
 @login_required
 def notifications_page() -> Response:
-    page = notifications.numbered_page_for_user(me().id, page=page_number())
-    return render(
+    """Kept for each person while their newest notification and their unread count are the same (read with the
+    session): notifications are only ever added, or all marked read at once."""
+    found = badges_read_with_session() or badges.for_user(me())
+    return render_kept(
+        "notifications",
         "proposals/notifications.html",
-        items=page.items,
-        page=page,
-        pagination=govuk_pagination(page, "Pages of notifications"),
-        form=None,
+        None,
+        _notifications_context,
+        light=("page_title",),
+        person=True,
+        version=(found.newest, found.notifications),
     )
+
+
+def _notifications_context() -> dict[str, Any]:
+    page = notifications.numbered_page_for_user(me().id, page=page_number())
+    return {
+        "items": page.items,
+        "page": page,
+        "pagination": govuk_pagination(page, "Pages of notifications"),
+        "page_title": titled("Notifications", [f"page {page.number}" if page.number > 1 else ""]),
+    }
 
 
 @bp.post("/notifications/read")

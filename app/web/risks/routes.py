@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WResponse
 
@@ -17,7 +17,18 @@ from app.services import memo, plan_editor, risks
 from app.web.decorators import permission_required
 from app.web.pagination import govuk_pagination, page_number
 from app.web.pickers import work_stream_picker
-from app.web.rendering import XLSX, attempt, download, is_htmx, me, render, selected_plan, titled, version_of
+from app.web.rendering import (
+    XLSX,
+    attempt,
+    download,
+    is_htmx,
+    me,
+    render,
+    render_kept,
+    selected_plan,
+    titled,
+    version_of,
+)
 from app.web.risks import bp
 from app.web.risks.forms import CommentForm, EntryForm, EscalateForm, WindowForm
 
@@ -81,34 +92,37 @@ def _kept_register(plan: Plan, f: risks.RegisterFilter, number: int) -> _KeptReg
 @bp.get("/risks")
 @permission_required(Permission.VIEW_PLAN)
 def register() -> WResponse:
-    """The open entries, filtered: the results (heat map, table, pagination) are the same for everyone who may
-    see the register, so they are kept per plan version, for this query string and kind of request (every entry
-    opened, closed, scored or escalated is audited with the plan)."""
+    """The open entries, filtered: the same for everyone with the same rights (the owners are named), so the
+    page is kept whole per version of the trail, for this query string and kind of request (every entry opened,
+    closed, scored or escalated is audited)."""
+    return render_kept(
+        "risk_register", "risks/register.html", "risks/_register.html", _register_page, light=("page_title",)
+    )
+
+
+def _register_page() -> dict[str, Any]:
     plan = selected_plan()
     f = risks.RegisterFilter.from_args(request.args)
     number = page_number()
-    kept = memo.per_plan_version(
-        f"risk_register:{request.query_string.decode()}:{number}:{is_htmx()}",
+    if is_htmx():
+        return _register_context(plan, f, number)
+    kept = memo.per_plan_version(  # the results, while only the trail moves (a sign-in)
+        f"risk_register:{request.query_string.decode()}:{number}",
         plan.id,
         lambda: _kept_register(plan, f, number),
     )
-    if is_htmx():
-        response = make_response(kept.html)
-        response.headers.add("Vary", "HX-Request")
-        return response
     picker = work_stream_picker(plan.id)
-    return render(
-        "risks/register.html",
-        window_form=WindowForm(formdata=None, days=plan.risk_warning_days),
-        form=picker.form if picker.failed else None,
-        register_html=kept.html,
-        page_title=kept.page_title,
-        plan=plan,
-        f=replace(f, work_stream_id=picker.id),
-        reasons=REASON_ORDER,
-        picker=picker,
-        owners=kept.owners,
-    )
+    return {
+        "window_form": WindowForm(formdata=None, days=plan.risk_warning_days),
+        "form": picker.form if picker.failed else None,
+        "register_html": kept.html,
+        "page_title": kept.page_title,
+        "plan": plan,
+        "f": replace(f, work_stream_id=picker.id),
+        "reasons": REASON_ORDER,
+        "picker": picker,
+        "owners": kept.owners,
+    }
 
 
 @bp.post("/risks/window")
