@@ -196,3 +196,24 @@ def test_the_preview_of_a_large_plan_shows_its_appendix_tables_a_few_work_stream
     assert f'href="/meetings/{meeting}/preview?page=2">Previous work streams</a>' in last_page
     beyond = flat(pm.get(f"/meetings/{meeting}/preview?page=99").get_data(as_text=True))
     assert "(page 3 of 3)" in beyond, "a page past the end shows the last"
+
+
+def test_the_kept_preview_follows_the_narrative_and_the_plan_at_once(
+    app: Flask, login: Any, demo: dict[str, Any], count_queries: Any
+) -> None:
+    """Asked again, the preview reads no actions; a narrative saved, then an approval, are in the next one."""
+    from tests import approving
+
+    pm = login("pm")
+    meeting = record(pm, contact_officer="Vince Clark")
+    first = pm.get(f"/meetings/{meeting}/preview").get_data(as_text=True)
+    with count_queries() as queries:
+        again = pm.get(f"/meetings/{meeting}/preview").get_data(as_text=True)
+    assert again == first
+    assert not [s for s in queries.statements if "FROM actions" in s], "the preview was worked out again"
+    pm.post_form(f"/meetings/{meeting}/narrative", {"progress_update": "Caseloads are down.", "forward_look": "More."})
+    saved = pm.get(f"/meetings/{meeting}/preview").get_data(as_text=True)
+    assert "Caseloads are down." in saved
+    completed = flat(saved).count("COMPLETED")
+    approving.complete(app, demo, "3.3")
+    assert flat(pm.get(f"/meetings/{meeting}/preview").get_data(as_text=True)).count("COMPLETED") > completed

@@ -211,7 +211,17 @@ def narrative(meeting_id: int) -> WResponse:
 @bp.get("/meetings/<int:meeting_id>/preview")
 @permission_required(Permission.VIEW_INTERNAL)  # a draft: committee members see the report once presented
 def preview(meeting_id: int) -> WResponse:
-    """The report from the live plan, before presenting: without the chart images, so it is quick."""
+    """The report from the live plan, before presenting: without the chart images, so it is quick. Kept per
+    version of the trail (the plan's changes and the meeting's details and narrative are all audited) for each
+    page of it: the same for everyone who may see a draft."""
+    return _report_page(
+        *memo.per_trail_version(
+            f"preview:{meeting_id}:{request.full_path}", lambda: _preview(meeting_id), one_of_many=True
+        )
+    )
+
+
+def _preview(meeting_id: int) -> tuple[str, str, str]:
     meeting = meetings.get_meeting(meeting_id)
     data = meetings.report_data(meeting) if meeting.baseline is not None else meetings.live_report(meeting)
     shown, pages = _preview_work_streams(meeting.id, len(data.work_streams))
@@ -222,7 +232,7 @@ def preview(meeting_id: int) -> WResponse:
         else "The plan has been presented: this preview shows the report as presented, without its charts."
     )
     back = f'<a href="{url_for("committee.meeting", meeting_id=meeting.id)}">Back to the meeting</a>'
-    return _report_page(page, "Preview", f"<p><strong>{escape(notice)}</strong></p>{pages}<p>{back}</p>")
+    return page, "Preview", f"<p><strong>{escape(notice)}</strong></p>{pages}<p>{back}</p>"
 
 
 PREVIEW_WORK_STREAMS = 20  # a preview of a larger plan shows Appendices 3 and 4 this many work streams at a time
