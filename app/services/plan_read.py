@@ -34,6 +34,35 @@ def get_plan(plan_id: int | None = None) -> Plan:
     return plan
 
 
+@dataclass(frozen=True)
+class PlanIds:
+    current: int | None  # the plan pages show unless asked for another (the newest, if none is marked current)
+    known: frozenset[int]
+
+
+def plan_ids() -> PlanIds:
+    """Which plans there are and which is current, kept per version of the trail (a plan made, imported or made
+    current is audited): what a read of the figures needs to know before anything else, with no query."""
+
+    def build() -> PlanIds:
+        rows = db.session.execute(select(Plan.id).order_by(Plan.is_current.desc(), Plan.id.desc())).scalars().all()
+        return PlanIds(rows[0] if rows else None, frozenset(rows))
+
+    return memo.per_trail_version("plan_ids", build)
+
+
+def plan_id_or_current(plan_id: int | None) -> int:
+    """`get_plan(plan_id).id`, from `plan_ids`: NotFound the same way for a plan that does not exist."""
+    ids = plan_ids()
+    found = ids.current if plan_id is None else plan_id if plan_id in ids.known else None
+    if found is None:
+        if plan_id is not None:
+            get_plan(plan_id)  # raises NotFound as before (or finds a plan made since the trail was read)
+            return plan_id
+        raise NotFound("There is no plan yet. An administrator can load one with `flask demo seed`.")
+    return found
+
+
 def get_work_stream(work_stream_id: int) -> WorkStream:
     ws = db.session.scalars(
         select(WorkStream)

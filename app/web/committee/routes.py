@@ -613,12 +613,13 @@ def confirm_import() -> WResponse:
 @permission_required(Permission.VIEW_PLAN)
 def trend_json() -> Response:
     """The trend chart's figures; cached by ETag (the plan's version and today's date: a new month adds a point)."""
-    plan = selected_plan()
+    plan_id = plan_read.plan_id_or_current(int_arg(request.args.get("plan")))  # no query: kept per trail
 
     def point(p: TrendPoint) -> dict[str, Any]:
         return {"label": p.label, **p.counts.as_dict()}
 
     def build() -> dict[str, Any]:
+        plan = plan_read.get_plan(plan_id)
         monthly, at_baselines = meetings.trend(plan)
         return {
             "plan": {"id": plan.id, "title": plan.title},
@@ -627,6 +628,6 @@ def trend_json() -> Response:
         }
 
     def kept() -> dict[str, Any]:  # the body too is worked out once per version of the plan and day (`memo`)
-        return memo.per_plan_version("api_trend", plan.id, build)
+        return memo.per_plan_version("api_trend", plan_id, build)
 
-    return cached_json(("trend", plan.id, plan_read.plan_version(plan.id), today().isoformat()), kept)
+    return cached_json(("trend", plan_id, plan_read.plan_version(plan_id), today().isoformat()), kept)
