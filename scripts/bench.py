@@ -14,7 +14,7 @@ it with gunicorn (2 sync workers) with BENCH_BARE_ROUTE on, signs in as the proj
 
 Options (environment, or make variables): BENCH_SCALES="1 100", BENCH_DBS="postgresql sqlite",
 BENCH_REQUESTS (rounds per page; default 20 at 1x, 10 above 10x), BENCH_HEAVY_REQUESTS (rounds for the
-downloads: default BENCH_REQUESTS at 1x, 1 above 10x), BENCH_CLIENTS=16, BENCH_SECONDS=20,
+downloads: default 10 up to 10x, 1 above), BENCH_CLIENTS=16, BENCH_SECONDS=20,
 BENCH_POSTGRES (server URL, default postgresql+psycopg://postgres@127.0.0.1:5432), BENCH_OUT
 (default docs/benchmarks.md), BENCH_KEEP=1 (keep the databases), BENCH_NAME (a prefix for the databases'
 names, so two runs on one server keep apart), BENCH_PAGES (measure only the pages whose label contains one of
@@ -322,7 +322,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def measure_pages(target: Target, server: Server, client: Client) -> None:
     rounds = _env_int("BENCH_REQUESTS", 20 if target.scale <= 10 else 10)
-    heavy_rounds = _env_int("BENCH_HEAVY_REQUESTS", min(rounds, 3) if target.scale <= 10 else 1)
+    heavy_rounds = _env_int("BENCH_HEAVY_REQUESTS", min(rounds, 10) if target.scale <= 10 else 1)
     bare = Client(server.port)
     todo = pages(target.results["ids"])
     wanted = [w.strip() for w in os.environ.get("BENCH_PAGES", "").split(",") if w.strip()]
