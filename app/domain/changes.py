@@ -21,6 +21,10 @@ APPROVED_CHANGE_KINDS = (
     "work_stream.created",
 )
 EDITOR_CHANGE_KINDS = frozenset(APPROVED_CHANGE_KINDS) - {"action.changed"}
+# Audit kinds (by the group before the dot) that record only someone's coming and going: a sign-in, a sign-out,
+# a failed attempt, a second factor, a refused request. The audit trail shows them; no other page shows anything
+# they change, so pages kept per version of the trail are kept across them.
+TRAIL_ONLY_GROUPS = ("auth", "access")
 APPROVED_CHANGE_LABELS = {
     "action.changed": "Approved updates",
     "action.created": "New actions",

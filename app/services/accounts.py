@@ -124,13 +124,13 @@ def load_session_with_badges(token: str, *, touch: bool = True) -> tuple[User, b
     if found is None:
         return None
     user, row = found
-    return user, badges.from_row(*row[4:7])
+    return user, badges.from_row(*row[5:8])
 
 
 @cache
 def _session_query(with_badges: bool) -> Select[Any]:
     """Built once, not on every request: the statement is always the same, only the token's hash differs. The
-    trail's newest record comes with it, for the pages kept per version of the trail (`memo.trail_head`)."""
+    trail's newest records come with it, for the pages kept per version of the trail (`memo.trail_head`)."""
     return (
         select(UserSession, User, *memo.trail_head_columns())
         .join(User, User.id == UserSession.user_id)
@@ -145,7 +145,7 @@ def _load_session(token: str, *, touch: bool, with_badges: bool) -> tuple[User, 
         return None
     row: tuple[Any, ...] = tuple(found)
     user_session, user = row[0], row[1]
-    memo.read_trail_head(row[2], row[3])
+    memo.read_trail_head(*row[2:5])
     now = utcnow()
     idle_limit = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     if user_session.revoked_at is not None or not user.active:

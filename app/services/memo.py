@@ -6,6 +6,10 @@ record shares) and the day therefore say whether anything a figure is drawn from
 stay the same the figure is the one already worked out, and reading them is one indexed query. A figure is kept
 per app (so per database) in a small table of the newest results; each web worker keeps its own.
 
+Pages drawn from every plan are kept per version of the whole trail instead (`trail_head`), which sign-ins and
+refused requests do not move (`TRAIL_ONLY_GROUPS`): a morning of councillors signing in leaves them kept. The
+audit trail, which shows those too, follows the newest record of all (`newest_record`).
+
 Only plain values are kept (frozen dataclasses, tuples), never ORM objects, which belong to one session.
 `fixed` keeps what can never change at all, such as two presented baselines compared.
 """
@@ -18,9 +22,10 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, select
 
 from app.clock import today
+from app.domain.changes import TRAIL_ONLY_GROUPS
 from app.extensions import db
 from app.models import AuditEvent
 from app.services.tx import writing
@@ -63,33 +68,51 @@ def _read_head(plan_id: int) -> tuple[int, str] | None:
     return None if row is None else (row[0], row[1])
 
 
+def _shown() -> ColumnElement[bool]:
+    """Records other pages than the audit trail can show (not a sign-in, not a refusal: `TRAIL_ONLY_GROUPS`)."""
+    return and_(*(AuditEvent.kind.not_like(f"{group}.%") for group in TRAIL_ONLY_GROUPS))
+
+
 def trail_head() -> tuple[int, str] | None:
-    """The newest audit record of all (id and hash), read once per transaction (or with the session that signs
-    the request in, `read_trail_head`): what says whether anything across every plan, or a person's name, can
-    have changed."""
+    """The newest audit record of all but sign-ins and refusals (id and hash), read once per transaction (or with
+    the session that signs the request in, `read_trail_head`): what says whether anything across every plan, or
+    a person's name, can have changed."""
+    return _trail_heads()[0]
+
+
+def newest_record() -> str | None:
+    """The hash of the newest audit record of all, sign-ins included (what the audit trail page follows), read
+    with `trail_head`."""
+    return _trail_heads()[1]
+
+
+def _trail_heads() -> tuple[tuple[int, str] | None, str | None]:
     session = db.session()
     transaction = session.get_transaction()
     kept = session.info.get("trail_head")
     if kept is None or transaction is None or kept[0] is not transaction:
-        row = db.session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
-        kept = (transaction, None if row is None else (row[0], row[1]))
-        session.info["trail_head"] = kept
-    head: tuple[int, str] | None = kept[1]
-    return head
+        row = db.session.execute(select(*trail_head_columns())).one()
+        read_trail_head(*row)
+        kept = session.info["trail_head"]
+    heads: tuple[tuple[int, str] | None, str | None] = kept[1]
+    return heads
 
 
-def trail_head_columns() -> tuple[ScalarSelect[int], ScalarSelect[str]]:
-    """The trail's newest record (id, hash) as two columns, to read with another query (the session's)."""
-    newest = select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)
-    return newest.scalar_subquery(), select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1).scalar_subquery()
+def trail_head_columns() -> tuple[ScalarSelect[int], ScalarSelect[str], ScalarSelect[str]]:
+    """The trail's newest record but sign-ins and refusals (id, hash), and the newest record's hash, as three
+    columns to read with another query (the session's)."""
+    newest = AuditEvent.id.desc()
+    shown_id = select(AuditEvent.id).where(_shown()).order_by(newest).limit(1).scalar_subquery()
+    shown_hash = select(AuditEvent.hash).where(_shown()).order_by(newest).limit(1).scalar_subquery()
+    return shown_id, shown_hash, select(AuditEvent.hash).order_by(newest).limit(1).scalar_subquery()
 
 
-def read_trail_head(head_id: int | None, head_hash: str | None) -> None:
-    """The trail's newest record as read by a query of this transaction (`trail_head_columns`): `trail_head`
-    gives it for the rest of the transaction."""
+def read_trail_head(head_id: int | None, head_hash: str | None, newest_hash: str | None) -> None:
+    """The trail's heads as read by a query of this transaction (`trail_head_columns`): `trail_head` and
+    `newest_record` give them for the rest of the transaction."""
     session = db.session()
     head = None if head_id is None or head_hash is None else (int(head_id), str(head_hash))
-    session.info["trail_head"] = (session.get_transaction(), head)
+    session.info["trail_head"] = (session.get_transaction(), (head, None if newest_hash is None else str(newest_hash)))
 
 
 def per_trail_version(name: str, build: Callable[[], T], *, one_of_many: bool = False) -> T:

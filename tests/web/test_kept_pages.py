@@ -4,6 +4,7 @@ is audited, is on the next page at once."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask
@@ -221,10 +222,9 @@ def test_an_action_s_page_shows_a_new_question_and_an_owner_s_new_name_at_once(
 
 
 def _without_tokens(html: str) -> str:
-    import re
-
-    html = re.sub(r'"X-CSRFToken": "[^"]*"', "", html)  # htmx's header: signed anew each second
-    return re.sub(r'name="csrf_token" value="[^"]*"', "", html)
+    """The page without its CSRF tokens, which are signed anew each second (htmx's header, each form's field)."""
+    html = re.sub(r'"X-CSRFToken": "[^"]*"', "", html)
+    return re.sub(r'(name="csrf_token"[^>]*) value="[^"]*"', r"\1", html)
 
 
 def test_a_work_stream_page_is_kept_whole_for_each_set_of_rights(
@@ -282,3 +282,34 @@ def test_a_kept_page_never_drops_a_filter_s_error(login: Any, count_queries: Any
     for _ in range(2):
         refused = pm.get("/changes?ws=no-such-stream").get_data(as_text=True)
         assert "There is a problem" in refused
+
+
+KEPT_ACROSS_SIGN_INS = ["/", "/work-streams", "/actions?status=IN_PROGRESS", "/risks", "/review", "/changes"]
+
+
+def test_sign_ins_and_refusals_leave_the_kept_pages_kept_and_show_in_the_audit_trail(
+    app: Flask, login: Any, demo: dict[str, Any], count_queries: Any
+) -> None:
+    """A morning of people signing in (and failing to, and being refused) changes nothing those pages show: each
+    is still answered from what was kept, reading nothing but the session. The audit trail shows every one of them
+    at once."""
+    pm = login("pm")
+    first = {path: _without_tokens(pm.get(path).get_data(as_text=True)) for path in KEPT_ACROSS_SIGN_INS}
+    trail_before = pm.get("/audit").get_data(as_text=True)
+    login("sm1")
+    member = login("committee")
+    assert member.get("/audit").status_code == 403  # refused, and recorded
+    assert app.test_client().login("sm2@example.org", "not the password").status_code == 200  # a failed attempt
+    for path in KEPT_ACROSS_SIGN_INS:
+        with count_queries() as queries:
+            again = _without_tokens(pm.get(path).get_data(as_text=True))
+        assert again == first[path], f"{path} changed with nobody changing the plan"
+        read = [s for s in queries.statements if "user_sessions" not in s and s != "BEGIN"]  # SQLite's BEGIN
+        assert read == [], f"{path} was worked out again"
+    trail = pm.get("/audit").get_data(as_text=True)
+    assert trail != trail_before
+    with app.app_context():
+        names = {who: db.session.get(User, demo["users"][who]).name for who in ("sm1", "committee", "sm2")}  # type: ignore[union-attr]
+    assert f"{names['sm1']} signed in" in trail
+    assert "Refused GET /audit" in trail
+    assert f"Failed sign-in for {names['sm2']}" in trail

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as WResponse
 from app.clock import today
 from app.formatting import format_date
 from app.policy import Permission
-from app.services import accounts, audit, meetings, plan_read
+from app.services import accounts, audit, meetings, memo, plan_read
 from app.services.errors import NotFound
 from app.web.audit_trail import bp
 from app.web.decorators import permission_required
@@ -22,9 +22,17 @@ from app.web.rendering import is_htmx, render_kept, titled
 @bp.get("/audit")
 @permission_required(Permission.VIEW_AUDIT)
 def trail() -> WResponse:
-    """Kept whole while the trail's newest record is the same (the trail only grows), for the query string, kind
-    of request and set of rights; a page whose work stream filter is in error is worked out each time."""
-    return render_kept("audit_trail", "audit/trail.html", "audit/_results.html", _trail_page, light=("page_title",))
+    """Kept whole while the trail's newest record is the same, sign-ins included (the trail only grows), for the
+    query string, kind of request and set of rights; a page whose work stream filter is in error is worked out
+    each time."""
+    return render_kept(
+        "audit_trail",
+        "audit/trail.html",
+        "audit/_results.html",
+        _trail_page,
+        light=("page_title",),
+        version=memo.newest_record(),
+    )
 
 
 def _trail_page() -> dict[str, Any]:
