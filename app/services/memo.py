@@ -16,6 +16,8 @@ Only plain values are kept (frozen dataclasses, tuples), never ORM objects, whic
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -35,12 +37,16 @@ T = TypeVar("T")
 KEPT = 256  # results kept per app: figures and rendered tables (up to ~100 kB each) for the pages looked at lately
 KEPT_MANY = 512  # the parts of the pages of single actions looked at lately (a few kB each)
 KEPT_FIXED = 8  # results of what never changes (two baselines compared), which can be large
+# And at most this much text in any one store (its strings counted, `_weight`): the newest results that fit.
+KEPT_BYTES = 32 * 1024 * 1024
+_SAMPLE = 32  # items of a long tuple or list weighed, the rest taken to be like them
 
 
 class _Kept:
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.results: OrderedDict[Hashable, Any] = OrderedDict()
+        self.results: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()  # result, weight
+        self.weight = 0  # of every result kept
 
 
 def plan_head(plan_id: int) -> tuple[int, str] | None:
@@ -148,15 +154,38 @@ def fixed(key: Hashable, build: Callable[[], T]) -> T:
 
 
 def _kept(store: str, key: Hashable, build: Callable[[], T], size: int) -> T:
-    """What `build()` gave for `key`, kept in this app's `store` with the `size` newest results."""
+    """What `build()` gave for `key`, kept in this app's `store` with the `size` newest results that fit in
+    `KEPT_BYTES` (one that does not fit alone is not kept)."""
     kept: _Kept = current_app.extensions.setdefault(store, _Kept())
     with kept.lock:
         if key in kept.results:
             kept.results.move_to_end(key)
-            return kept.results[key]  # type: ignore[no-any-return]
+            return kept.results[key][0]  # type: ignore[no-any-return]
     result = build()
+    weight = _weight(result)
+    if weight > KEPT_BYTES:
+        return result
     with kept.lock:
-        kept.results[key] = result
-        while len(kept.results) > size:
-            kept.results.popitem(last=False)
+        if key in kept.results:  # kept by another thread meanwhile
+            kept.weight -= kept.results.pop(key)[1]
+        kept.results[key] = (result, weight)
+        kept.weight += weight
+        while len(kept.results) > size or kept.weight > KEPT_BYTES:
+            kept.weight -= kept.results.popitem(last=False)[1][1]
     return result
+
+
+def _weight(value: Any, depth: int = 0) -> int:
+    """About how many bytes `value` holds: its strings' lengths, three levels down, and 64 for anything else."""
+    if isinstance(value, str | bytes):
+        return len(value)
+    if depth >= 3:
+        return 64
+    if isinstance(value, dict):
+        return 64 + sum(_weight(k, depth + 1) + _weight(v, depth + 1) for k, v in value.items())
+    if isinstance(value, tuple | list | set | frozenset):  # a long one by a sample of its first items
+        sample = list(itertools.islice(value, _SAMPLE))
+        return 64 + sum(_weight(item, depth + 1) for item in sample) * len(value) // max(len(sample), 1)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return 64 + sum(_weight(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
+    return 64
